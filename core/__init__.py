@@ -1,0 +1,1 @@
+"""Headless numerics for mlphys-gui (numpy + scipy only; never imports Qt)."""

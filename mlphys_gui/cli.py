@@ -1,0 +1,184 @@
+"""The ``mlphys-gui`` command: open the app, or export a figure without a display.
+
+    mlphys-gui [--tab NAME] [--scene FILE]
+    mlphys-gui export (--tab NAME | SCENE.json) -o FILE.{png,svg,pdf,csv} [--width PX] [--theme T]
+
+Bad arguments print one line and exit non-zero; they never show a traceback.
+"""
+
+import argparse
+import ctypes
+import os
+import sys
+from pathlib import Path
+
+from mlphys_gui import APP_NAME, __version__
+
+TAB_NAMES = ("svd", "posterior", "double-descent", "langevin")
+EXPORT_WINDOW_SIZE = (1400, 860)
+
+# Libraries Qt's xcb platform plugin loads, and the Debian packages that provide them.
+XCB_LIBRARIES = {
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+}
+
+
+class UsageError(Exception):
+    """A bad command line: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):
+        raise UsageError(message)
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=APP_NAME, description="Machine Learning for Physicists, interactive.")
+    parser.add_argument("--tab", help=f"open on this tab ({', '.join(TAB_NAMES)})")
+    parser.add_argument("--scene", type=Path, help="open this scene file")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    return parser
+
+
+def _export_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=f"{APP_NAME} export", description="Write a figure without a display.")
+    parser.add_argument("scene", nargs="?", type=Path, help="a scene file (.json)")
+    parser.add_argument("--tab", help="export this tab's default scene instead")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="FILE.png|svg|pdf|csv")
+    parser.add_argument("--width", type=int, help="PNG width in pixels (default 1600)")
+    parser.add_argument("--theme", default="light", help="light or projector")
+    return parser
+
+
+def _check_tab(name: str | None, available) -> None:
+    if name is None or name in available:
+        return
+    if name in TAB_NAMES:
+        raise UsageError(
+            f"the {name} tab is not in this version yet (available: {', '.join(available)})"
+        )
+    raise UsageError(f"unknown tab '{name}' (choose from: {', '.join(available)})")
+
+
+def missing_xcb_packages() -> list[str]:
+    """Debian packages whose libraries Qt's xcb plugin needs but that cannot be loaded."""
+    missing = []
+    for library, package in XCB_LIBRARIES.items():
+        try:
+            ctypes.CDLL(library)
+        except OSError:
+            missing.append(package)
+    return missing
+
+
+def _check_display() -> None:
+    """Explain a missing display or xcb dependency instead of Qt's bare abort."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if not sys.platform.startswith("linux") or (platform and not platform.startswith("xcb")):
+        return
+    if not platform and os.environ.get("WAYLAND_DISPLAY"):
+        return
+    if not os.environ.get("DISPLAY"):
+        raise UsageError(
+            "no display found (DISPLAY is not set); run it on a desktop, under xvfb-run, "
+            "or use 'mlphys-gui export' for figures without a display"
+        )
+    missing = missing_xcb_packages()
+    if missing:
+        raise UsageError(
+            "Qt's xcb platform needs libraries that are not installed; on Debian/Ubuntu run: "
+            f"sudo apt-get install {' '.join(missing)}"
+        )
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    from mlphys_gui.app import create_application
+    from mlphys_gui.tabs import TAB_CLASSES
+
+    _check_tab(args.tab, TAB_CLASSES)
+    _check_display()
+    app = create_application()
+    from mlphys_gui.main_window import MainWindow
+
+    window = MainWindow(initial_tab=args.tab)
+    if args.scene is not None and not window.open_scene(args.scene):
+        print(f"{APP_NAME}: {window.statusBar().currentMessage()}", file=sys.stderr)
+    window.show()
+    return app.exec()
+
+
+def _only_fatal_qt_messages(kind, _context, text) -> None:
+    """Headless export: Qt's offscreen-platform warnings mean nothing to the user."""
+    from PyQt6 import QtCore
+
+    if kind in (QtCore.QtMsgType.QtCriticalMsg, QtCore.QtMsgType.QtFatalMsg):
+        print(f"{APP_NAME}: Qt: {text}", file=sys.stderr)
+
+
+def run_export(args: argparse.Namespace) -> int:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from PyQt6 import QtCore
+
+    from mlphys_gui.app import create_application
+    from mlphys_gui.export import PNG_WIDTH_RANGE, ExportError, export_format, export_to_file
+    from mlphys_gui.scene import SceneError, read_scene_file
+    from mlphys_gui.style import THEMES, Style
+    from mlphys_gui.tabs import TAB_CLASSES
+
+    if (args.scene is None) == (args.tab is None):
+        raise UsageError("give either a scene file or --tab NAME")
+    _check_tab(args.tab, TAB_CLASSES)
+    if args.theme not in THEMES:
+        raise UsageError(f"unknown theme '{args.theme}' (choose from: {', '.join(THEMES)})")
+    try:
+        fmt = export_format(args.output)
+    except ExportError as error:
+        raise UsageError(str(error)) from None
+    if args.width is not None and fmt != "png":
+        raise UsageError("--width applies to PNG only")
+    if args.width is not None and not PNG_WIDTH_RANGE[0] <= args.width <= PNG_WIDTH_RANGE[1]:
+        raise UsageError(
+            f"--width must be between {PNG_WIDTH_RANGE[0]} and {PNG_WIDTH_RANGE[1]} pixels"
+        )
+    if not args.output.parent.is_dir():
+        raise UsageError(f"folder {args.output.parent} does not exist")
+    app = create_application()
+    QtCore.qInstallMessageHandler(_only_fatal_qt_messages)
+    if args.scene is not None:
+        try:
+            name, state = read_scene_file(
+                args.scene, {n: c.STATE_SPEC for n, c in TAB_CLASSES.items()}
+            )
+        except SceneError as error:
+            raise UsageError(str(error)) from None
+    else:
+        name, state = args.tab, None
+    tab = TAB_CLASSES[name]()
+    tab.apply_style(Style(theme=THEMES[args.theme]))
+    if state is not None:
+        tab.restore(state)
+    tab.resize(*EXPORT_WINDOW_SIZE)
+    tab.show()
+    app.processEvents()
+    try:
+        export_to_file(args.output, tab.figure_view(), tab.plotted_data(), args.width)
+    except ExportError as error:
+        raise UsageError(str(error)) from None
+    print(f"wrote {args.output}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        if argv[:1] == ["export"]:
+            return run_export(_export_parser().parse_args(argv[1:]))
+        return run_gui(_gui_parser().parse_args(argv))
+    except UsageError as error:
+        print(f"{APP_NAME}: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

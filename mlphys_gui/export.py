@@ -1,0 +1,133 @@
+"""Figure and data export: PNG at a chosen width, SVG and PDF as vectors, CSV of the plotted data.
+
+Figures are drawn by Qt's own painters (QImage, QSvgGenerator, QPdfWriter) straight from the
+plot's QGraphicsScene, so SVG and PDF hold paths and text, not a raster. (pyqtgraph 0.14's
+SVGExporter raises on filled curves under Qt ≥ 6.11, hence not used.) Every file is written
+atomically: to a temporary file in the same folder, then renamed.
+"""
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from PyQt6 import QtCore, QtGui, QtSvg, QtWidgets
+
+from mlphys_gui.scene import write_atomically
+
+FIGURE_FORMATS = ("png", "svg", "pdf")
+DATA_FORMATS = ("csv",)
+DEFAULT_PNG_WIDTH = 1600
+PNG_WIDTH_RANGE = (64, 16000)
+
+Series = tuple[str, Sequence[float], Sequence[float]]
+"""One plotted series: (name, x values, y values)."""
+
+
+class ExportError(Exception):
+    """An export that could not be done; the message says why."""
+
+
+def export_format(path: str | Path) -> str:
+    """The format named by a file's suffix, or ExportError."""
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FIGURE_FORMATS + DATA_FORMATS:
+        raise ExportError(
+            f"unknown file type '.{suffix}' for {Path(path).name}: use .png, .svg, .pdf or .csv"
+        )
+    return suffix
+
+
+def _paint(view: QtWidgets.QGraphicsView, painter: QtGui.QPainter, target: QtCore.QRectF) -> None:
+    """Draw the view's background and scene into ``target`` on an open painter."""
+    source = QtCore.QRectF(view.viewport().rect())
+    source = view.mapToScene(source.toRect()).boundingRect()
+    painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing)
+    painter.fillRect(target, view.backgroundBrush())
+    view.scene().render(painter, target, source, QtCore.Qt.AspectRatioMode.IgnoreAspectRatio)
+
+
+def figure_bytes(view: QtWidgets.QGraphicsView, fmt: str, width: int | None = None) -> bytes:
+    """Render a plot view to PNG, SVG or PDF bytes.
+
+    The figure has the view's aspect ratio. PNG: ``width`` pixels wide (text and lines scale
+    with it). SVG/PDF: vector output sized like the view on screen.
+    """
+    size = view.viewport().size()
+    if size.width() < 2 or size.height() < 2:
+        raise ExportError("the plot has no size to export")
+    aspect = size.height() / size.width()
+    buffer = QtCore.QBuffer()
+    buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
+    if fmt == "png":
+        width = DEFAULT_PNG_WIDTH if width is None else width
+        low, high = PNG_WIDTH_RANGE
+        if not low <= width <= high:
+            raise ExportError(f"PNG width must be between {low} and {high} pixels, got {width}")
+        image = QtGui.QImage(
+            width, max(1, round(width * aspect)), QtGui.QImage.Format.Format_ARGB32
+        )
+        image.fill(view.backgroundBrush().color())
+        painter = QtGui.QPainter(image)
+        _paint(view, painter, QtCore.QRectF(image.rect()))
+        painter.end()
+        image.save(buffer, "PNG")
+    elif fmt == "svg":
+        generator = QtSvg.QSvgGenerator()
+        generator.setOutputDevice(buffer)
+        generator.setSize(size)
+        generator.setViewBox(QtCore.QRect(QtCore.QPoint(0, 0), size))
+        generator.setTitle("mlphys-gui figure")
+        painter = QtGui.QPainter(generator)
+        _paint(view, painter, QtCore.QRectF(0, 0, size.width(), size.height()))
+        painter.end()
+    elif fmt == "pdf":
+        writer = QtGui.QPdfWriter(buffer)
+        writer.setTitle("mlphys-gui figure")
+        writer.setResolution(96)
+        writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
+        points = QtCore.QSizeF(size.width() * 72 / 96, size.height() * 72 / 96)
+        writer.setPageSize(QtGui.QPageSize(points, QtGui.QPageSize.Unit.Point))
+        painter = QtGui.QPainter(writer)
+        _paint(view, painter, QtCore.QRectF(0, 0, size.width(), size.height()))
+        painter.end()
+    else:
+        raise ExportError(f"not a figure format: {fmt}")
+    return bytes(buffer.data())
+
+
+def csv_bytes(series: Iterable[Series]) -> bytes:
+    """Plotted data in long form: one row per point, columns ``series,x,y``.
+
+    NaN (a break in a drawn line) is written as an empty cell.
+    """
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["series", "x", "y"])
+    for name, xs, ys in series:
+        for x, y in zip(xs, ys, strict=True):
+            writer.writerow([name, _cell(x), _cell(y)])
+    return text.getvalue().encode("utf-8")
+
+
+def _cell(value: float) -> str:
+    value = float(value)
+    return "" if math.isnan(value) else repr(value)
+
+
+def export_to_file(
+    path: str | Path,
+    view: QtWidgets.QGraphicsView,
+    series: Iterable[Series],
+    width: int | None = None,
+) -> str:
+    """Write the figure or data to ``path`` (format from its suffix). Returns the format."""
+    fmt = export_format(path)
+    data = csv_bytes(series) if fmt == "csv" else figure_bytes(view, fmt, width)
+    try:
+        write_atomically(path, data)
+    except OSError as error:
+        raise ExportError(str(error)) from None
+    return fmt

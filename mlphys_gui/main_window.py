@@ -1,0 +1,301 @@
+"""The main window: one tab per topic, menus, shortcuts, themes, scenes, export, preferences."""
+
+import json
+from pathlib import Path
+
+from PyQt6 import QtCore, QtGui, QtWidgets
+
+from mlphys_gui import APP_NAME
+from mlphys_gui.export import DEFAULT_PNG_WIDTH, PNG_WIDTH_RANGE, ExportError, export_to_file
+from mlphys_gui.scene import SceneError, read_scene_file, write_scene_file
+from mlphys_gui.style import FONT_SCALE_RANGE, LIGHT, PROJECTOR, THEMES, Style
+from mlphys_gui.tabs import TAB_CLASSES
+from mlphys_gui.tabs.base import TabBase
+
+ZOOM_FACTOR = 1.15
+MESSAGE_MS = 8000
+
+# (key sequence, what it does): the single list behind the menus and Help → Keyboard shortcuts.
+PLAYBACK_SHORTCUTS = (
+    ("Space", "Play / pause the animation"),
+    ("Right", "Step the animation"),
+    ("R", "Reset the current tab"),
+)
+TAB_SHORTCUT = ("Ctrl+1 … Ctrl+9", "Switch to tab 1 … 9")
+
+# Keys a focused control needs for itself; it gets them instead of the window shortcut.
+_SLIDER_KEYS = {QtCore.Qt.Key.Key_Left, QtCore.Qt.Key.Key_Right}
+_BUTTON_KEYS = {QtCore.Qt.Key.Key_Space}
+
+
+class _FocusedControlKeys(QtCore.QObject):
+    """Lets a focused slider keep its arrow keys and a focused button its Space."""
+
+    def eventFilter(self, watched, event):
+        if event.type() == QtCore.QEvent.Type.ShortcutOverride and not event.modifiers():
+            focus = QtWidgets.QApplication.focusWidget()
+            key = event.key()
+            if (isinstance(focus, QtWidgets.QAbstractSlider) and key in _SLIDER_KEYS) or (
+                isinstance(focus, QtWidgets.QAbstractButton) and key in _BUTTON_KEYS
+            ):
+                event.accept()
+                return True
+        return False
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """Tabs for each topic plus File / View / Help menus (DESIGN.md, "The application")."""
+
+    def __init__(self, settings: QtCore.QSettings | None = None, initial_tab: str | None = None):
+        super().__init__()
+        self.settings = settings or QtCore.QSettings(APP_NAME, APP_NAME)
+        self.setWindowTitle("mlphys-gui — Machine Learning for Physicists")
+        self.tabs_widget = QtWidgets.QTabWidget()
+        self.tabs_widget.setDocumentMode(True)
+        self.setCentralWidget(self.tabs_widget)
+        self.tabs: dict[str, TabBase] = {}
+        for name, tab_class in TAB_CLASSES.items():
+            tab = tab_class()
+            tab.message.connect(self.show_message)
+            self.tabs[name] = tab
+            self.tabs_widget.addTab(tab, tab.title)
+        self._shortcut_rows: list[tuple[str, str]] = []
+        self._build_menus()
+        self._key_filter = _FocusedControlKeys(self)
+        QtWidgets.QApplication.instance().installEventFilter(self._key_filter)
+        self._restore_preferences(initial_tab)
+
+    # ---------------------------------------------------------------- menus and shortcuts
+    def _action(self, menu, text: str, slot, shortcut: str | None = None, checkable=False):
+        action = QtGui.QAction(text, self)
+        action.setCheckable(checkable)
+        (action.toggled if checkable else action.triggered).connect(slot)
+        if shortcut:
+            action.setShortcut(QtGui.QKeySequence(shortcut))
+            self._shortcut_rows.append((shortcut, text.replace("&", "").rstrip("…")))
+        menu.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self._action(file_menu, "&Open scene…", self._open_scene_dialog, "Ctrl+O")
+        self._action(file_menu, "&Save scene…", self._save_scene_dialog, "Ctrl+S")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Export figure…", self._export_figure_dialog, "Ctrl+E")
+        self._action(file_menu, "Export &data (CSV)…", self._export_data_dialog, "Ctrl+Shift+E")
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, "Ctrl+Q")
+
+        view_menu = bar.addMenu("&View")
+        self.presentation_action = self._action(
+            view_menu, "&Presentation mode", self.set_presentation, "F11", checkable=True
+        )
+        self.projector_action = self._action(
+            view_menu,
+            "Projector &theme (high contrast)",
+            self._set_projector,
+            "Ctrl+T",
+            checkable=True,
+        )
+        view_menu.addSeparator()
+        self._action(view_menu, "Zoom &in", lambda: self.zoom(ZOOM_FACTOR), "Ctrl+=")
+        self._action(view_menu, "Zoom &out", lambda: self.zoom(1 / ZOOM_FACTOR), "Ctrl+-")
+        self._action(view_menu, "&Reset zoom", lambda: self.set_font_scale(1.0), "Ctrl+0")
+
+        playback_menu = bar.addMenu("&Playback")
+        self._action(
+            playback_menu, "&Play / pause", lambda: self.current_tab().toggle_play(), "Space"
+        )
+        self._action(playback_menu, "&Step", lambda: self.current_tab().step(), "Right")
+        self._action(playback_menu, "&Reset tab", lambda: self.current_tab().reset(), "R")
+        for index in range(min(9, self.tabs_widget.count())):
+            shortcut = QtGui.QShortcut(QtGui.QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.activated.connect(lambda i=index: self.tabs_widget.setCurrentIndex(i))
+        self._shortcut_rows.append(TAB_SHORTCUT)
+
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        self.statusBar()
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        return list(self._shortcut_rows)
+
+    def show_shortcuts(self) -> None:
+        dialog = QtWidgets.QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        table = QtWidgets.QTableWidget(len(self._shortcut_rows), 2, dialog)
+        table.setHorizontalHeaderLabels(["Keys", "Action"])
+        table.verticalHeader().hide()
+        table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
+        for row, (keys, text) in enumerate(self._shortcut_rows):
+            native = QtGui.QKeySequence(keys).toString(QtGui.QKeySequence.SequenceFormat.NativeText)
+            table.setItem(row, 0, QtWidgets.QTableWidgetItem(native or keys))
+            table.setItem(row, 1, QtWidgets.QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        note = QtWidgets.QLabel(
+            "A focused slider keeps its arrow keys and a focused button its Space; "
+            "Tab moves between controls."
+        )
+        note.setWordWrap(True)
+        buttons = QtWidgets.QDialogButtonBox(QtWidgets.QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout = QtWidgets.QVBoxLayout(dialog)
+        layout.addWidget(table)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        dialog.resize(520, 560)
+        dialog.open()
+        self.shortcuts_dialog = dialog
+
+    # ---------------------------------------------------------------- tabs and messages
+    def current_tab(self) -> TabBase:
+        return self.tabs_widget.currentWidget()
+
+    def select_tab(self, name: str) -> None:
+        self.tabs_widget.setCurrentWidget(self.tabs[name])
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, MESSAGE_MS)
+
+    # ---------------------------------------------------------------- style
+    def current_style(self) -> Style:
+        return self._style
+
+    def apply_style(self, style: Style) -> None:
+        self._style = style
+        QtWidgets.QApplication.instance().setStyleSheet(style.stylesheet())
+        for tab in self.tabs.values():
+            tab.apply_style(style)
+
+    def set_presentation(self, on: bool) -> None:
+        self.apply_style(self._style.with_changes(presentation=on))
+        self.showFullScreen() if on else self.showNormal()
+        blocked = self.presentation_action.blockSignals(True)
+        self.presentation_action.setChecked(on)
+        self.presentation_action.blockSignals(blocked)
+
+    def _set_projector(self, on: bool) -> None:
+        self.apply_style(self._style.with_changes(theme=PROJECTOR if on else LIGHT))
+
+    def zoom(self, factor: float) -> None:
+        self.set_font_scale(self._style.font_scale * factor)
+
+    def set_font_scale(self, scale: float) -> None:
+        low, high = FONT_SCALE_RANGE
+        scale = min(max(scale, low), high)
+        self.apply_style(self._style.with_changes(font_scale=scale))
+        self.show_message(f"Zoom {scale:.0%}")
+
+    # ---------------------------------------------------------------- scenes
+    def scene_specs(self):
+        return {name: tab.STATE_SPEC for name, tab in self.tabs.items()}
+
+    def open_scene(self, path: str | Path) -> bool:
+        """Load a scene file into its tab; on any problem keep the current state and say why."""
+        try:
+            name, state = read_scene_file(path, self.scene_specs())
+        except SceneError as error:
+            self.show_message(f"Scene not opened: {error}")
+            return False
+        self.tabs[name].restore(state)
+        self.select_tab(name)
+        self.show_message(f"Opened scene {Path(path).name}")
+        return True
+
+    def save_scene(self, path: str | Path) -> bool:
+        tab = self.current_tab()
+        try:
+            write_scene_file(path, tab.name, tab.state())
+        except OSError as error:
+            self.show_message(f"Scene not saved: {error}")
+            return False
+        self.show_message(f"Saved scene {Path(path).name}")
+        return True
+
+    def _open_scene_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(
+            self, "Open scene", "", "mlphys-gui scene (*.json);;All files (*)"
+        )
+        if path and not self.open_scene(path):
+            QtWidgets.QMessageBox.warning(
+                self, "Scene not opened", self.statusBar().currentMessage()
+            )
+
+    def _save_scene_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Save scene", f"{self.current_tab().name}.json", "mlphys-gui scene (*.json)"
+        )
+        if path:
+            self.save_scene(path if path.endswith(".json") else path + ".json")
+
+    # ---------------------------------------------------------------- export
+    def export(self, path: str | Path, width: int | None = None) -> bool:
+        """Export the current tab's figure (.png/.svg/.pdf) or data (.csv) to ``path``."""
+        tab = self.current_tab()
+        try:
+            fmt = export_to_file(path, tab.figure_view(), tab.plotted_data(), width)
+        except ExportError as error:
+            self.show_message(f"Not exported: {error}")
+            return False
+        self.show_message(f"Exported {fmt.upper()} to {path}")
+        return True
+
+    def _export_figure_dialog(self) -> None:
+        filters = {"PNG image (*.png)": ".png", "SVG vector (*.svg)": ".svg", "PDF (*.pdf)": ".pdf"}
+        path, chosen = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export figure", f"{self.current_tab().name}.png", ";;".join(filters)
+        )
+        if not path:
+            return
+        if Path(path).suffix.lower() not in filters.values():
+            path += filters.get(chosen, ".png")
+        width = None
+        if path.lower().endswith(".png"):
+            width, ok = QtWidgets.QInputDialog.getInt(
+                self, "PNG width", "Width in pixels:", DEFAULT_PNG_WIDTH, *PNG_WIDTH_RANGE, 100
+            )
+            if not ok:
+                return
+        if not self.export(path, width):
+            QtWidgets.QMessageBox.warning(self, "Not exported", self.statusBar().currentMessage())
+
+    def _export_data_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self, "Export data", f"{self.current_tab().name}.csv", "CSV (*.csv)"
+        )
+        if path and not self.export(path if path.lower().endswith(".csv") else path + ".csv"):
+            QtWidgets.QMessageBox.warning(self, "Not exported", self.statusBar().currentMessage())
+
+    # ---------------------------------------------------------------- preferences
+    def _restore_preferences(self, initial_tab: str | None) -> None:
+        theme = THEMES.get(str(self.settings.value("theme", LIGHT.name)), LIGHT)
+        try:
+            font_scale = float(self.settings.value("font_scale", 1.0))
+        except (TypeError, ValueError):
+            font_scale = 1.0
+        low, high = FONT_SCALE_RANGE
+        self._style = Style(theme=theme, font_scale=min(max(font_scale, low), high))
+        self.apply_style(self._style)
+        blocked = self.projector_action.blockSignals(True)
+        self.projector_action.setChecked(theme is PROJECTOR)
+        self.projector_action.blockSignals(blocked)
+        geometry = self.settings.value("geometry")
+        if not (isinstance(geometry, QtCore.QByteArray) and self.restoreGeometry(geometry)):
+            self.resize(1400, 860)
+        last = initial_tab or str(self.settings.value("last_tab", ""))
+        if last in self.tabs:
+            self.select_tab(last)
+
+    def save_preferences(self) -> None:
+        self.settings.setValue("theme", self._style.theme.name)
+        self.settings.setValue("font_scale", json.dumps(self._style.font_scale))
+        self.settings.setValue("last_tab", self.current_tab().name)
+        if not self.isFullScreen():
+            self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.sync()
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        self.save_preferences()
+        QtWidgets.QApplication.instance().removeEventFilter(self._key_filter)
+        super().closeEvent(event)

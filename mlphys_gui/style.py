@@ -1,0 +1,125 @@
+"""Themes, font scale and line scale shared by every tab (View menu, presentation mode)."""
+
+from dataclasses import dataclass, replace
+
+import pyqtgraph as pg
+from PyQt6 import QtCore, QtGui
+
+from mlphys_gui.paths import resource_path
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours of one theme. ``series`` is a colour-blind-safe cycle (Okabe & Ito)."""
+
+    name: str
+    label: str
+    bg: str
+    fg: str
+    grid: str
+    muted: str
+    series: tuple[str, ...]
+    stylesheet: str  # file name below resources/styles
+
+
+LIGHT = Theme(
+    name="light",
+    label="Light",
+    bg="#ffffff",
+    fg="#1a1a1a",
+    grid="#d9d9d9",
+    muted="#8c8c8c",
+    series=("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"),
+    stylesheet="light.qss",
+)
+
+PROJECTOR = Theme(
+    name="projector",
+    label="Projector (high contrast)",
+    bg="#000000",
+    fg="#ffffff",
+    grid="#5a5a5a",
+    muted="#b0b0b0",
+    series=("#4FC3F7", "#FF7043", "#66FF99", "#FF80DF", "#FFD400", "#B3E5FC"),
+    stylesheet="projector.qss",
+)
+
+THEMES = {theme.name: theme for theme in (LIGHT, PROJECTOR)}
+
+BASE_FONT_PT = 10.0
+PRESENTATION_FONT_FACTOR = 1.5
+PRESENTATION_LINE_FACTOR = 2.0
+FONT_SCALE_RANGE = (0.6, 3.0)
+
+
+@dataclass(frozen=True)
+class Style:
+    """What a tab needs to draw: theme colours, font scale (zoom) and line scale."""
+
+    theme: Theme = LIGHT
+    font_scale: float = 1.0
+    presentation: bool = False
+
+    @property
+    def effective_font_scale(self) -> float:
+        return self.font_scale * (PRESENTATION_FONT_FACTOR if self.presentation else 1.0)
+
+    @property
+    def line_scale(self) -> float:
+        return PRESENTATION_LINE_FACTOR if self.presentation else 1.0
+
+    @property
+    def font_pt(self) -> float:
+        return BASE_FONT_PT * self.effective_font_scale
+
+    def with_changes(self, **changes) -> "Style":
+        return replace(self, **changes)
+
+    def color(self, key: str | int) -> QtGui.QColor:
+        """A theme colour by role (``"fg"``, ``"grid"``, ``"muted"``) or series index."""
+        if isinstance(key, int):
+            return QtGui.QColor(self.theme.series[key % len(self.theme.series)])
+        return QtGui.QColor(getattr(self.theme, key))
+
+    def pen(self, key: str | int, width: float = 2.0, dashed: bool = False) -> QtGui.QPen:
+        pen = pg.mkPen(self.color(key), width=width * self.line_scale)
+        if dashed:
+            pen.setStyle(QtCore.Qt.PenStyle.DashLine)
+        return pen
+
+    def brush(self, key: str | int, alpha: int = 255) -> QtGui.QBrush:
+        color = self.color(key)
+        color.setAlpha(alpha)
+        return QtGui.QBrush(color)
+
+    def plot_font(self, factor: float = 1.0) -> QtGui.QFont:
+        font = QtGui.QFont()
+        font.setPointSizeF(self.font_pt * factor)
+        return font
+
+    def stylesheet(self) -> str:
+        text = resource_path("styles", self.theme.stylesheet).read_text(encoding="utf-8")
+        return text.replace("@FONT_PT@", f"{self.font_pt:.1f}")
+
+
+def style_plot(plot: pg.PlotItem, style: Style, title: str = "") -> None:
+    """Apply theme colours and fonts to a plot's axes, labels and title."""
+    font = style.plot_font()
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setPen(style.pen("fg", 1.0))
+        axis.setTextPen(style.pen("fg", 1.0))
+        axis.setTickFont(font)
+        axis.label.setFont(font)
+    if title:
+        plot.setTitle(title, color=style.theme.fg, size=f"{style.font_pt * 1.2:.0f}pt")
+
+
+def style_legend(legend: pg.LegendItem, style: Style) -> None:
+    legend.setLabelTextColor(style.color("fg"))
+    legend.setLabelTextSize(f"{style.font_pt:.0f}pt")
+    legend.setBrush(style.brush("bg", 200))
+    legend.setPen(style.pen("muted", 1.0))
+    # pyqtgraph reads the label size only when an item is added: refresh the existing labels
+    for _sample, label in legend.items:
+        label.setText(label.text, color=style.theme.fg, size=f"{style.font_pt:.0f}pt")

@@ -1,0 +1,5 @@
+"""One tab per topic of the notes; ``TAB_CLASSES`` maps command-line names to tab classes."""
+
+from mlphys_gui.tabs.svd import SvdTab
+
+TAB_CLASSES = {tab.name: tab for tab in (SvdTab,)}

@@ -1,0 +1,45 @@
+"""Small drawing helpers shared by the tabs' plots."""
+
+import numpy as np
+import pyqtgraph as pg
+
+HEAD_ANGLE = np.deg2rad(25.0)
+
+
+def arrow_polyline(
+    tips: np.ndarray, head: float, origin=(0.0, 0.0)
+) -> tuple[np.ndarray, np.ndarray]:
+    """x, y of arrows from ``origin`` to each column of ``tips`` (2×k), NaN between arrows.
+
+    The head is two barbs of length ``head`` in data units, so it scales with the plot and is
+    exported as vectors. A zero-length arrow draws nothing.
+    """
+    xs, ys = [], []
+    ox, oy = origin
+    for tx, ty in np.asarray(tips, dtype=float).T:
+        dx, dy = tx - ox, ty - oy
+        length = np.hypot(dx, dy)
+        if length < 1e-12:
+            xs += [np.nan]
+            ys += [np.nan]
+            continue
+        barb = min(head, 0.5 * length)
+        angle = np.arctan2(dy, dx)
+        left, right = angle + np.pi - HEAD_ANGLE, angle + np.pi + HEAD_ANGLE
+        xs += [ox, tx, np.nan, tx + barb * np.cos(left), tx, tx + barb * np.cos(right), np.nan]
+        ys += [oy, ty, np.nan, ty + barb * np.sin(left), ty, ty + barb * np.sin(right), np.nan]
+    return np.array(xs), np.array(ys)
+
+
+def curve(plot: pg.PlotItem, name: str | None = None, **options) -> pg.PlotDataItem:
+    """An empty line item added to ``plot`` (and its legend, if named); ``setData`` fills it."""
+    item = pg.PlotDataItem(name=name, connect="finite", **options)
+    plot.addItem(item)
+    return item
+
+
+def series_of(item: pg.PlotDataItem, name: str):
+    """(name, x, y) of the data an item holds (before any log-axis transform), for CSV export."""
+    if item.xData is None:
+        return (name, [], [])
+    return (name, item.xData, item.yData)

@@ -1,0 +1,113 @@
+"""Render the app's equations to SVG (developer script, not imported by the app).
+
+Usage:  python resources/equations/render_equations.py
+
+Requires matplotlib. Writes ``<name>.svg`` next to this script for every entry
+in ``EQUATIONS``. Glyphs are emitted as paths (``svg.fonttype = "path"``), the
+text colour is pure black ``#000000`` (the app recolours SVGs for dark themes
+by replacing that string) and the date metadata is stripped so re-running the
+script is reproducible.
+
+Convention note: the notes (§1.1) order singular values ascending; the
+Eckart–Young formulas below use the usual descending order
+sigma_1 >= sigma_2 >= ... (A_k keeps the k largest singular values).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402
+
+OUT_DIR = Path(__file__).resolve().parent
+FONTSIZE = 16
+COLOR = "#000000"
+
+EQUATIONS: dict[str, str] = {
+    # eq. 1.2: singular values are square roots of the eigenvalues of A^T A
+    "svd_eq_1_2": r"$\sigma_i = \sqrt{\lambda_i(A^{\mathsf{T}}A)}$",
+    # eq. 1.3: the singular value decomposition
+    "svd_eq_1_3": r"$A = U\,\Sigma\,V^{\mathsf{T}}$",
+    # best rank-k approximation (truncated SVD, sigma_1 >= sigma_2 >= ...)
+    "svd_low_rank": r"$A_k = \sum_{i=1}^{k} \,\sigma_i\, u_i v_i^{\mathsf{T}}$",
+    # Eckart–Young theorem (Frobenius norm)
+    "svd_eckart_young": (
+        r"$\min_{\mathrm{rank}\,B\leq k}\|A-B\|_F = \|A-A_k\|_F"
+        r" = \sqrt{\sum_{i>k}\,\sigma_i^2}$"
+    ),
+}
+
+RC = {
+    "svg.fonttype": "path",
+    "svg.hashsalt": "mlphys",  # deterministic clip-path / glyph ids
+    "mathtext.fontset": "cm",
+    "font.family": "serif",
+    "font.serif": ["cmr10", "DejaVu Serif"],
+    "axes.unicode_minus": False,
+    "text.color": COLOR,
+}
+
+# Any hard-coded colour in the SVG; only #000000 is allowed.
+_COLOR_RE = re.compile(r"#[0-9a-fA-F]{3,8}\b|rgb\(")
+
+
+def render(name: str, tex: str, out_dir: Path = OUT_DIR) -> Path:
+    path = out_dir / f"{name}.svg"
+    with matplotlib.rc_context(RC):
+        fig = Figure(figsize=(1, 1))
+        fig.patch.set_alpha(0.0)
+        fig.text(0, 0, tex, fontsize=FONTSIZE, color=COLOR)
+        fig.savefig(
+            path,
+            format="svg",
+            transparent=True,
+            bbox_inches="tight",
+            pad_inches=0.02,
+            metadata={"Date": None},
+        )
+    _make_fill_explicit(path)
+    check(path)
+    return path
+
+
+def _make_fill_explicit(path: Path) -> None:
+    """Give every text group an explicit ``fill="#000000"``.
+
+    Matplotlib omits the fill for black text (SVG's default fill is black), but
+    the app recolours equations by replacing the literal string ``#000000``, so
+    the colour must be spelled out. Glyph ``<path>``/``<use>`` elements and the
+    fraction/root rules inherit it from the group.
+    """
+    text = path.read_text(encoding="utf-8")
+    text, n = re.subn(r'<g id="(text_\d+)">', rf'<g id="\1" fill="{COLOR}">', text)
+    if n == 0:
+        raise ValueError(f"{path.name}: no text group found")
+    path.write_text(text, encoding="utf-8")
+
+
+def check(path: Path) -> None:
+    """Fail if the SVG contains any hard-coded colour other than #000000."""
+    text = path.read_text(encoding="utf-8")
+    bad = {m for m in _COLOR_RE.findall(text) if m.lower() != COLOR}
+    if bad:
+        raise ValueError(f"{path.name}: unexpected colours {sorted(bad)}")
+    if COLOR not in text:
+        raise ValueError(f"{path.name}: no {COLOR} fill found")
+
+
+def main(argv: list[str]) -> int:
+    names = argv or list(EQUATIONS)
+    for name in names:
+        path = render(name, EQUATIONS[name])
+        print(f"{path.relative_to(OUT_DIR.parent.parent)}  {path.stat().st_size} bytes")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

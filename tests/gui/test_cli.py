@@ -1,0 +1,89 @@
+"""The mlphys-gui command line, run as a user would: a separate process, no display."""
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+from PyQt6 import QtGui
+
+
+def run(*args, cwd):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "QT_QPA_PLATFORM", "WAYLAND_DISPLAY")
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "mlphys_gui", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("suffix", ["svg", "png", "pdf", "csv"])
+def test_export_default_scene_without_a_display(tmp_path, suffix):
+    out = tmp_path / f"fig.{suffix}"
+    extra = ["--width", "2400"] if suffix == "png" else []
+    result = run("export", "--tab", "svd", "-o", out, *extra, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 1000
+    if suffix == "svg":
+        tags = {e.tag.split("}")[-1] for e in ET.parse(out).getroot().iter()}
+        assert "text" in tags and "path" in tags and "image" not in tags
+    if suffix == "png":
+        assert QtGui.QImage(str(out)).width() == 2400
+    if suffix == "pdf":
+        assert out.read_bytes().startswith(b"%PDF")
+    if suffix == "csv":
+        assert out.read_text().startswith("series,x,y\n")
+
+
+def test_export_a_scene_file(tmp_path):
+    scene = tmp_path / "s.json"
+    scene.write_text(
+        '{"app": "mlphys-gui", "schema": 1, "tab": "svd", "state": {"view": "low-rank", '
+        '"matrix": [[1, 0], [0, 1]], "stage": 3, "speed": 0.5, "show_grid": true, '
+        '"show_basis": true, "show_singular_vectors": true, "image": "interference", "rank": 5}}'
+    )
+    out = tmp_path / "fig.csv"
+    result = run("export", scene, "-o", out, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    assert "sigma_kept" in text
+    assert len([line for line in text.splitlines() if line.startswith("sigma_kept,")]) == 5
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--tab", "nope", "-o", "f.svg"],
+        ["export", "--tab", "svd", "-o", "f.docx"],
+        ["export", "--tab", "svd", "-o", "missing/f.svg"],
+        ["export", "--tab", "svd", "-o", "f.svg", "--width", "100"],
+        ["export", "--tab", "svd", "-o", "f.png", "--width", "3"],
+        ["export", "-o", "f.svg"],
+        ["export", "broken.json", "-o", "f.svg"],
+        ["export", "nowhere.json", "-o", "f.svg"],
+        ["--tab", "nope"],
+        ["--bogus"],
+    ],
+)
+def test_bad_arguments_give_one_line_and_no_output(tmp_path, args):
+    (tmp_path / "broken.json").write_text("{not json")
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("mlphys-gui: error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert not any(p.name.startswith("f.") for p in tmp_path.rglob("*"))
+
+
+def test_no_display_is_explained(tmp_path):
+    result = run("--tab", "svd", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no display" in result.stderr

@@ -1,0 +1,191 @@
+"""The main window: scenes, export of every format, themes, zoom, preferences, shortcuts."""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from PyQt6 import QtCore, QtGui, QtWidgets
+
+from mlphys_gui.main_window import MainWindow
+
+
+def changed_state(window):
+    tab = window.tabs["svd"]
+    page = tab.geometry_page
+    page.set_matrix([[0.3, -1.7], [2.2, 0.9]])
+    page.set_stage(1.25)
+    page.show_grid.setChecked(False)
+    tab.low_rank_page.set_rank(33)
+    return tab.state()
+
+
+def test_save_and_reopen_scene_reproduces_the_figure(window, tmp_path):
+    state = changed_state(window)
+    tab = window.tabs["svd"]
+    figure = tab.plotted_data()
+    path = tmp_path / "scene.json"
+    assert window.save_scene(path)
+    document = json.loads(path.read_text())
+    assert document["schema"] == 1 and document["tab"] == "svd"
+    tab.reset()
+    assert tab.state() != state
+    assert window.open_scene(path)
+    assert tab.state() == state
+    for (name_a, x_a, y_a), (name_b, x_b, y_b) in zip(figure, tab.plotted_data(), strict=True):
+        assert name_a == name_b
+        assert np.array_equal(x_a, x_b, equal_nan=True) and np.array_equal(y_a, y_b, equal_nan=True)
+
+
+def good_scene(window):
+    tab = window.tabs["svd"]
+    return {"app": "mlphys-gui", "schema": 1, "tab": "svd", "state": tab.default_state()}
+
+
+BAD_SCENES = {
+    "not json": "{ this is not json",
+    "a list": "[1, 2]",
+    "other schema": lambda s: s.update(schema=99),
+    "wrong tab": lambda s: s.update(tab="quantum"),
+    "missing key": lambda s: s["state"].pop("stage"),
+    "unknown key": lambda s: s["state"].update(colour="red"),
+    "wrong type": lambda s: s["state"].update(stage="fast"),
+    "out of range": lambda s: s["state"].update(stage=7.0),
+    "bad matrix": lambda s: s["state"].update(matrix=[[1, 2], [3]]),
+    "bool as number": lambda s: s["state"].update(rank=True),
+}
+
+
+@pytest.mark.parametrize("case", BAD_SCENES)
+def test_bad_scene_is_refused_and_state_kept(window, tmp_path, case):
+    state = changed_state(window)
+    change = BAD_SCENES[case]
+    if isinstance(change, str):
+        text = change
+    else:
+        scene = good_scene(window)
+        change(scene)
+        text = json.dumps(scene)
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    assert not window.open_scene(path)
+    assert window.statusBar().currentMessage().startswith("Scene not opened")
+    assert window.tabs["svd"].state() == state
+
+
+def test_missing_scene_file_is_refused(window, tmp_path):
+    assert not window.open_scene(tmp_path / "nowhere.json")
+    assert "no such file" in window.statusBar().currentMessage()
+
+
+def test_export_png_at_chosen_width(window, tmp_path):
+    path = tmp_path / "fig.png"
+    assert window.export(path, width=2400)
+    image = QtGui.QImage(str(path))
+    assert image.width() == 2400
+    view = window.current_tab().figure_view().viewport()
+    assert image.height() == round(2400 * view.height() / view.width())
+    # not blank: the plot draws coloured curves on the white background
+    colours = {image.pixel(x, y) for x in range(0, 2400, 23) for y in range(0, image.height(), 23)}
+    assert len(colours) > 10
+
+
+def test_export_svg_is_vector(window, tmp_path):
+    path = tmp_path / "fig.svg"
+    assert window.export(path)
+    root = ET.parse(path).getroot()
+    tags = {element.tag.split("}")[-1] for element in root.iter()}
+    assert "path" in tags or "polyline" in tags
+    assert "text" in tags
+    assert "image" not in tags
+    text = " ".join("".join(e.itertext()) for e in root.iter() if e.tag.endswith("text"))
+    assert "Input" in text and "Output" in text
+
+
+def test_export_pdf(window, tmp_path):
+    path = tmp_path / "fig.pdf"
+    assert window.export(path)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF") and b"%%EOF" in data[-64:]
+    assert b"/Subtype /Image" not in data  # vectors, not a raster
+
+
+def test_export_csv_holds_the_plotted_points(window, tmp_path):
+    page = window.tabs["svd"].geometry_page
+    page.set_matrix([[2.0, 0.0], [1.0, 1.0]])
+    path = tmp_path / "fig.csv"
+    assert window.export(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text())))
+    circle = np.array(
+        [[float(r["x"]), float(r["y"])] for r in rows if r["series"] == "input_unit_circle"]
+    )
+    ellipse = np.array(
+        [[float(r["x"]), float(r["y"])] for r in rows if r["series"] == "output_circle_at_t"]
+    )
+    assert np.allclose(np.hypot(*circle.T), 1.0)
+    assert np.allclose(ellipse.T, page.A @ circle.T)
+
+
+@pytest.mark.parametrize("name", ["missing/fig.png", "fig.bmp"])
+def test_export_refuses_bad_targets_without_leaving_files(window, tmp_path, name):
+    assert not window.export(tmp_path / name)
+    assert window.statusBar().currentMessage().startswith("Not exported")
+    assert list(tmp_path.rglob("*")) == []
+
+
+def test_export_into_a_file_instead_of_a_folder(window, tmp_path):
+    (tmp_path / "afile").write_text("x")
+    assert not window.export(tmp_path / "afile" / "fig.svg")
+    assert "does not exist" in window.statusBar().currentMessage()
+
+
+def test_presentation_mode_and_projector_theme(qtbot, window):
+    page = window.tabs["svd"].geometry_page
+    normal_width = page.in_circle.opts["pen"].widthF()
+    normal_font = QtWidgets.QApplication.instance().styleSheet()
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_F11)
+    assert window.isFullScreen()
+    assert page.in_circle.opts["pen"].widthF() == pytest.approx(2 * normal_width)
+    assert window.current_style().font_pt == pytest.approx(1.5 * 10.0)
+    assert QtWidgets.QApplication.instance().styleSheet() != normal_font
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_F11)
+    assert not window.isFullScreen()
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_T, QtCore.Qt.KeyboardModifier.ControlModifier)
+    assert page.view.backgroundBrush().color().name() == "#000000"
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_T, QtCore.Qt.KeyboardModifier.ControlModifier)
+    assert page.view.backgroundBrush().color().name() == "#ffffff"
+
+
+def test_zoom_keys(qtbot, window):
+    ctrl = QtCore.Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Equal, ctrl)
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Equal, ctrl)
+    assert window.current_style().font_scale == pytest.approx(1.15**2)
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Minus, ctrl)
+    assert window.current_style().font_scale == pytest.approx(1.15)
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_0, ctrl)
+    assert window.current_style().font_scale == 1.0
+
+
+def test_preferences_persist(qtbot, window, settings):
+    window.zoom(1.15)
+    window.projector_action.setChecked(True)
+    window.close()
+    again = MainWindow(settings=settings)
+    qtbot.addWidget(again)
+    assert again.current_style().theme.name == "projector"
+    assert again.current_style().font_scale == pytest.approx(1.15)
+    assert again.projector_action.isChecked()
+    assert again.current_tab().name == "svd"
+
+
+def test_shortcuts_dialog_lists_every_key(qtbot, window):
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_F1)
+    dialog = window.shortcuts_dialog
+    table = dialog.findChild(QtWidgets.QTableWidget)
+    listed = {table.item(row, 1).text() for row in range(table.rowCount())}
+    for expected in ("Export figure", "Presentation mode", "Play / pause", "Zoom in", "Quit"):
+        assert expected in listed
+    dialog.close()

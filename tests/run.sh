@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The test command (README): sets itself up on a fresh Debian/Ubuntu machine, then runs pytest.
+#   1. Debian packages for the Xvfb smoke test (installed when run as root or with sudo);
+#   2. a virtual environment .venv with a non-editable install of the app and its test extra;
+#   3. the whole suite: tests/core, tests/gui (offscreen), tests/smoke (real X window), and the
+#      benchmarks in tests/bench, which print their figures (pytest -s shows them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(xvfb xauth xdotool x11-utils libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
+      libxkbcommon-x11-0 libxcb-shape0 libxcb-xinerama0 libegl1 libgl1 libfontconfig1
+      libdbus-1-3 fonts-dejavu-core)
+if command -v dpkg-query >/dev/null; then
+  missing=()
+  for p in "${debs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "installing Debian packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q ".[test]"
+
+# pytest (not python -m pytest) so that the tests import the installed package, not the checkout
+exec .venv/bin/pytest -q -p no:cacheprovider "$@"
