@@ -1,6 +1,8 @@
 """Creating the QApplication: names for QSettings, pyqtgraph defaults."""
 
 import sys
+import traceback
+from collections.abc import Callable
 
 import pyqtgraph as pg
 from PyQt6 import QtWidgets
@@ -18,3 +20,17 @@ def create_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
     app.setApplicationDisplayName("mlphys-gui")
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
     return app
+
+
+def install_error_reporter(report: Callable[[str], None]) -> None:
+    """Route an unexpected exception in a Qt slot to ``report`` (the status bar) and stderr.
+
+    Without this, PyQt6 aborts the whole application on the first exception in a slot, and
+    the user loses their work.
+    """
+
+    def hook(kind, value, tb):
+        traceback.print_exception(kind, value, tb, file=sys.stderr)
+        report(f"Internal error ({kind.__name__}: {value}); the rest keeps working.")
+
+    sys.excepthook = hook

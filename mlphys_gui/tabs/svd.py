@@ -19,9 +19,15 @@ from mlphys_gui.style import Style, style_legend, style_plot
 from mlphys_gui.tabs.base import TabBase
 from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
 from mlphys_gui.widgets.equation import EquationView
-from mlphys_gui.widgets.panels import ReadoutTable, control_panel
+from mlphys_gui.widgets.panels import ControlPanel, ReadoutTable
 from mlphys_gui.widgets.playback import Animator, PlaybackBar
-from mlphys_gui.widgets.plot_items import arrow_polyline, curve, series_of
+from mlphys_gui.widgets.plot_items import (
+    arrow_polyline,
+    curve,
+    legend_below,
+    series_of,
+    square_grid,
+)
 
 ENTRY_LIMIT = 1000.0
 PRESETS: dict[str, tuple[str, list[list[float]]]] = {
@@ -95,7 +101,7 @@ class GeometryPage(QtWidgets.QWidget):
         self.playback = PlaybackBar(self.animator, self.reset_stage, "Next stage")
         self._stage_box_layout.addWidget(self.playback)
         layout = QtWidgets.QHBoxLayout(self)
-        layout.addWidget(control_panel(self._panel))
+        layout.addWidget(ControlPanel(self._panel))
         layout.addWidget(self.view, 1)
         self.redraw(rescale=True)
 
@@ -213,24 +219,26 @@ class GeometryPage(QtWidgets.QWidget):
         self.output_plot = self.view.addPlot(row=0, col=1)
         for plot in (self.input_plot, self.output_plot):
             plot.setAspectLocked(True)
-            plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setMenuEnabled(False)
             plot.hideButtons()
         self.input_plot.setRange(xRange=(-1.6, 1.6), yRange=(-1.6, 1.6), padding=0)
         self.input_plot.setMouseEnabled(False, False)
-        self.input_legend = self.input_plot.addLegend(offset=(8, 8))
-        self.output_legend = self.output_plot.addLegend(offset=(-8, 8))
+        self.input_legend = legend_below(self.view.ci, self.input_plot, row=1, col=0)
+        self.output_legend = legend_below(self.view.ci, self.output_plot, row=1, col=1)
 
+        self.in_background = curve(self.input_plot, antialias=False)
+        self.out_background = curve(self.output_plot, antialias=False)
+        self.in_background.setData(*square_grid(3.0))
         self.in_grid = curve(self.input_plot)
         self.in_circle = curve(self.input_plot, "unit circle", fillLevel="enclosed")
         self.in_basis = curve(self.input_plot, "e₁, e₂")
-        self.in_singular = curve(self.input_plot, "v₁, v₂ (right singular vectors)")
+        self.in_singular = curve(self.input_plot, "v₁, v₂ (right sing. vectors)")
 
         self.out_grid = curve(self.output_plot)
-        self.out_target = curve(self.output_plot, "A·(unit circle) at t = 3")
-        self.out_circle = curve(self.output_plot, "unit circle at stage t", fillLevel="enclosed")
-        self.out_basis = curve(self.output_plot, "e₁, e₂ at stage t")
-        self.out_singular = curve(self.output_plot, "v₁, v₂ at stage t (→ σ₁u₁, σ₂u₂)")
+        self.out_target = curve(self.output_plot, "A·circle (t = 3)")
+        self.out_circle = curve(self.output_plot, "circle at t", fillLevel="enclosed")
+        self.out_basis = curve(self.output_plot, "e₁, e₂ at t")
+        self.out_singular = curve(self.output_plot, "v₁, v₂ at t (→ σᵢuᵢ)")
         self.labels = {
             key: pg.TextItem(text, anchor=(0.5, 0.5))
             for key, text in [
@@ -302,7 +310,6 @@ class GeometryPage(QtWidgets.QWidget):
         V = factors.Vt.T
         shapes = self._shapes
 
-
         self.in_circle.setData(*shapes["circle"])
         self.in_grid.setData(*_segments(shapes["grid"]))
         head = 0.1
@@ -355,6 +362,7 @@ class GeometryPage(QtWidgets.QWidget):
         if rescale:
             span = 1.2 * extent
             self.output_plot.setRange(xRange=(-span, span), yRange=(-span, span), padding=0)
+            self.out_background.setData(*square_grid(2 * span))
 
     def _set_titles(self, stage: str) -> None:
         size = f"{self._style.font_pt * 1.2:.0f}pt"
@@ -391,7 +399,9 @@ class GeometryPage(QtWidgets.QWidget):
             circle.setPen(style.pen(0, 2.5))
             circle.setBrush(fill)
         for grid in (self.in_grid, self.out_grid):
-            grid.setPen(style.pen("grid", 1.0))
+            grid.setPen(style.pen("muted", 1.0))
+        for background in (self.in_background, self.out_background):
+            background.setPen(style.pen("grid", 0.5))
         self.out_target.setPen(style.pen("muted", 1.5, dashed=True))
         for item in (self.in_basis, self.out_basis):
             item.setPen(style.pen(1, 2.0))
@@ -473,7 +483,7 @@ class LowRankPage(QtWidgets.QWidget):
                 ("size m × n", "pixels: rows × columns"),
                 ("rank r", "numerical rank of the full image"),
                 (
-                    "‖A−A_k‖_F/‖A‖_F",
+                    "‖A−A<sub>k</sub>‖<sub>F</sub> / ‖A‖<sub>F</sub>",
                     "relative error of the reconstruction, measured pixel by pixel",
                 ),
                 (
@@ -499,7 +509,7 @@ class LowRankPage(QtWidgets.QWidget):
 
         self._build_plots()
         layout = QtWidgets.QHBoxLayout(self)
-        layout.addWidget(control_panel(self._panel))
+        layout.addWidget(ControlPanel(self._panel))
         layout.addWidget(self.view, 1)
         self.set_image(self.image_name)
 
@@ -525,6 +535,7 @@ class LowRankPage(QtWidgets.QWidget):
         self.error_plot = self.view.addPlot(row=1, col=1)
         for plot in (self.spectrum_plot, self.error_plot):
             plot.setLogMode(y=True)
+            plot.getAxis("left").enableAutoSIPrefix(False)
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setMenuEnabled(False)
             plot.hideButtons()
@@ -534,9 +545,15 @@ class LowRankPage(QtWidgets.QWidget):
         self.dropped = curve(self.spectrum_plot, "dropped σᵢ", pen=None, symbol="o", symbolSize=6)
         self.rank_line = pg.InfiniteLine(angle=90, movable=False)
         self.spectrum_plot.addItem(self.rank_line)
-        self.error_curve = curve(self.error_plot, "Eckart–Young bound √(Σ_{i>k} σᵢ²)/‖A‖_F")
+        self.error_curve = curve(
+            self.error_plot, "Eckart–Young: √(Σ<sub>i&gt;k</sub> σ<sub>i</sub>²) / ‖A‖<sub>F</sub>"
+        )
         self.error_point = curve(
-            self.error_plot, "measured ‖A−A_k‖_F/‖A‖_F", pen=None, symbol="x", symbolSize=16
+            self.error_plot,
+            "measured ‖A − A<sub>k</sub>‖<sub>F</sub> / ‖A‖<sub>F</sub>",
+            pen=None,
+            symbol="x",
+            symbolSize=16,
         )
         self.spectrum_plot.setLabel("bottom", "index i")
         self.spectrum_plot.setLabel("left", "σᵢ")
@@ -608,7 +625,9 @@ class LowRankPage(QtWidgets.QWidget):
         size = f"{self._style.font_pt * 1.15:.0f}pt"
         color = self._style.theme.fg
         self.original_plot.setTitle(f"Original ({IMAGES[self.image_name]})", color=color, size=size)
-        self.approx_plot.setTitle(f"Rank k = {self.k} approximation A_k", color=color, size=size)
+        self.approx_plot.setTitle(
+            f"Rank k = {self.k} approximation A<sub>k</sub>", color=color, size=size
+        )
         self.spectrum_plot.setTitle("Singular value spectrum", color=color, size=size)
         self.error_plot.setTitle("Relative error against k", color=color, size=size)
 

@@ -7,16 +7,27 @@ from mlphys_gui.style import Style
 PANEL_WIDTH = 360
 
 
-def control_panel(content: QtWidgets.QWidget) -> QtWidgets.QScrollArea:
-    """The left-hand column of controls, scrolling when the window is short."""
-    area = QtWidgets.QScrollArea()
-    area.setWidget(content)
-    area.setWidgetResizable(True)
-    area.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setMinimumWidth(PANEL_WIDTH)
-    area.setMaximumWidth(int(PANEL_WIDTH * 1.6))
-    area.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
-    return area
+class ControlPanel(QtWidgets.QScrollArea):
+    """The left-hand column of controls: scrolls vertically when the window is short, and is
+    always wide enough for its content (which grows with zoom and presentation mode)."""
+
+    def __init__(self, content: QtWidgets.QWidget, parent=None):
+        super().__init__(parent)
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(QtCore.Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
+        self.setSizePolicy(
+            QtWidgets.QSizePolicy.Policy.Minimum, QtWidgets.QSizePolicy.Policy.Expanding
+        )
+
+    def minimumSizeHint(self) -> QtCore.QSize:
+        scrollbar = self.verticalScrollBar().sizeHint().width()
+        width = max(PANEL_WIDTH, self.widget().minimumSizeHint().width() + scrollbar + 4)
+        return QtCore.QSize(width, 200)
+
+    def sizeHint(self) -> QtCore.QSize:
+        return self.minimumSizeHint()
 
 
 class ReadoutTable(QtWidgets.QWidget):

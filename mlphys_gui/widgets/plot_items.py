@@ -31,6 +31,36 @@ def arrow_polyline(
     return np.array(xs), np.array(ys)
 
 
+def square_grid(half_width: float, lines: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """x, y of a light background grid over [−half_width, half_width]², at a 1-2-5 step.
+
+    One NaN-separated polyline: far cheaper to repaint than pyqtgraph's axis grid, which
+    dominates the frame time of a live plot.
+    """
+    raw = 2 * half_width / lines
+    magnitude = 10 ** np.floor(np.log10(raw))
+    step = magnitude * min((f for f in (1, 2, 5, 10) if f * magnitude >= raw), default=10)
+    ticks = np.arange(np.ceil(-half_width / step), np.floor(half_width / step) + 1) * step
+    xs, ys = [], []
+    for tick in ticks:
+        xs += [tick, tick, np.nan, -half_width, half_width, np.nan]
+        ys += [-half_width, half_width, np.nan, tick, tick, np.nan]
+    return np.array(xs), np.array(ys)
+
+
+def legend_below(
+    layout: pg.GraphicsLayout, plot: pg.PlotItem, row: int, col: int, columns: int = 2
+) -> pg.LegendItem:
+    """A legend in its own layout cell under ``plot``, so it never hides the data.
+
+    Named items added to ``plot`` afterwards are listed in it automatically.
+    """
+    legend = pg.LegendItem(colCount=columns)
+    layout.addItem(legend, row=row, col=col)
+    plot.legend = legend
+    return legend
+
+
 def curve(plot: pg.PlotItem, name: str | None = None, **options) -> pg.PlotDataItem:
     """An empty line item added to ``plot`` (and its legend, if named); ``setData`` fills it."""
     item = pg.PlotDataItem(name=name, connect="finite", **options)

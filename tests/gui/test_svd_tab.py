@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-from conftest import data_to_viewport, mouse_drag
 from PyQt6 import QtCore
+from qt_helpers import data_to_viewport, mouse_drag
 
 
 @pytest.fixture
@@ -164,7 +164,9 @@ def test_low_rank_view_matches_eckart_young(qtbot, tab):
     assert np.allclose(page.approx_item.image, np.clip(best, 0, 255))
     expected = np.sqrt((s[20:] ** 2).sum() / (s**2).sum())
     assert float(page.readouts.value("Eckart–Young")) == pytest.approx(expected, abs=1e-5)
-    assert float(page.readouts.value("‖A−A_k‖_F/‖A‖_F")) == pytest.approx(expected, abs=1e-5)
+    assert float(
+        page.readouts.value("‖A−A<sub>k</sub>‖<sub>F</sub> / ‖A‖<sub>F</sub>")
+    ) == pytest.approx(expected, abs=1e-5)
     m, n = A.shape
     assert page.readouts.value("storage").startswith(f"{20 * (m + n + 1) / (m * n):.1%}")
     kept_x = page.kept.xData

@@ -1,0 +1,60 @@
+"""Qt test helpers shared by tests/gui and tests/bench: an offscreen main window with its own
+settings file, and mouse helpers."""
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from PyQt6 import QtCore, QtGui, QtTest, QtWidgets  # noqa: E402
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return QtCore.QSettings(str(tmp_path / "settings.ini"), QtCore.QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, settings):
+    from mlphys_gui.app import create_application
+    from mlphys_gui.main_window import MainWindow
+
+    create_application()
+    main = MainWindow(settings=settings)
+    main.resize(1400, 860)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    # delete now: leaked windows would make every later setStyleSheet re-polish them all
+    main.close()
+    main.deleteLater()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete.value)
+
+
+def data_to_viewport(plot, view, x: float, y: float) -> QtCore.QPointF:
+    """Where a data point of ``plot`` appears in ``view``'s viewport, in pixels."""
+    scene_point = plot.vb.mapViewToScene(QtCore.QPointF(x, y))
+    return QtCore.QPointF(view.mapFromScene(scene_point))
+
+
+def mouse_drag(widget: QtWidgets.QWidget, start: QtCore.QPointF, end: QtCore.QPointF, steps=12):
+    """Press the left button at ``start``, move to ``end`` in steps, release: a real drag.
+
+    The moves are spaced in time: pyqtgraph drops mouse moves that come faster than its rate limit.
+    """
+    left = QtCore.Qt.MouseButton.LeftButton
+    none = QtCore.Qt.MouseButton.NoButton
+    plain = QtCore.Qt.KeyboardModifier.NoModifier
+
+    def send(kind, point, button, buttons):
+        event = QtGui.QMouseEvent(kind, point, widget.mapToGlobal(point), button, buttons, plain)
+        QtWidgets.QApplication.sendEvent(widget, event)
+
+    send(QtCore.QEvent.Type.MouseMove, start, none, none)
+    send(QtCore.QEvent.Type.MouseButtonPress, start, left, left)
+    for fraction in np.linspace(0, 1, steps + 1)[1:]:
+        point = start + (end - start) * float(fraction)
+        QtTest.QTest.qWait(25)
+        send(QtCore.QEvent.Type.MouseMove, point, none, left)
+    send(QtCore.QEvent.Type.MouseButtonRelease, end, left, none)
