@@ -1,8 +1,8 @@
 """Figure and data export: PNG at a chosen width, SVG and PDF as vectors, CSV of the plotted data.
 
-Figures are drawn by Qt's own painters (QImage, QSvgGenerator, QPdfWriter) straight from the
-plot's QGraphicsScene, so SVG and PDF hold paths and text, not a raster. (pyqtgraph 0.14's
-SVGExporter raises on filled curves under Qt ≥ 6.11, hence not used.) Every file is written
+Figures are drawn by QPainter straight from the plot's QGraphicsScene: onto a QImage (PNG), a
+QPdfWriter (PDF) and our own SVG device (mlphys_gui.svg_writer, which says why not
+QSvgGenerator), so SVG and PDF hold paths and text, not a raster. Every file is written
 atomically: to a temporary file in the same folder, then renamed.
 """
 
@@ -12,9 +12,10 @@ import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from PyQt6 import QtCore, QtGui, QtSvg, QtWidgets
+from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui.scene import write_atomically
+from mlphys_gui.svg_writer import SvgDevice
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv",)
@@ -75,14 +76,11 @@ def figure_bytes(view: QtWidgets.QGraphicsView, fmt: str, width: int | None = No
         painter.end()
         image.save(buffer, "PNG")
     elif fmt == "svg":
-        generator = QtSvg.QSvgGenerator()
-        generator.setOutputDevice(buffer)
-        generator.setSize(size)
-        generator.setViewBox(QtCore.QRect(QtCore.QPoint(0, 0), size))
-        generator.setTitle("mlphys-gui figure")
-        painter = QtGui.QPainter(generator)
+        device = SvgDevice(size.width(), size.height(), title="mlphys-gui figure")
+        painter = QtGui.QPainter(device)
         _paint(view, painter, QtCore.QRectF(0, 0, size.width(), size.height()))
         painter.end()
+        buffer.write(device.svg())
     elif fmt == "pdf":
         writer = QtGui.QPdfWriter(buffer)
         writer.setTitle("mlphys-gui figure")

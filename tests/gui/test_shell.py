@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from PyQt6 import QtCore, QtGui, QtWidgets
+from PyQt6 import QtCore, QtGui, QtPdf, QtSvg, QtWidgets
 
 from mlphys_gui.main_window import MainWindow
 
@@ -102,6 +102,47 @@ def test_export_svg_is_vector(window, tmp_path):
     assert "image" not in tags
     text = " ".join("".join(e.itertext()) for e in root.iter() if e.tag.endswith("text"))
     assert "Input" in text and "Output" in text
+
+
+def _pixels(image: QtGui.QImage) -> np.ndarray:
+    image = image.convertToFormat(QtGui.QImage.Format.Format_RGB32)
+    raw = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), np.uint8)
+    return raw.reshape(image.height(), -1, 4)[:, : image.width(), :3].astype(float)
+
+
+def _render_svg(path, size: QtCore.QSize) -> QtGui.QImage:
+    renderer = QtSvg.QSvgRenderer(str(path))
+    assert renderer.isValid()
+    image = QtGui.QImage(size, QtGui.QImage.Format.Format_RGB32)
+    image.fill(QtGui.QColor("white"))
+    painter = QtGui.QPainter(image)
+    renderer.render(painter)
+    painter.end()
+    return image
+
+
+def _render_pdf(path, size: QtCore.QSize) -> QtGui.QImage:
+    document = QtPdf.QPdfDocument(None)
+    document.load(str(path))
+    assert document.pageCount() == 1
+    return document.render(0, size)
+
+
+@pytest.mark.parametrize("fmt", ["svg", "pdf"])
+@pytest.mark.parametrize("view", [0, 1])
+def test_vector_export_looks_like_the_png(window, tmp_path, fmt, view):
+    """Drawn by another renderer (Qt SVG, Qt PDF), the vector file matches the PNG export:
+    same curves in the same places, clipped to their axes."""
+    window.tabs["svd"].pages.setCurrentIndex(view)
+    width = window.current_tab().figure_view().viewport().width()
+    assert window.export(tmp_path / "fig.png", width=width)
+    png = QtGui.QImage(str(tmp_path / "fig.png"))
+    assert window.export(tmp_path / f"fig.{fmt}")
+    render = _render_svg if fmt == "svg" else _render_pdf
+    vector = render(tmp_path / f"fig.{fmt}", png.size())
+    difference = np.abs(_pixels(vector) - _pixels(png)).max(axis=2)
+    assert difference.mean() < 6.0
+    assert (difference > 80).mean() < 0.02
 
 
 def test_export_pdf(window, tmp_path):
