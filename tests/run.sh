@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 debs=(xvfb xauth xdotool x11-utils libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
       libxkbcommon-x11-0 libxcb-shape0 libxcb-xinerama0 libegl1 libgl1 libfontconfig1
       libdbus-1-3 fonts-dejavu-core)
+python=${PYTHON:-python3}
+"$python" -c "import ensurepip, venv" 2>/dev/null || debs+=(python3-venv)
 if command -v dpkg-query >/dev/null; then
   missing=()
   for p in "${debs[@]}"; do
@@ -23,7 +25,6 @@ if command -v dpkg-query >/dev/null; then
   fi
 fi
 
-python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q ".[test]"

@@ -87,3 +87,18 @@ def test_no_display_is_explained(tmp_path):
     result = run("--tab", "svd", cwd=tmp_path)
     assert result.returncode == 2
     assert "no display" in result.stderr
+
+
+def test_missing_xcb_libraries_are_named_as_debian_packages(monkeypatch):
+    from mlphys_gui import cli
+
+    def no_library(name):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(cli.ctypes, "CDLL", no_library)
+    monkeypatch.setattr(cli.sys, "platform", "linux")
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    with pytest.raises(cli.UsageError, match="sudo apt-get install libxcb-cursor0 libxcb-icccm4"):
+        cli._check_display()

@@ -180,3 +180,23 @@ def test_every_shipped_image_has_full_size(tab):
         pixels = load_grayscale(name)
         assert min(pixels.shape) == MAX_RANK
         assert pixels.min() >= 0 and pixels.max() <= 255 and pixels.std() > 10
+
+
+@pytest.mark.parametrize(
+    ("matrix", "rank"),
+    [([[0, 0], [0, 0]], "0"), ([[2, 4], [1, 2]], "1"), ([[1e-9, 0], [0, 1]], "2")],
+)
+def test_degenerate_matrices_animate_without_trouble(qtbot, tab, matrix, rank):
+    page = tab.geometry_page
+    for i in range(2):
+        for j in range(2):
+            commit(qtbot, page.entries[i][j], str(matrix[i][j]))
+    assert page.A.tolist() == matrix
+    assert page.readouts.value("rank") == rank
+    circle = circle_points(page.in_circle)
+    for position in range(0, 301, 10):
+        page.stage_slider.slider.setValue(position)
+        assert np.isfinite(circle_points(page.out_circle)).all()
+    assert np.allclose(circle_points(page.out_circle), page.A @ circle)
+    if rank != "2":
+        assert page.readouts.value("κ = σ₁/σ₂") == "∞"
