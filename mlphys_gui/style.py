@@ -102,8 +102,13 @@ class Style:
         return text.replace("@FONT_PT@", f"{self.font_pt:.1f}")
 
 
-def style_plot(plot: pg.PlotItem, style: Style, title: str = "") -> None:
-    """Apply theme colours and fonts to a plot's axes, labels and title."""
+def set_title(plot: pg.PlotItem, style: Style, title: str) -> None:
+    """A plot title in the theme's colour at the current font size (HTML allowed)."""
+    plot.setTitle(title, color=style.theme.fg, size=f"{style.font_pt * 1.2:.0f}pt")
+
+
+def style_plot(plot: pg.PlotItem, style: Style) -> None:
+    """Apply theme colours and fonts to a plot's axes and labels."""
     font = style.plot_font()
     for name in ("left", "bottom", "right", "top"):
         axis = plot.getAxis(name)
@@ -111,8 +116,6 @@ def style_plot(plot: pg.PlotItem, style: Style, title: str = "") -> None:
         axis.setTextPen(style.pen("fg", 1.0))
         axis.setTickFont(font)
         axis.label.setFont(font)
-    if title:
-        plot.setTitle(title, color=style.theme.fg, size=f"{style.font_pt * 1.2:.0f}pt")
 
 
 def style_legend(legend: pg.LegendItem, style: Style) -> None:

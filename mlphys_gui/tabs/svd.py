@@ -15,11 +15,11 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 from core import svd
 from mlphys_gui.paths import resource_path
 from mlphys_gui.scene import boolean, choice, integer, matrix, real
-from mlphys_gui.style import Style, style_legend, style_plot
+from mlphys_gui.style import Style, set_title, style_legend, style_plot
 from mlphys_gui.tabs.base import TabBase
 from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
-from mlphys_gui.widgets.equation import EquationView
-from mlphys_gui.widgets.panels import ControlPanel, ReadoutTable
+from mlphys_gui.widgets.equation import EquationPanel
+from mlphys_gui.widgets.panels import ControlPanel, ReadoutPanel
 from mlphys_gui.widgets.playback import Animator, PlaybackBar
 from mlphys_gui.widgets.plot_items import (
     arrow_polyline,
@@ -185,8 +185,8 @@ class GeometryPage(QtWidgets.QWidget):
             show.addWidget(box)
         panel.addWidget(show_box)
 
-        readout_box = QtWidgets.QGroupBox("Readouts")
-        self.readouts = ReadoutTable(
+        readout_panel = ReadoutPanel(
+            "Readouts",
             [
                 ("σ₁", "largest singular value, √ of the largest eigenvalue of AᵀA (eq. 1.2)"),
                 ("σ₂", "smallest singular value (the notes list them ascending; here σ₁ ≥ σ₂)"),
@@ -196,20 +196,18 @@ class GeometryPage(QtWidgets.QWidget):
                 ("Vᵀ", "first rotation (stage 0 → 1)"),
                 ("Σ", "stretch along the axes (stage 1 → 2)"),
                 ("U", "second rotation (stage 2 → 3)"),
-            ]
+            ],
         )
-        QtWidgets.QVBoxLayout(readout_box).addWidget(self.readouts)
-        panel.addWidget(readout_box)
-
-        equation_box = QtWidgets.QGroupBox("Equations (notes §1.1)")
-        equations = QtWidgets.QVBoxLayout(equation_box)
-        self.equations = [
-            EquationView("svd_eq_1_2", "eq. 1.2: singular values are √ of the eigenvalues of AᵀA"),
-            EquationView("svd_eq_1_3", "eq. 1.3: U, V orthogonal, Σ diagonal with σᵢ ≥ 0"),
-        ]
-        for view in self.equations:
-            equations.addWidget(view, alignment=QtCore.Qt.AlignmentFlag.AlignHCenter)
-        panel.addWidget(equation_box)
+        self.readouts = readout_panel.table
+        panel.addWidget(readout_panel)
+        self.equations = EquationPanel(
+            "Equations (notes §1.1)",
+            [
+                ("svd_eq_1_2", "eq. 1.2: singular values are √ of the eigenvalues of AᵀA"),
+                ("svd_eq_1_3", "eq. 1.3: U, V orthogonal, Σ diagonal with σᵢ ≥ 0"),
+            ],
+        )
+        panel.addWidget(self.equations)
         panel.addStretch(1)
 
     # ------------------------------------------------------------------ plots
@@ -351,9 +349,7 @@ class GeometryPage(QtWidgets.QWidget):
         for i in range(2):
             for j in range(2):
                 self.entries[i][j].set_value(A[i, j])
-        blocked = self.stage_slider.blockSignals(True)
         self.stage_slider.set_value(t)
-        self.stage_slider.blockSignals(blocked)
 
         name = svd.stage_name(t)
         self.stage_label.setText(f"t = {t:.2f}: {name}")
@@ -365,10 +361,8 @@ class GeometryPage(QtWidgets.QWidget):
             self.out_background.setData(*square_grid(2 * span))
 
     def _set_titles(self, stage: str) -> None:
-        size = f"{self._style.font_pt * 1.2:.0f}pt"
-        color = self._style.theme.fg
-        self.input_plot.setTitle("Input: unit circle, e₁, e₂ and v₁, v₂", color=color, size=size)
-        self.output_plot.setTitle(f"Output, t = {self.t:.2f}: {stage}", color=color, size=size)
+        set_title(self.input_plot, self._style, "Input: unit circle, e₁, e₂ and v₁, v₂")
+        set_title(self.output_plot, self._style, f"Output, t = {self.t:.2f}: {stage}")
 
     def _show_readouts(self, result, factors) -> None:
         s1, s2 = result.s
@@ -415,8 +409,7 @@ class GeometryPage(QtWidgets.QWidget):
             handle.setBrush(style.brush(1, 120))
             handle.label().setColor(style.color(1))
             handle.label().setFont(style.plot_font(1.1))
-        for equation in self.equations:
-            equation.apply_style(style)
+        self.equations.apply_style(style)
         self.readouts.apply_style(style)
         self._set_titles(svd.stage_name(self.t))
 
@@ -477,8 +470,8 @@ class LowRankPage(QtWidgets.QWidget):
         controls.addWidget(self.playback)
         panel.addWidget(box)
 
-        readout_box = QtWidgets.QGroupBox("Readouts")
-        self.readouts = ReadoutTable(
+        readout_panel = ReadoutPanel(
+            "Readouts",
             [
                 ("size m × n", "pixels: rows × columns"),
                 ("rank r", "numerical rank of the full image"),
@@ -491,20 +484,18 @@ class LowRankPage(QtWidgets.QWidget):
                     "√(Σ_{i>k} σᵢ²) / √(Σ σᵢ²): the smallest error any rank-k matrix can have",
                 ),
                 ("storage", "k(m + n + 1) numbers instead of m·n"),
-            ]
+            ],
         )
-        QtWidgets.QVBoxLayout(readout_box).addWidget(self.readouts)
-        panel.addWidget(readout_box)
-
-        equation_box = QtWidgets.QGroupBox("Equations")
-        equations = QtWidgets.QVBoxLayout(equation_box)
-        self.equations = [
-            EquationView("svd_low_rank", "rank-k truncation of eq. 1.3 (σᵢ descending)"),
-            EquationView("svd_eckart_young", "Eckart–Young: A_k is the best rank-k approximation"),
-        ]
-        for view in self.equations:
-            equations.addWidget(view, alignment=QtCore.Qt.AlignmentFlag.AlignHCenter)
-        panel.addWidget(equation_box)
+        self.readouts = readout_panel.table
+        panel.addWidget(readout_panel)
+        self.equations = EquationPanel(
+            "Equations",
+            [
+                ("svd_low_rank", "rank-k truncation of eq. 1.3 (σᵢ descending)"),
+                ("svd_eckart_young", "Eckart–Young: A_k is the best rank-k approximation"),
+            ],
+        )
+        panel.addWidget(self.equations)
         panel.addStretch(1)
 
         self._build_plots()
@@ -605,9 +596,7 @@ class LowRankPage(QtWidgets.QWidget):
                 f"{ratio:.1%} of the pixels",
             ]
         )
-        blocked = self.rank_slider.blockSignals(True)
         self.rank_slider.set_value(self.k)
-        self.rank_slider.blockSignals(blocked)
         self._set_titles()
 
     def advance(self, ranks: float) -> bool:
@@ -622,14 +611,11 @@ class LowRankPage(QtWidgets.QWidget):
         return self.k < self.k_max
 
     def _set_titles(self) -> None:
-        size = f"{self._style.font_pt * 1.15:.0f}pt"
-        color = self._style.theme.fg
-        self.original_plot.setTitle(f"Original ({IMAGES[self.image_name]})", color=color, size=size)
-        self.approx_plot.setTitle(
-            f"Rank k = {self.k} approximation A<sub>k</sub>", color=color, size=size
-        )
-        self.spectrum_plot.setTitle("Singular value spectrum", color=color, size=size)
-        self.error_plot.setTitle("Relative error against k", color=color, size=size)
+        style = self._style
+        set_title(self.original_plot, style, f"Original ({IMAGES[self.image_name]})")
+        set_title(self.approx_plot, style, f"Rank k = {self.k} approximation A<sub>k</sub>")
+        set_title(self.spectrum_plot, style, "Singular value spectrum")
+        set_title(self.error_plot, style, "Relative error against k")
 
     def apply_style(self, style: Style) -> None:
         self._style = style
@@ -646,8 +632,7 @@ class LowRankPage(QtWidgets.QWidget):
         self.error_curve.setPen(style.pen(0, 2.0))
         self.error_point.setSymbolPen(style.pen(1, 2.5))
         self.error_point.setSymbolBrush(style.brush(1))
-        for equation in self.equations:
-            equation.apply_style(style)
+        self.equations.apply_style(style)
         self.readouts.apply_style(style)
         self._set_titles()
 

@@ -24,3 +24,18 @@ class EquationView(QtSvgWidgets.QSvgWidget):
         natural = self.renderer().defaultSize()
         scale = style.effective_font_scale * 1.1
         self.setFixedSize(round(natural.width() * scale), round(natural.height() * scale))
+
+
+class EquationPanel(QtWidgets.QGroupBox):
+    """A titled column of typeset equations, each with its caption as tooltip."""
+
+    def __init__(self, title: str, equations: list[tuple[str, str]], parent=None):
+        super().__init__(title, parent)
+        layout = QtWidgets.QVBoxLayout(self)
+        self.views = [EquationView(name, caption) for name, caption in equations]
+        for view in self.views:
+            layout.addWidget(view, alignment=QtCore.Qt.AlignmentFlag.AlignHCenter)
+
+    def apply_style(self, style: Style) -> None:
+        for view in self.views:
+            view.apply_style(style)

@@ -30,6 +30,15 @@ class ControlPanel(QtWidgets.QScrollArea):
         return self.minimumSizeHint()
 
 
+class ReadoutPanel(QtWidgets.QGroupBox):
+    """A titled :class:`ReadoutTable`."""
+
+    def __init__(self, title: str, rows: list[tuple[str, str]], parent=None):
+        super().__init__(title, parent)
+        self.table = ReadoutTable(rows)
+        QtWidgets.QVBoxLayout(self).addWidget(self.table)
+
+
 class ReadoutTable(QtWidgets.QWidget):
     """Named values (σ₁, det A, …) in a two-column grid; each name has a tooltip."""
 
