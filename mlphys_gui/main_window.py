@@ -133,6 +133,7 @@ class MainWindow(QtWidgets.QMainWindow):
             table.setItem(row, 0, QtWidgets.QTableWidgetItem(native or keys))
             table.setItem(row, 1, QtWidgets.QTableWidgetItem(text))
         table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
         note = QtWidgets.QLabel(
             "A focused slider keeps its arrow keys and a focused button its Space; "
             "Tab moves between controls."
