@@ -11,6 +11,7 @@ import math
 import os
 import tempfile
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,15 @@ FieldCheck = Callable[[Any, str], Any]
 
 class SceneError(ValueError):
     """A scene document that cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class StateSpec:
+    """A tab's scene fields with their checks, and an optional rule across fields
+    (``check(state)`` raises SceneError, e.g. "x_low must be below x_high")."""
+
+    fields: Mapping[str, FieldCheck]
+    check: Callable[[dict[str, Any]], None] | None = field(default=None)
 
 
 def _describe(value: Any) -> str:
@@ -103,20 +113,30 @@ def matrix(rows: int, cols: int, entry: FieldCheck | None = None) -> FieldCheck:
     return check
 
 
+def rows(columns: int, max_rows: int, entry: FieldCheck | None = None) -> FieldCheck:
+    """A list of at most ``max_rows`` rows of ``columns`` numbers each (e.g. data points)."""
+    entry = entry or real()
+
+    def check(value: Any, where: str) -> list[list[float]]:
+        if not isinstance(value, list) or len(value) > max_rows:
+            raise SceneError(f"{where}: expected a list of at most {max_rows} rows")
+        return matrix(len(value), columns, entry)(value, where) if value else []
+
+    return check
+
+
 def make_scene(tab: str, state: Mapping[str, Any]) -> dict[str, Any]:
     """The scene document for a tab's state."""
     return {"app": APP_ID, "schema": SCHEMA_VERSION, "tab": tab, "state": dict(state)}
 
 
-def parse_scene(
-    document: Any, specs: Mapping[str, Mapping[str, FieldCheck]]
-) -> tuple[str, dict[str, Any]]:
+def parse_scene(document: Any, specs: Mapping[str, StateSpec]) -> tuple[str, dict[str, Any]]:
     """Check a decoded scene against the tabs' field specs.
 
     Parameters
     ----------
     document : the decoded JSON.
-    specs : for each known tab name, its state fields and their checks.
+    specs : for each known tab name, its StateSpec.
 
     Returns
     -------
@@ -145,18 +165,21 @@ def parse_scene(
     state = document.get("state")
     if not isinstance(state, dict):
         raise SceneError('"state" must be a JSON object')
-    spec = specs[tab]
+    spec = specs[tab].fields
     missing = [key for key in spec if key not in state]
     if missing:
         raise SceneError(f"state is missing: {', '.join(missing)}")
     unknown = sorted(set(state) - set(spec))
     if unknown:
         raise SceneError(f"unknown state key(s) for tab {tab}: {', '.join(unknown)}")
-    return tab, {key: check(state[key], f"state.{key}") for key, check in spec.items()}
+    clean = {key: check(state[key], f"state.{key}") for key, check in spec.items()}
+    if specs[tab].check is not None:
+        specs[tab].check(clean)
+    return tab, clean
 
 
 def read_scene_file(
-    path: str | os.PathLike, specs: Mapping[str, Mapping[str, FieldCheck]]
+    path: str | os.PathLike, specs: Mapping[str, StateSpec]
 ) -> tuple[str, dict[str, Any]]:
     """Read and check a scene file; every failure is a SceneError with a readable message."""
     path = Path(path)

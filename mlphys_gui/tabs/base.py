@@ -6,7 +6,7 @@ from typing import Any, ClassVar
 from PyQt6 import QtCore, QtWidgets
 
 from mlphys_gui.export import Series
-from mlphys_gui.scene import FieldCheck
+from mlphys_gui.scene import StateSpec
 from mlphys_gui.style import Style
 
 
@@ -14,7 +14,7 @@ class TabBase(QtWidgets.QWidget):
     """Base of a topic tab.
 
     A subclass sets ``name`` (the command-line and scene name), ``title`` (the tab label) and
-    ``STATE_SPEC`` (the scene fields and their checks), and implements:
+    ``STATE_SPEC`` (the scene fields, their checks and a cross-field rule), and implements:
 
     - ``default_state() -> dict`` and ``state() -> dict``: the whole state as JSON-able values;
     - ``restore(state)``: show a state already checked against ``STATE_SPEC``;
@@ -28,7 +28,7 @@ class TabBase(QtWidgets.QWidget):
 
     name: ClassVar[str]
     title: ClassVar[str]
-    STATE_SPEC: ClassVar[Mapping[str, FieldCheck]]
+    STATE_SPEC: ClassVar[StateSpec]
 
     message = QtCore.pyqtSignal(str)
 

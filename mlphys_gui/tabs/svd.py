@@ -14,7 +14,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 
 from core import svd
 from mlphys_gui.paths import resource_path
-from mlphys_gui.scene import boolean, choice, integer, matrix, real
+from mlphys_gui.scene import StateSpec, boolean, choice, integer, matrix, real
 from mlphys_gui.style import Style, set_title, style_legend, style_plot
 from mlphys_gui.tabs.base import TabBase
 from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
@@ -651,17 +651,19 @@ class SvdTab(TabBase):
 
     name = "svd"
     title = "SVD geometry"
-    STATE_SPEC = {
-        "view": choice(("geometry", "low-rank")),
-        "matrix": matrix(2, 2, real(-ENTRY_LIMIT, ENTRY_LIMIT)),
-        "stage": real(0.0, 3.0),
-        "speed": real(0.1, 3.0),
-        "show_grid": boolean(),
-        "show_basis": boolean(),
-        "show_singular_vectors": boolean(),
-        "image": choice(tuple(IMAGES)),
-        "rank": integer(1, MAX_RANK),
-    }
+    STATE_SPEC = StateSpec(
+        {
+            "view": choice(("geometry", "low-rank")),
+            "matrix": matrix(2, 2, real(-ENTRY_LIMIT, ENTRY_LIMIT)),
+            "stage": real(0.0, 3.0),
+            "speed": real(0.1, 3.0),
+            "show_grid": boolean(),
+            "show_basis": boolean(),
+            "show_singular_vectors": boolean(),
+            "image": choice(tuple(IMAGES)),
+            "rank": integer(1, MAX_RANK),
+        }
+    )
     VIEWS = ("geometry", "low-rank")
 
     def __init__(self, parent=None):

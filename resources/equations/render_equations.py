@@ -41,6 +41,31 @@ EQUATIONS: dict[str, str] = {
         r"$\min_{\mathrm{rank}\,B\leq k}\|A-B\|_F = \|A-A_k\|_F"
         r" = \sqrt{\sum_{i>k}\,\sigma_i^2}$"
     ),
+    # eq. 4.14: maximum likelihood = weighted least squares (Sigma = diag(sigma_i^2), eq. 4.10)
+    "reg_eq_4_14": (
+        r"$\hat\beta_{\mathrm{MLE}} = (\Phi^{\mathsf{T}}\Sigma^{-1}\Phi)^{-1}"
+        r"\Phi^{\mathsf{T}}\Sigma^{-1}y$"
+    ),
+    # eq. 3.13, written correctly: minus the log posterior is the ridge loss
+    "reg_eq_3_13": (
+        r"$-\log p(\beta|y) = \frac{1}{2\sigma^2}\sum_i (y_i-\phi_i^{\mathsf{T}}\beta)^2"
+        r" + \frac{\lambda}{2}\|\beta\|^2 + \mathrm{const}$"
+    ),
+    # eq. 4.16 with the prior of eq. 3.12: the conjugate Gaussian posterior
+    "reg_posterior": (
+        r"$p(\beta|y) = \mathcal{N}(\mu, S),\;"
+        r"S = (\lambda I + \Phi^{\mathsf{T}}\Sigma^{-1}\Phi)^{-1},\;"
+        r"\mu = S\,\Phi^{\mathsf{T}}\Sigma^{-1}y$"
+    ),
+    # posterior predictive, noise included
+    "reg_predictive": (
+        r"$p(y_*|x_*) = \mathcal{N}(\phi_*^{\mathsf{T}}\mu,\;"
+        r"\sigma^2 + \phi_*^{\mathsf{T}} S\, \phi_*)$"
+    ),
+    # the evidence (marginal likelihood), eq. 3.9's denominator
+    "reg_evidence": (
+        r"$\log p(y) = \log\mathcal{N}(y\,|\,0,\;\Sigma + \lambda^{-1}\Phi\Phi^{\mathsf{T}})$"
+    ),
 }
 
 RC = {
