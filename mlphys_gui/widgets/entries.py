@@ -50,6 +50,9 @@ class NumberEntry(QtWidgets.QLineEdit):
     def value(self) -> float:
         return self._value
 
+    def set_limits(self, low: float, high: float) -> None:
+        self._low, self._high = low, high
+
     def is_invalid(self) -> bool:
         return bool(self.property("invalid"))
 
@@ -140,6 +143,13 @@ class ValueSlider(QtWidgets.QWidget):
 
     def value(self) -> float:
         return self._value
+
+    def set_range(self, low: float, high: float, steps: int) -> None:
+        """New limits (e.g. when a model's size range changes); the value is clamped."""
+        self._low, self._high, self._steps = low, high, steps
+        self.entry.set_limits(low, high)
+        self.slider.setRange(0, steps)
+        self.set_value(self._value)
 
     def set_value(self, value: float, emit: bool = False) -> None:
         value = min(max(value, self._low), self._high)

@@ -1,0 +1,117 @@
+"""Work off the GUI thread with "newest wins" (DESIGN.md: anything over ~30 ms).
+
+A :class:`LatestJob` runs one function at a time in Qt's global thread pool on a frozen snapshot
+of its arguments. Submitting again cancels the running call (cooperatively, through the
+``cancel`` callable it receives) and drops anything it still reports, so no stale result ever
+reaches the screen. Progress and results arrive on the GUI thread as Qt signals.
+"""
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PyQt6 import QtCore
+
+Work = Callable[..., Any]
+"""``work(*args, progress=…, cancel=…)``; ``progress(*values)`` reports partial results."""
+
+
+class _Signals(QtCore.QObject):
+    progress = QtCore.pyqtSignal(int, object)
+    finished = QtCore.pyqtSignal(int, object)
+    failed = QtCore.pyqtSignal(int, str)
+
+
+class _Run(QtCore.QRunnable):
+    def __init__(
+        self,
+        generation: int,
+        work: Work,
+        args: tuple,
+        signals: _Signals,
+        cancelled: threading.Event,
+    ):
+        super().__init__()
+        self.generation, self.work, self.args = generation, work, args
+        self.signals, self.cancelled = signals, cancelled
+
+    def run(self) -> None:
+        try:
+            result = self.work(
+                *self.args,
+                progress=lambda *values: self._emit("progress", values),
+                cancel=self.cancelled.is_set,
+            )
+        except Exception as error:  # reported on the GUI thread, never raised there
+            traceback.print_exc()
+            self._emit("failed", f"{error.__class__.__name__}: {error}")
+        else:
+            self._emit("finished", result)
+
+    def _emit(self, name: str, value) -> None:
+        try:
+            getattr(self.signals, name).emit(self.generation, value)
+        except RuntimeError:  # the window closed while this ran: nobody is listening
+            self.cancelled.set()
+
+
+class LatestJob(QtCore.QObject):
+    """Runs the newest submitted call; older ones are cancelled and their reports dropped."""
+
+    progress = QtCore.pyqtSignal(object)  # the tuple of values passed to progress(...)
+    finished = QtCore.pyqtSignal(object)
+    failed = QtCore.pyqtSignal(str)
+    busyChanged = QtCore.pyqtSignal(bool)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._signals = _Signals()
+        self._signals.progress.connect(self._on_progress)
+        self._signals.finished.connect(self._on_finished)
+        self._signals.failed.connect(self._on_failed)
+        self._generation = 0
+        self._cancelled = threading.Event()
+        self._busy = False
+        self._pool = QtCore.QThreadPool.globalInstance()
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def submit(self, work: Work, *args) -> None:
+        """Cancel whatever runs and start ``work(*args, progress=…, cancel=…)``."""
+        self._cancelled.set()
+        self._generation += 1
+        self._cancelled = threading.Event()
+        self._set_busy(True)
+        self._pool.start(_Run(self._generation, work, args, self._signals, self._cancelled))
+
+    def cancel(self) -> None:
+        """Stop the running call; it reports nothing more."""
+        self._cancelled.set()
+        self._generation += 1
+        self._set_busy(False)
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        """Block until the pool is idle (for tests and shutdown)."""
+        return self._pool.waitForDone(msecs)
+
+    def _set_busy(self, busy: bool) -> None:
+        if busy != self._busy:
+            self._busy = busy
+            self.busyChanged.emit(busy)
+
+    def _on_progress(self, generation: int, values) -> None:
+        if generation == self._generation:
+            self.progress.emit(values)
+
+    def _on_finished(self, generation: int, result) -> None:
+        if generation == self._generation:
+            self._set_busy(False)
+            self.finished.emit(result)
+
+    def _on_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self._set_busy(False)
+            self.failed.emit(message)
