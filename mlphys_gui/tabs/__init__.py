@@ -1,5 +1,6 @@
 """One tab per topic of the notes; ``TAB_CLASSES`` maps command-line names to tab classes."""
 
+from mlphys_gui.tabs.posterior import PosteriorTab
 from mlphys_gui.tabs.svd import SvdTab
 
-TAB_CLASSES = {tab.name: tab for tab in (SvdTab,)}
+TAB_CLASSES = {tab.name: tab for tab in (SvdTab, PosteriorTab)}

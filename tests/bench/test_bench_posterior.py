@@ -1,0 +1,25 @@
+"""Benchmark (printed): posterior slider → repaint, 200 points, degree 9 (target < 10 ms)."""
+
+import statistics
+import time
+
+from bench_report import report
+
+
+def test_posterior_slider_to_repaint(window):
+    window.select_tab("posterior")
+    tab = window.tabs["posterior"]
+    tab.size_slider.set_value(9, emit=True)
+    tab.add_generated(200)
+    viewport = tab.view.viewport()
+    for name, slider in (("λ", tab.lambda_slider), ("σ", tab.sigma_slider)):
+        times = []
+        for i in range(100):
+            start = time.perf_counter()
+            slider.slider.setValue(200 + (i * 37) % 600)
+            viewport.repaint()
+            times.append((time.perf_counter() - start) * 1e3)
+        report(
+            f"Posterior {name} slider → repaint (200 points, degree 9)",
+            f"median {statistics.median(times):.2f} ms, max {max(times):.2f} ms",
+        )
