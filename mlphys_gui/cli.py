@@ -164,6 +164,8 @@ def run_export(args: argparse.Namespace) -> int:
     tab.resize(*EXPORT_WINDOW_SIZE)
     tab.show()
     app.processEvents()
+    tab.settle()
+    app.processEvents()
     try:
         export_to_file(args.output, tab.figure_view(), tab.plotted_data(), args.width)
     except ExportError as error:

@@ -103,8 +103,22 @@ class Style:
 
 
 def set_title(plot: pg.PlotItem, style: Style, title: str) -> None:
-    """A plot title in the theme's colour at the current font size (HTML allowed)."""
-    plot.setTitle(title, color=style.theme.fg, size=f"{style.font_pt * 1.2:.0f}pt")
+    """A plot title in the theme's colour at the current font size (HTML allowed).
+
+    Unchanged titles are not set again: re-laying out HTML is a large part of a live frame.
+    """
+    options = (title, style.theme.fg, f"{style.font_pt * 1.2:.0f}pt")
+    if getattr(plot, "_shown_title", None) != options:
+        plot._shown_title = options
+        plot.setTitle(title, color=options[1], size=options[2])
+
+
+def set_label(plot: pg.PlotItem, side: str, text: str) -> None:
+    """An axis label, set only when it changes (see set_title)."""
+    shown = getattr(plot, "_shown_labels", {})
+    if shown.get(side) != text:
+        plot._shown_labels = {**shown, side: text}
+        plot.setLabel(side, text)
 
 
 def style_plot(plot: pg.PlotItem, style: Style) -> None:

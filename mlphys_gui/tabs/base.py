@@ -44,6 +44,9 @@ class TabBase(QtWidgets.QWidget):
 
     def apply_style(self, style: Style) -> None: ...
 
+    def settle(self) -> None:
+        """Finish background work (a running sweep) so the figure is complete: for export."""
+
     def toggle_play(self) -> None:
         """Space: play or pause the tab's animation, if it has one."""
 

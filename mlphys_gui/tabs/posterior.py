@@ -15,13 +15,13 @@ from PyQt6 import QtCore, QtWidgets
 
 from core import regression
 from mlphys_gui.scene import SceneError, StateSpec, boolean, choice, integer, real, rows
-from mlphys_gui.style import Style, set_title, style_legend, style_plot
+from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
 from mlphys_gui.tabs.base import TabBase
 from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
 from mlphys_gui.widgets.equation import EquationPanel
 from mlphys_gui.widgets.panels import ControlPanel, ReadoutPanel
 from mlphys_gui.widgets.playback import Animator, PlaybackBar
-from mlphys_gui.widgets.plot_items import curve, legend_below, series_of
+from mlphys_gui.widgets.plot_items import curve, follow_y, legend_below, series_of
 
 MAX_POINTS = 10_000
 GRID_POINTS = 300
@@ -285,6 +285,9 @@ class PosteriorTab(TabBase):
         self.weight_plot.setAspectLocked(True)
         self.weight_plot.setMouseEnabled(False, False)
         self.lambda_plot.setLogMode(x=True)
+        self.lambda_plot.setXRange(
+            np.log10(LAMBDA_GRID[0]), np.log10(LAMBDA_GRID[-1]), padding=0.02
+        )
         for plot in (self.lambda_plot, self.size_plot):
             plot.getAxis("left").enableAutoSIPrefix(False)
             plot.setMouseEnabled(False, False)
@@ -406,13 +409,23 @@ class PosteriorTab(TabBase):
             box.setChecked(state[key])
         self.points = np.array(state["points"], dtype=float).reshape(-1, 3)
         self.stream_position = state["stream_position"]
-        self._restoring = False
         self._set_weight_range()
         self.weight_i.setValue(state["weight_i"])
         self.weight_j.setValue(state["weight_j"])
+        self._restoring = False
         self.refresh(rescale=True)
 
     # ------------------------------------------------------------------ data
+    @property
+    def points(self) -> np.ndarray:
+        """The data: rows of (x, y, w) with noise σᵢ = σ·w."""
+        return self._points
+
+    @points.setter
+    def points(self, value: np.ndarray) -> None:
+        self._points = value
+        self._points_dirty = True  # the scatter is redrawn only when the data change
+
     def generator(self) -> "regression.GeneratorParams":
         return regression.GeneratorParams(
             truth=self.truth_combo.currentData(),
@@ -595,15 +608,17 @@ class PosteriorTab(TabBase):
             beta_mle = regression.mle(Phi, y, sigma_i)
         except regression.UnderdeterminedError as error:
             self.mle_item.setData([], [])
-            self.mle_note.setText(str(error) if self.show_mle.isChecked() else "")
+            self._set_note(str(error) if self.show_mle.isChecked() else "")
             mle_text = "undefined"
         else:
             self.mle_item.setData(grid, Phi_grid @ beta_mle)
-            self.mle_note.setText("")
+            self._set_note("")
             mle_text = "defined"
         self.mle_item.setVisible(self.show_mle.isChecked())
 
-        self.data_item.setData(x, y)
+        if self._points_dirty:
+            self.data_item.setData(x, y)
+            self._points_dirty = False
         hetero = bool(len(x)) and self.hetero_box.isChecked()
         self.error_bars.setData(x=x, y=y, height=2 * sigma_i if hetero else np.zeros_like(x))
         self.error_bars.setVisible(hetero)
@@ -623,6 +638,10 @@ class PosteriorTab(TabBase):
         if rescale or not hasattr(self, "_y_range"):
             self._rescale(grid, params)
         self._place_note()
+
+    def _set_note(self, text: str) -> None:
+        if text != self.mle_note.toPlainText():
+            self.mle_note.setText(text)
 
     def _rescale(self, grid: np.ndarray, params) -> None:
         truth = regression.true_function(params.truth, grid)
@@ -660,11 +679,20 @@ class PosteriorTab(TabBase):
             4 * post_std + float(np.abs(mean2 - centre).max()),
             1e-6,
         )
-        self.weight_plot.setRange(
-            xRange=(centre[0] - half, centre[0] + half),
-            yRange=(centre[1] - half, centre[1] + half),
-            padding=0,
+        (x_low, x_high), (y_low, y_high) = self.weight_plot.viewRange()
+        shown_half = 0.5 * min(x_high - x_low, y_high - y_low)
+        inside = (
+            x_low <= centre[0] - half
+            and centre[0] + half <= x_high
+            and y_low <= centre[1] - half
+            and centre[1] + half <= y_high
         )
+        if not inside or half < 0.4 * shown_half:  # hysteresis: axes rebuilt only when needed
+            self.weight_plot.setRange(
+                xRange=(centre[0] - half, centre[0] + half),
+                yRange=(centre[1] - half, centre[1] + half),
+                padding=0,
+            )
         # the locked aspect ratio widens one axis: shade the whole visible area
         (x_low, x_high), (y_low, y_high) = self.weight_plot.viewRange()
         b0 = np.linspace(x_low, x_high, 160)
@@ -693,14 +721,15 @@ class PosteriorTab(TabBase):
             self._style,
             f"Weight space: β<sub>{i}</sub>, β<sub>{j}</sub>{marginal}",
         )
-        self.weight_plot.setLabel("bottom", f"β<sub>{i}</sub>")
-        self.weight_plot.setLabel("left", f"β<sub>{j}</sub>")
+        set_label(self.weight_plot, "bottom", f"β<sub>{i}</sub>")
+        set_label(self.weight_plot, "left", f"β<sub>{j}</sub>")
 
     def _draw_evidence(self, Phi, x, y, sigma_i, lam) -> float:
         self._lambda_evidence = regression.evidence_vs_precision(Phi, y, sigma_i, LAMBDA_GRID)
         current = regression.log_evidence(Phi, y, sigma_i, lam)
         self.lambda_curve.setData(LAMBDA_GRID, self._lambda_evidence)
         self.lambda_marker.setData([lam], [current])
+        follow_y(self.lambda_plot, self._lambda_evidence)
         low, high = SIZE_RANGE[self.basis]
         sizes = np.arange(low, high + 1)
         evidence = regression.evidence_vs_size(
@@ -715,7 +744,9 @@ class PosteriorTab(TabBase):
         )
         self.size_curve.setData(sizes, evidence)
         self.size_marker.setData([self.size], [current])
-        self.size_plot.setLabel("bottom", "degree" if self.basis == "polynomial" else "bumps")
+        follow_y(self.size_plot, evidence)
+        self.size_plot.setXRange(low - 0.5, high + 0.5, padding=0)
+        set_label(self.size_plot, "bottom", "degree" if self.basis == "polynomial" else "bumps")
         return current
 
     def apply_style(self, style: Style) -> None:

@@ -61,9 +61,14 @@ class ReadoutTable(QtWidgets.QWidget):
         for label, text in zip(self._values, values, strict=True):
             label.setText(text)
 
+    def set_value(self, name: str, text: str) -> None:
+        self._values[self._index(name)].setText(text)
+
+    def _index(self, name: str) -> int:
+        return [row[0] for row in self.names].index(name)
+
     def value(self, name: str) -> str:
-        index = [row[0] for row in self.names].index(name)
-        return self._values[index].text()
+        return self._values[self._index(name)].text()
 
     def apply_style(self, style: Style) -> None:
         font = self.font()

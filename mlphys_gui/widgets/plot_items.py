@@ -2,6 +2,7 @@
 
 import numpy as np
 import pyqtgraph as pg
+from PyQt6 import QtWidgets
 
 HEAD_ANGLE = np.deg2rad(25.0)
 
@@ -56,9 +57,26 @@ def legend_below(
     Named items added to ``plot`` afterwards are listed in it automatically.
     """
     legend = pg.LegendItem(colCount=columns)
+    legend.setSizePolicy(
+        QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Maximum
+    )
     layout.addItem(legend, row=row, col=col)
     plot.legend = legend
     return legend
+
+
+def follow_y(plot: pg.PlotItem, values: np.ndarray, slack: float = 0.15) -> None:
+    """Keep ``values`` in view with hysteresis: the y range changes only when the data leave it
+    or shrink to under 40 % of it, so a live plot's axes are not rebuilt on every frame."""
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if not finite.size:
+        return
+    low, high = float(finite.min()), float(finite.max())
+    span = max(high - low, 1e-9 * max(abs(low), abs(high), 1.0))
+    shown_low, shown_high = plot.viewRange()[1]
+    if low < shown_low or high > shown_high or span < 0.4 * (shown_high - shown_low):
+        plot.setYRange(low - slack * span, high + slack * span, padding=0)
 
 
 def curve(plot: pg.PlotItem, name: str | None = None, **options) -> pg.PlotDataItem:

@@ -66,6 +66,33 @@ EQUATIONS: dict[str, str] = {
     "reg_evidence": (
         r"$\log p(y) = \log\mathcal{N}(y\,|\,0,\;\Sigma + \lambda^{-1}\Phi\Phi^{\mathsf{T}})$"
     ),
+    # §5: the minimum-norm interpolant (ridgeless limit) and ridge
+    "dd_min_norm": (
+        r"$\hat\beta = \Phi^{+}y = \mathrm{arg\,min}\,\{\|\beta\| : \Phi\beta = y\}$"
+    ),
+    "dd_ridge": (
+        r"$\hat\beta_\lambda = \mathrm{arg\,min}_\beta\,\|y-\Phi\beta\|^2"
+        r" + \lambda\|\beta\|^2$"
+    ),
+    # Hastie, Montanari, Rosset & Tibshirani (2019), Thm 1: isotropic ridgeless risk, γ = p/n
+    "dd_risk_under": r"$\gamma < 1:\quad R = \sigma^2\,\frac{\gamma}{1-\gamma}$",
+    "dd_risk_over": (
+        r"$\gamma > 1:\quad R = r^2\left(1-\frac{1}{\gamma}\right)"
+        r" + \frac{\sigma^2}{\gamma-1}$"
+    ),
+    # eq. 9.1 written correctly: force −∇V, friction −γẊ, noise σξ
+    "lv_eq_9_1": r"$m\ddot X_t = -\nabla V(X_t) - \gamma\dot X_t + \sigma\,\xi_t$",
+    # eq. 9.2 with μ = −V′ (overdamped limit)
+    "lv_eq_9_2": r"$dX_t = -V\,'(X_t)\,dt + \sigma\,dW_t$",
+    # eq. 9.4 for this drift and constant σ
+    "lv_eq_9_4": (
+        r"$\partial_t p_t = \partial_x\left(V\,'\,p_t\right)"
+        r" + \frac{\sigma^2}{2}\,\partial_x^2 p_t$"
+    ),
+    # its stationary state
+    "lv_boltzmann": r"$p_\infty(x) = \frac{1}{Z}\,e^{-2V(x)/\sigma^2}$",
+    # eq. 9.8, the σ → 0 limit (μ evaluated at x, not X_t)
+    "lv_eq_9_8": r"$\partial_t p_t = -\partial_x\left(\mu\,p_t\right),\quad \mu = -V\,'$",
 }
 
 RC = {

@@ -24,9 +24,7 @@ print(json.dumps({"core_file": sys.modules["core"].__file__, "loaded": loaded}))
 
 def core_modules() -> list[str]:
     names = ["core"]
-    names += sorted(
-        f"core.{p.stem}" for p in (ROOT / "core").glob("*.py") if p.stem != "__init__"
-    )
+    names += sorted(f"core.{p.stem}" for p in (ROOT / "core").glob("*.py") if p.stem != "__init__")
     return names
 
 

@@ -333,9 +333,11 @@ def test_storage_ratio() -> None:
 # staged_factors
 # --------------------------------------------------------------------------------------------
 
-STAGED_CASES = list(EDGE_2X2.items()) + [
-    (f"random{i}", A) for i, A in enumerate(random_matrices(40, seed=1))
-] + [(f"random_neg{i}", A) for i, A in enumerate(random_matrices(40, seed=2, det_sign=-1))]
+STAGED_CASES = (
+    list(EDGE_2X2.items())
+    + [(f"random{i}", A) for i, A in enumerate(random_matrices(40, seed=1))]
+    + [(f"random_neg{i}", A) for i, A in enumerate(random_matrices(40, seed=2, det_sign=-1))]
+)
 
 
 @pytest.mark.parametrize(("name", "A"), STAGED_CASES, ids=[c[0] for c in STAGED_CASES])
@@ -604,8 +606,13 @@ def test_relative_error_edge_cases():
 
 
 @pytest.mark.parametrize(
-    "A", [[[1.0, 2.0], [3.0, 4.0]], [[1.0, 0.0], [0.0, -1.0]], [[0.0, 0.0], [0.0, 0.0]],
-          [[2.0, 4.0], [1.0, 2.0]]]
+    "A",
+    [
+        [[1.0, 2.0], [3.0, 4.0]],
+        [[1.0, 0.0], [0.0, -1.0]],
+        [[0.0, 0.0], [0.0, 0.0]],
+        [[2.0, 4.0], [1.0, 2.0]],
+    ],
 )
 def test_staged_det_is_the_determinant(A):
     # det of a 2×2 by the cofactor formula, independent of the factorisation

@@ -1,0 +1,754 @@
+"""Safe parsing, evaluation and symbolic differentiation of formulas typed by a user.
+
+The Langevin and Fokker–Planck tabs (notes §9.1–9.2) let the user type a potential such as
+``x**4/4 - x**2/2 + 0.2*sin(5*x)``.  The drift of eq. 9.2 is μ = −V′, so the simulation needs
+an accurate V′ too: :meth:`Expression.derivative` returns the exact symbolic derivative, not a
+finite difference.
+
+Safety
+------
+The text is parsed with ``ast.parse(text, mode="eval")`` and the syntax tree is walked against
+a strict **whitelist**: numbers, the named variables, ``+ - * / **``, unary ``±``,
+parentheses, one-argument calls of the functions in :data:`FUNCTIONS` and the constants
+:data:`CONSTANTS` (``pi``, ``e``).  Everything else — attributes, subscripts, other names,
+lambdas, comprehensions, strings, keyword arguments, comparisons, ``//``, ``%``, ``^`` … — is
+refused with a :class:`ValueError` saying what was not allowed and at which column.  The
+whitelisted tree is converted to a small tree of our own nodes and evaluated by walking it
+with numpy; nothing is ever passed to ``eval``, ``exec`` or ``compile``, and no Python object
+reachable from the text is ever called.
+
+Limits: at most :data:`MAX_LENGTH` characters and :data:`MAX_DEPTH` levels of nesting.
+
+Contents
+--------
+``parse_expression(text, variables=("x",))``
+    Validate and convert; returns an :class:`Expression`.
+``Expression``
+    Callable, vectorised (``expr(x)`` or ``expr(x, y)``), with ``.derivative(var)``.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "CONSTANTS",
+    "FUNCTIONS",
+    "MAX_DEPTH",
+    "MAX_LENGTH",
+    "Expression",
+    "parse_expression",
+]
+
+FloatArray = NDArray[np.float64]
+
+#: Longest accepted text, in characters.
+MAX_LENGTH = 500
+#: Deepest accepted nesting of operations (each operator, call or sign is one level).
+MAX_DEPTH = 48
+
+#: Functions a user may call, each with exactly one positional argument.
+FUNCTIONS: dict[str, Callable[[FloatArray], FloatArray]] = {
+    "sin": np.sin,
+    "cos": np.cos,
+    "tan": np.tan,
+    "exp": np.exp,
+    "log": np.log,
+    "sqrt": np.sqrt,
+    "tanh": np.tanh,
+    "sinh": np.sinh,
+    "cosh": np.cosh,
+    "arctan": np.arctan,
+    "abs": np.abs,
+}
+
+#: Functions that appear only in derivatives (d|u|/du = sign u); not accepted in user text.
+_INTERNAL_FUNCTIONS: dict[str, Callable[[FloatArray], FloatArray]] = {"sign": np.sign}
+_ALL_FUNCTIONS = {**FUNCTIONS, **_INTERNAL_FUNCTIONS}
+
+#: Named constants a user may write.
+CONSTANTS: dict[str, float] = {"pi": math.pi, "e": math.e}
+
+_BINOPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
+_REFUSED_BINOPS = {
+    ast.BitXor: "'^' (write powers as x**2)",
+    ast.FloorDiv: "'//' (floor division)",
+    ast.Mod: "'%' (remainder)",
+    ast.MatMult: "'@' (matrix product)",
+    ast.LShift: "'<<'",
+    ast.RShift: "'>>'",
+    ast.BitOr: "'|'",
+    ast.BitAnd: "'&'",
+}
+_PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 3, "**": 4}
+
+# Characters that look like operators and are turned into ASCII before parsing (same length,
+# so column numbers in messages stay right).
+_LOOKALIKES = str.maketrans({"\u2212": "-", "\u00d7": "*", "\u00b7": "*"})
+
+
+# --------------------------------------------------------------------------------------------
+# the expression tree (immutable; subtrees may be shared)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class _Const:
+    value: float
+
+
+@dataclass(frozen=True, eq=False)
+class _Var:
+    name: str
+
+
+@dataclass(frozen=True, eq=False)
+class _Neg:
+    arg: _Node
+
+
+@dataclass(frozen=True, eq=False)
+class _BinOp:
+    op: str  # one of + - * / **
+    left: _Node
+    right: _Node
+
+
+@dataclass(frozen=True, eq=False)
+class _Call:
+    func: str
+    arg: _Node
+
+
+_Node = _Const | _Var | _Neg | _BinOp | _Call
+
+_ZERO = _Const(0.0)
+_ONE = _Const(1.0)
+_TWO = _Const(2.0)
+
+
+def _is_const(node: _Node, value: float | None = None) -> bool:
+    return isinstance(node, _Const) and (value is None or node.value == value)
+
+
+def _fold(op: str, a: float, b: float) -> float | None:
+    """Constant folding in float64; None when the result would not be finite."""
+    with np.errstate(all="ignore"):
+        x, y = np.float64(a), np.float64(b)
+        if op == "+":
+            r = x + y
+        elif op == "-":
+            r = x - y
+        elif op == "*":
+            r = x * y
+        elif op == "/":
+            r = x / y if y != 0.0 else np.float64(np.nan)
+        else:
+            r = np.power(x, y)
+    return float(r) if np.isfinite(r) else None
+
+
+# Smart constructors: trivial simplification (constant folding, 0 and 1 identities).
+
+
+def _neg(a: _Node) -> _Node:
+    if isinstance(a, _Const):
+        return _Const(-a.value)
+    if isinstance(a, _Neg):
+        return a.arg
+    if isinstance(a, _BinOp) and a.op == "*" and isinstance(a.left, _Const):
+        return _mul(_Const(-a.left.value), a.right)
+    return _Neg(a)
+
+
+def _add(a: _Node, b: _Node) -> _Node:
+    if isinstance(a, _Const) and isinstance(b, _Const):
+        folded = _fold("+", a.value, b.value)
+        if folded is not None:
+            return _Const(folded)
+    if _is_const(a, 0.0):
+        return b
+    if _is_const(b, 0.0):
+        return a
+    if isinstance(b, _Neg):
+        return _sub(a, b.arg)
+    if isinstance(b, _BinOp) and b.op == "*" and _is_const(b.left) and b.left.value < 0:
+        return _sub(a, _mul(_Const(-b.left.value), b.right))  # a + (−c)·r = a − c·r
+    return _BinOp("+", a, b)
+
+
+def _sub(a: _Node, b: _Node) -> _Node:
+    if isinstance(a, _Const) and isinstance(b, _Const):
+        folded = _fold("-", a.value, b.value)
+        if folded is not None:
+            return _Const(folded)
+    if _is_const(b, 0.0):
+        return a
+    if _is_const(a, 0.0):
+        return _neg(b)
+    if isinstance(b, _Neg):
+        return _add(a, b.arg)
+    return _BinOp("-", a, b)
+
+
+def _mul(a: _Node, b: _Node) -> _Node:
+    if isinstance(a, _Const) and isinstance(b, _Const):
+        folded = _fold("*", a.value, b.value)
+        if folded is not None:
+            return _Const(folded)
+    if _is_const(a, 0.0) or _is_const(b, 0.0):
+        return _ZERO
+    if _is_const(a, 1.0):
+        return b
+    if _is_const(b, 1.0):
+        return a
+    if _is_const(a, -1.0):
+        return _neg(b)
+    if _is_const(b, -1.0):
+        return _neg(a)
+    if isinstance(a, _Neg) and isinstance(b, _Neg):
+        return _mul(a.arg, b.arg)
+    if isinstance(a, _Neg):
+        return _neg(_mul(a.arg, b))
+    if isinstance(b, _Neg):
+        return _neg(_mul(a, b.arg))
+    if isinstance(b, _Const) and not isinstance(a, _Const):
+        return _mul(b, a)  # constants in front: 2*x rather than x*2
+    if isinstance(a, _Const) and isinstance(b, _BinOp) and b.op == "*" and isinstance(
+        b.left, _Const
+    ):
+        folded = _fold("*", a.value, b.left.value)  # c·(d·r) = (c d)·r
+        if folded is not None:
+            return _mul(_Const(folded), b.right)
+    return _BinOp("*", a, b)
+
+
+def _div(a: _Node, b: _Node) -> _Node:
+    if isinstance(a, _Const) and isinstance(b, _Const):
+        folded = _fold("/", a.value, b.value)
+        if folded is not None:
+            return _Const(folded)
+    if _is_const(a, 0.0) and not _is_const(b, 0.0):
+        return _ZERO
+    if _is_const(b, 1.0):
+        return a
+    if _is_const(b, -1.0):
+        return _neg(a)
+    if isinstance(a, _Neg):
+        return _neg(_div(a.arg, b))
+    if (isinstance(b, _Const) and isinstance(a, _BinOp) and a.op == "*"
+            and isinstance(a.left, _Const)):
+        folded = _fold("/", a.left.value, b.value)  # (c·r)/d = (c/d)·r
+        if folded is not None:
+            return _mul(_Const(folded), a.right)
+    return _BinOp("/", a, b)
+
+
+def _pow(a: _Node, b: _Node) -> _Node:
+    if isinstance(a, _Const) and isinstance(b, _Const):
+        folded = _fold("**", a.value, b.value)
+        if folded is not None:
+            return _Const(folded)
+    if _is_const(b, 0.0):
+        return _ONE
+    if _is_const(b, 1.0):
+        return a
+    return _BinOp("**", a, b)
+
+
+def _call(func: str, arg: _Node) -> _Node:
+    if isinstance(arg, _Const):
+        with np.errstate(all="ignore"):
+            value = float(_ALL_FUNCTIONS[func](np.float64(arg.value)))
+        if math.isfinite(value):
+            return _Const(value)
+    return _Call(func, arg)
+
+
+_BUILD = {"+": _add, "-": _sub, "*": _mul, "/": _div, "**": _pow}
+
+
+# --------------------------------------------------------------------------------------------
+# parsing: whitelist walk of Python's syntax tree
+# --------------------------------------------------------------------------------------------
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    """repr of the text, shortened for messages."""
+    return repr(text) if len(text) <= limit else repr(text[: limit - 1]) + "…"
+
+
+def _where(node: ast.AST) -> str:
+    if isinstance(node, ast.expr | ast.keyword):
+        return f" at column {node.col_offset + 1}"
+    return ""
+
+
+def _describe(node: ast.AST) -> str:
+    """What a refused syntax node is, with its verb ("… is" / "… are")."""
+    if isinstance(node, ast.Attribute):
+        return f"attribute access ('.{node.attr}') is"
+    names = {
+        ast.Subscript: "subscripts (indexing with [...]) are",
+        ast.Lambda: "lambda functions are",
+        ast.ListComp: "list comprehensions are",
+        ast.SetComp: "set comprehensions are",
+        ast.DictComp: "dict comprehensions are",
+        ast.GeneratorExp: "generator expressions are",
+        ast.List: "lists are",
+        ast.Tuple: "tuples (a comma outside a function call) are",
+        ast.Set: "sets are",
+        ast.Dict: "dicts are",
+        ast.Compare: "comparisons are",
+        ast.BoolOp: "'and' / 'or' are",
+        ast.IfExp: "'if … else' expressions are",
+        ast.NamedExpr: "assignments (':=') are",
+        ast.JoinedStr: "f-strings are",
+        ast.Starred: "'*' unpacking is",
+        ast.Await: "'await' is",
+        ast.Yield: "'yield' is",
+        ast.YieldFrom: "'yield from' is",
+        ast.Slice: "slices are",
+        ast.Call: "the result of a call is",
+    }
+    for kind, text in names.items():
+        if isinstance(node, kind):
+            return text
+    return f"'{type(node).__name__}' syntax is"
+
+
+class _Converter:
+    """Converts a whitelisted Python syntax tree to our node tree, refusing everything else."""
+
+    def __init__(self, text: str, variables: tuple[str, ...]) -> None:
+        self.text = text
+        self.variables = variables
+
+    def refuse(self, what: str, node: ast.AST, hint: str = "") -> ValueError:
+        message = f"{what} not allowed{_where(node)} in {_quote(self.text)}"
+        if hint:
+            message += f"; {hint}"
+        return ValueError(message)
+
+    def allowed_names(self) -> str:
+        parts = []
+        if self.variables:
+            parts.append("variables " + ", ".join(self.variables))
+        parts.append("constants " + ", ".join(CONSTANTS))
+        parts.append("functions " + ", ".join(FUNCTIONS))
+        return "allowed: " + "; ".join(parts)
+
+    def convert(self, node: ast.AST, depth: int) -> _Node:
+        if depth > MAX_DEPTH:
+            raise ValueError(
+                f"expression nested too deeply (more than {MAX_DEPTH} levels){_where(node)} "
+                f"in {_quote(self.text)}"
+            )
+        if isinstance(node, ast.Constant):
+            return self.constant(node)
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.UnaryOp):
+            if isinstance(node.op, ast.USub):
+                return _neg(self.convert(node.operand, depth + 1))
+            if isinstance(node.op, ast.UAdd):
+                return self.convert(node.operand, depth + 1)
+            op = "'not'" if isinstance(node.op, ast.Not) else "'~'"
+            raise self.refuse(f"operator {op} is", node)
+        if isinstance(node, ast.BinOp):
+            op = _BINOPS.get(type(node.op))
+            if op is None:
+                what = _REFUSED_BINOPS.get(type(node.op), type(node.op).__name__)
+                raise self.refuse(f"operator {what} is", node,
+                                  "allowed operators: + - * / ** and unary -")
+            left = self.convert(node.left, depth + 1)
+            right = self.convert(node.right, depth + 1)
+            return _BUILD[op](left, right)
+        if isinstance(node, ast.Call):
+            return self.call(node, depth)
+        raise self.refuse(_describe(node), node, self.allowed_names())
+
+    def constant(self, node: ast.Constant) -> _Node:
+        value = node.value
+        if isinstance(value, bool) or value is None or value is Ellipsis:
+            raise self.refuse(f"the constant {value!r} is", node, "only numbers are allowed")
+        if isinstance(value, str | bytes):
+            raise self.refuse("strings are", node, "only numbers are allowed")
+        if isinstance(value, complex):
+            raise self.refuse(f"the complex number {value!r} is", node,
+                              "only real numbers are allowed")
+        if not isinstance(value, numbers.Real):
+            raise self.refuse(f"the constant {value!r} is", node)
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            literal = ast.get_source_segment(self.text, node) or repr(value)
+            literal = literal if len(literal) <= 24 else literal[:20] + "…"
+            raise ValueError(
+                f"the number {literal} is not finite (it overflows a float){_where(node)} "
+                f"in {_quote(self.text)}"
+            )
+        return _Const(number)
+
+    def name(self, node: ast.Name) -> _Node:
+        if node.id in self.variables:
+            return _Var(node.id)
+        if node.id in CONSTANTS:
+            return _Const(CONSTANTS[node.id])
+        if node.id in FUNCTIONS:
+            raise self.refuse(f"the function name '{node.id}' without a call is", node,
+                              f"write {node.id}(...)")
+        raise self.refuse(f"the name '{node.id}' is", node, self.allowed_names())
+
+    def call(self, node: ast.Call, depth: int) -> _Node:
+        func = node.func
+        if not isinstance(func, ast.Name):
+            what = _describe(func).rsplit(" ", 1)[0]
+            raise self.refuse(f"calling {what} is", node,
+                              "only the functions " + ", ".join(FUNCTIONS) + " may be called")
+        if func.id not in FUNCTIONS:
+            raise self.refuse(f"the function '{func.id}' is", node,
+                              "allowed functions: " + ", ".join(FUNCTIONS))
+        if node.keywords:
+            raise self.refuse(f"keyword arguments (in {func.id}(...)) are", node.keywords[0],
+                              f"write {func.id}(x)")
+        if len(node.args) != 1:
+            raise ValueError(
+                f"{func.id}() takes exactly one argument, got {len(node.args)}{_where(node)} "
+                f"in {_quote(self.text)}"
+            )
+        arg = self.convert(node.args[0], depth + 1)
+        return _call(func.id, arg)
+
+
+def _check_variables(variables: object) -> tuple[str, ...]:
+    if isinstance(variables, str):
+        variables = (variables,)
+    try:
+        names = tuple(variables)  # type: ignore[arg-type]
+    except TypeError as exc:
+        raise ValueError(f"variables must be a sequence of names, got {variables!r}") from exc
+    for name in names:
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            raise ValueError(f"variables: {name!r} is not a valid variable name")
+        if name in CONSTANTS or name in _ALL_FUNCTIONS:
+            raise ValueError(
+                f"variables: {name!r} clashes with a built-in constant or function name"
+            )
+    if len(set(names)) != len(names):
+        raise ValueError(f"variables must be distinct, got {names!r}")
+    return names
+
+
+def parse_expression(text: str, variables: tuple[str, ...] | list[str] | str = ("x",)
+                     ) -> Expression:
+    """Parse a formula in the given variables, safely (never ``eval``).
+
+    Parameters
+    ----------
+    text : str
+        For example ``"x**4/4 - x**2/2 + 0.2*sin(5*x)"`` — a potential V(x) for the drift
+        μ = −V′ of eq. 9.2.  Allowed: numbers, the variables, ``+ - * / **``, unary ``±``,
+        parentheses, the constants ``pi`` and ``e``, and one-argument calls of
+        ``sin cos tan exp log sqrt tanh sinh cosh arctan abs``.  At most
+        :data:`MAX_LENGTH` characters; the Unicode minus sign ``−`` and ``×``, ``·`` are
+        read as ``-`` and ``*``.
+    variables : sequence of str
+        The variable names, default ``("x",)``; ``("x", "y")`` for a 2-D potential.
+
+    Returns
+    -------
+    Expression
+        Callable on arrays; ``.derivative(var)`` gives the exact derivative.
+
+    Raises
+    ------
+    ValueError
+        If the text is not a string, is empty or too long, is not valid syntax, nests more
+        than :data:`MAX_DEPTH` levels, contains a non-finite number (``1e999``), or uses
+        anything outside the whitelist (attributes, subscripts, other names or functions,
+        lambdas, comprehensions, strings, keyword arguments, comparisons, …).  The message
+        says what was refused and at which column.
+    """
+    names = _check_variables(variables)
+    if not isinstance(text, str):
+        raise ValueError(f"the expression must be a string, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ValueError(
+            f"the expression is too long ({len(text)} characters; at most {MAX_LENGTH})"
+        )
+    source = text.translate(_LOOKALIKES)
+    if not source.strip():
+        raise ValueError("the expression is empty; type a formula such as x**2/2")
+    try:
+        tree = ast.parse(source.strip(), mode="eval")
+    except SyntaxError as exc:
+        where = f" at column {exc.offset}" if exc.offset else ""
+        raise ValueError(f"invalid syntax{where} in {_quote(text)}: {exc.msg}") from None
+    except (RecursionError, MemoryError):
+        raise ValueError(f"expression nested too deeply in {_quote(text)}") from None
+    root = _Converter(source.strip(), names).convert(tree.body, 0)
+    return Expression(root, names, text.strip())
+
+
+# --------------------------------------------------------------------------------------------
+# evaluation, differentiation, printing
+# --------------------------------------------------------------------------------------------
+
+
+def _evaluate(node: _Node, env: dict[str, FloatArray], cache: dict[int, FloatArray]
+              ) -> FloatArray | float:
+    key = id(node)
+    if key in cache:
+        return cache[key]
+    if isinstance(node, _Const):
+        return node.value
+    if isinstance(node, _Var):
+        return env[node.name]
+    if isinstance(node, _Neg):
+        out = np.negative(_evaluate(node.arg, env, cache))
+    elif isinstance(node, _Call):
+        out = _ALL_FUNCTIONS[node.func](_evaluate(node.arg, env, cache))
+    else:
+        a = _evaluate(node.left, env, cache)
+        b = _evaluate(node.right, env, cache)
+        op = node.op
+        if op == "+":
+            out = np.add(a, b)
+        elif op == "-":
+            out = np.subtract(a, b)
+        elif op == "*":
+            out = np.multiply(a, b)
+        elif op == "/":
+            out = np.true_divide(a, b)
+        elif isinstance(node.right, _Const) and node.right.value == 2.0:
+            out = np.square(a)  # exact and fast for the most common power
+        else:
+            out = np.power(a, b)
+    cache[key] = out
+    return out
+
+
+def _d(node: _Node, var: str, memo: dict[int, _Node]) -> _Node:
+    """Exact derivative d(node)/d(var), with trivial simplification."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    if isinstance(node, _Const):
+        out: _Node = _ZERO
+    elif isinstance(node, _Var):
+        out = _ONE if node.name == var else _ZERO
+    elif isinstance(node, _Neg):
+        out = _neg(_d(node.arg, var, memo))
+    elif isinstance(node, _Call):
+        out = _d_call(node, _d(node.arg, var, memo))
+    else:
+        a, b = node.left, node.right
+        da, db = _d(a, var, memo), _d(b, var, memo)
+        op = node.op
+        if op == "+":
+            out = _add(da, db)
+        elif op == "-":
+            out = _sub(da, db)
+        elif op == "*":
+            out = _add(_mul(da, b), _mul(a, db))
+        elif op == "/":
+            # (a/b)' = a'/b − a b'/b²
+            out = _sub(_div(da, b), _div(_mul(a, db), _pow(b, _TWO)))
+        elif _is_const(db, 0.0):
+            # (a^c)' = c a^(c−1) a'
+            out = _mul(_mul(b, _pow(a, _sub(b, _ONE))), da)
+        elif _is_const(da, 0.0):
+            # (c^b)' = c^b log(c) b'
+            out = _mul(_mul(node, _call("log", a)), db)
+        else:
+            # (a^b)' = a^b (b' log a + b a'/a)
+            out = _mul(node, _add(_mul(db, _call("log", a)), _div(_mul(b, da), a)))
+    memo[key] = out
+    return out
+
+
+def _d_call(node: _Call, du: _Node) -> _Node:
+    if _is_const(du, 0.0):
+        return _ZERO
+    u, f = node.arg, node.func
+    if f == "sin":
+        outer: _Node = _call("cos", u)
+    elif f == "cos":
+        outer = _neg(_call("sin", u))
+    elif f == "tan":
+        outer = _div(_ONE, _pow(_call("cos", u), _TWO))
+    elif f == "exp":
+        outer = node
+    elif f == "log":
+        return _div(du, u)
+    elif f == "sqrt":
+        return _div(du, _mul(_TWO, node))
+    elif f == "tanh":
+        outer = _sub(_ONE, _pow(node, _TWO))
+    elif f == "sinh":
+        outer = _call("cosh", u)
+    elif f == "cosh":
+        outer = _call("sinh", u)
+    elif f == "arctan":
+        return _div(du, _add(_ONE, _pow(u, _TWO)))
+    elif f == "abs":
+        outer = _call("sign", u)
+    elif f == "sign":
+        return _ZERO  # almost everywhere
+    else:  # pragma: no cover - the whitelist is closed
+        raise ValueError(f"no derivative rule for {f}")
+    return _mul(outer, du)
+
+
+def _format_number(value: float) -> str:
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _render(node: _Node, parent: int = 0) -> str:
+    """Text that parses back to the same tree (``sign`` only appears in derivatives).
+
+    ``parent`` is the binding strength the context needs; a node binding more loosely is
+    parenthesised.
+    """
+    if isinstance(node, _Const):
+        text = _format_number(node.value)
+        if node.value < 0 and parent >= _PRECEDENCE["neg"]:
+            return f"({text})"  # a negative number behaves like a unary minus
+        return text
+    if isinstance(node, _Var):
+        return node.name
+    if isinstance(node, _Call):
+        return f"{node.func}({_render(node.arg)})"
+    if isinstance(node, _Neg):
+        level = _PRECEDENCE["neg"]
+        text = "-" + _render(node.arg, level)
+        return f"({text})" if parent >= level else text
+    level = _PRECEDENCE[node.op]
+    if node.op == "**":  # right-associative, and binds tighter than a unary minus on its left
+        text = f"{_render(node.left, level + 1)}**{_render(node.right, level)}"
+    else:  # left-associative
+        text = f"{_render(node.left, level)} {node.op} {_render(node.right, level + 1)}"
+    return f"({text})" if parent > level else text
+
+
+def _depth(node: _Node) -> int:
+    if isinstance(node, _Const | _Var):
+        return 1
+    if isinstance(node, _Neg | _Call):
+        return 1 + _depth(node.arg)
+    return 1 + max(_depth(node.left), _depth(node.right))
+
+
+@dataclass(frozen=True, eq=False)
+class Expression:
+    """A parsed, whitelisted formula; evaluate with ``expr(x)`` (or ``expr(x, y)``).
+
+    Build one with :func:`parse_expression`.  Evaluation walks the tree with numpy ufuncs
+    (vectorised, float64, no ``eval``); invalid points (``log`` of a negative number, a
+    division by zero) give ``nan``/``inf`` silently, as numpy does, so check
+    ``np.isfinite`` where it matters.
+
+    Attributes
+    ----------
+    variables : tuple of str
+        Names of the arguments, in call order.
+    text : str
+        The formula: what the user typed, or for a derivative a rendering of it that
+        :func:`parse_expression` reads back (except that derivatives of ``abs`` contain
+        ``sign``).
+    """
+
+    _root: _Node = field(repr=False)
+    variables: tuple[str, ...]
+    text: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self._root, _Const | _Var | _Neg | _BinOp | _Call):
+            raise ValueError("Expression: build one with parse_expression(text)")
+
+    def __call__(self, *args: ArrayLike, **kwargs: ArrayLike) -> FloatArray:
+        """Evaluate at arrays (broadcast together); returns a float64 array of their shape.
+
+        Arguments are given positionally in the order of :attr:`variables`, or by name.
+        """
+        if len(args) > len(self.variables):
+            raise ValueError(
+                f"expected at most {len(self.variables)} positional arguments "
+                f"({', '.join(self.variables) or 'none'}), got {len(args)}"
+            )
+        env: dict[str, FloatArray] = {}
+        for name, value in zip(self.variables, args, strict=False):
+            env[name] = value  # type: ignore[assignment]
+        for name, value in kwargs.items():
+            if name not in self.variables:
+                raise ValueError(f"unknown variable {name!r}; variables are {self.variables}")
+            if name in env:
+                raise ValueError(f"variable {name!r} given twice")
+            env[name] = value  # type: ignore[assignment]
+        missing = [name for name in self.variables if name not in env]
+        if missing:
+            raise ValueError(f"missing value for variable(s) {', '.join(missing)}")
+        try:
+            arrays = {k: np.asarray(v, dtype=np.float64) for k, v in env.items()}
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"variables must be real numbers or arrays ({exc})") from exc
+        shape = np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
+        with np.errstate(all="ignore"):
+            out = _evaluate(self._root, arrays, {})
+        out = np.asarray(out, dtype=np.float64)
+        if out.shape != shape:
+            out = np.broadcast_to(out, shape)
+        if isinstance(self._root, _Var) or not out.flags.writeable or not out.flags.owndata:
+            out = np.array(out, dtype=np.float64)  # never hand back the caller's own array
+        return out
+
+    def derivative(self, var: str | None = None) -> Expression:
+        """The exact symbolic derivative ∂/∂var, as a new :class:`Expression`.
+
+        Parameters
+        ----------
+        var : str, optional
+            One of :attr:`variables`; may be omitted when there is exactly one.
+
+        Notes
+        -----
+        Standard rules (sum, product, quotient, power, chain) for every whitelisted node,
+        with trivial simplification (constant folding, ``0 + a``, ``1 * a``, ``a ** 1`` …).
+        ``d|u|/du = sign(u)`` (taken as 0 at u = 0).  Where the formula is smooth the result
+        matches central finite differences to rounding.
+        """
+        if var is None:
+            if len(self.variables) != 1:
+                raise ValueError(
+                    f"derivative: name the variable, one of {self.variables}"
+                )
+            var = self.variables[0]
+        if var not in self.variables:
+            raise ValueError(f"derivative: var must be one of {self.variables}, got {var!r}")
+        root = _d(self._root, var, {})
+        return Expression(root, self.variables, _render(root))
+
+    @property
+    def is_constant(self) -> bool:
+        """True when the formula does not depend on any variable (after simplification)."""
+        return isinstance(self._root, _Const)
+
+    @property
+    def depth(self) -> int:
+        """Nesting depth of the (simplified) tree."""
+        return _depth(self._root)
+
+    def __str__(self) -> str:
+        return self.text
