@@ -55,6 +55,9 @@ from core.expressions import Expression, parse_expression
 
 __all__ = [
     "DEFAULT_BOUND",
+    "bin_average",
+    "histogram_2d",
+    "total_variation",
     "DivergenceError",
     "DoubleWell",
     "DoubleWell2D",
@@ -1418,3 +1421,42 @@ def kramers_rate(potential: Any, sigma: float, x_min: float, x_barrier: float) -
     barrier = float(potential.V(np.array([b]))[0] - potential.V(np.array([a]))[0])
     kT = 0.5 * s * s
     return math.sqrt(ka * -kb) / (2.0 * math.pi) * math.exp(-barrier / kT)
+
+
+def histogram_2d(xy: ArrayLike, x_edges: ArrayLike, y_edges: ArrayLike) -> FloatArray:
+    """Density histogram of 2-D samples on uniform edges, shape (len(y_edges)−1, len(x_edges)−1)
+    (rows are y, as for an image); normalised by the total number of samples and the bin area,
+    like :func:`histogram`."""
+    points = _points(xy)
+    xe, ye = _grid(x_edges, "x_edges"), _grid(y_edges, "y_edges")
+    mx, my = xe.size - 1, ye.size - 1
+    if points.shape[0] == 0:
+        return np.zeros((my, mx))
+    with np.errstate(invalid="ignore"):
+        ix = np.floor((points[:, 0] - xe[0]) * (mx / (xe[-1] - xe[0])))
+        iy = np.floor((points[:, 1] - ye[0]) * (my / (ye[-1] - ye[0])))
+        inside = (ix >= 0) & (ix < mx) & (iy >= 0) & (iy < my)
+    flat = (iy[inside] * mx + ix[inside]).astype(np.intp)
+    counts = np.bincount(flat, minlength=mx * my).reshape(my, mx)
+    area = (xe[1] - xe[0]) * (ye[1] - ye[0])
+    return counts / (points.shape[0] * area)
+
+
+def bin_average(values: ArrayLike, factor: int) -> FloatArray:
+    """Average consecutive groups of ``factor`` cells: a fine grid's density on coarser bins
+    (the length must be a multiple of ``factor``)."""
+    v = np.asarray(values, dtype=np.float64)
+    k = _count(factor, "factor", lo=1)
+    if v.ndim != 1 or v.size % k:
+        raise ValueError(f"values must be 1-D with a length divisible by factor = {k}")
+    return v.reshape(-1, k).mean(axis=1)
+
+
+def total_variation(p: ArrayLike, q: ArrayLike, width: float) -> float:
+    """Total-variation distance ½∫|p − q| dx between two densities on the same bins of
+    ``width``: 0 for equal densities, 1 for disjoint ones."""
+    a, b = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"p and q must have the same shape, got {a.shape} and {b.shape}")
+    w = _real(width, "width", lo=0.0, lo_open=True)
+    return 0.5 * float(np.abs(a - b).sum()) * w

@@ -113,6 +113,17 @@ def matrix(rows: int, cols: int, entry: FieldCheck | None = None) -> FieldCheck:
     return check
 
 
+def text(max_length: int) -> FieldCheck:
+    """A string of at most ``max_length`` characters (e.g. a typed expression)."""
+
+    def check(value: Any, where: str) -> str:
+        if not isinstance(value, str) or len(value) > max_length:
+            raise SceneError(f"{where}: expected a text of at most {max_length} characters")
+        return value
+
+    return check
+
+
 def rows(columns: int, max_rows: int, entry: FieldCheck | None = None) -> FieldCheck:
     """A list of at most ``max_rows`` rows of ``columns`` numbers each (e.g. data points)."""
     entry = entry or real()

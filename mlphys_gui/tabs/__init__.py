@@ -1,6 +1,8 @@
 """One tab per topic of the notes; ``TAB_CLASSES`` maps command-line names to tab classes."""
 
+from mlphys_gui.tabs.double_descent import DoubleDescentTab
+from mlphys_gui.tabs.langevin import LangevinTab
 from mlphys_gui.tabs.posterior import PosteriorTab
 from mlphys_gui.tabs.svd import SvdTab
 
-TAB_CLASSES = {tab.name: tab for tab in (SvdTab, PosteriorTab)}
+TAB_CLASSES = {tab.name: tab for tab in (SvdTab, PosteriorTab, DoubleDescentTab, LangevinTab)}

@@ -20,6 +20,12 @@ class ControlPanel(QtWidgets.QScrollArea):
         self.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Minimum, QtWidgets.QSizePolicy.Policy.Expanding
         )
+        content.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QtCore.QEvent.Type.LayoutRequest:
+            self.updateGeometry()  # the content grew (zoom, a control shown): widen the column
+        return super().eventFilter(watched, event)
 
     def minimumSizeHint(self) -> QtCore.QSize:
         scrollbar = self.verticalScrollBar().sizeHint().width()

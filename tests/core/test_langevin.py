@@ -448,3 +448,30 @@ def test_summary_and_kramers_rate_closed_forms() -> None:
     assert math.isclose(kramers_rate(double_well(depth), sigma, -1.0, 0.0), expected)
     with pytest.raises(ValueError, match="V″"):
         kramers_rate(double_well(depth), sigma, 0.0, 1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# display helpers: 2-D histogram, bin averages, total variation
+# ---------------------------------------------------------------------------------------------
+
+
+def test_histogram_2d_estimates_a_known_density():
+    from core.langevin import histogram_2d
+
+    rng = np.random.default_rng(3)
+    xy = rng.uniform([-1.0, 0.0], [1.0, 2.0], size=(200_000, 2))  # density 1/4 on the box
+    edges_x, edges_y = np.linspace(-1, 1, 11), np.linspace(0, 2, 6)
+    h = histogram_2d(xy, edges_x, edges_y)
+    assert h.shape == (5, 10)
+    assert np.allclose(h, 0.25, rtol=0.05)
+    assert histogram_2d(np.zeros((0, 2)), edges_x, edges_y).sum() == 0
+
+
+def test_total_variation_and_bin_average():
+    from core.langevin import bin_average, total_variation
+
+    assert total_variation([1.0, 0.0], [0.0, 1.0], 1.0) == 1.0  # disjoint
+    assert total_variation([0.5, 0.5], [0.5, 0.5], 1.0) == 0.0
+    assert np.allclose(bin_average([1, 3, 5, 7], 2), [2, 6])
+    with pytest.raises(ValueError, match="divisible"):
+        bin_average([1, 2, 3], 2)

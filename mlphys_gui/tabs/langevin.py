@@ -1,0 +1,868 @@
+"""Live Langevin particles and the Fokker–Planck density (notes §9.1–9.2).
+
+A crowd of particles jitters in a potential V(x) (eq. 9.2 with μ = −V′, or with inertia,
+eq. 9.1 written correctly); their histogram fills out while, on the same axis, the density p_t
+of the Fokker–Planck equation (eq. 9.4) evolves towards the Boltzmann density ∝ exp(−2V/σ²).
+σ → 0 shows pure transport (eq. 9.8). A 2-D mode shows particles over the contour map of a 2-D
+potential. Numerics: core.langevin, core.fokker_planck, core.expressions.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6 import QtCore, QtWidgets
+
+from core import langevin as lv
+from core.fokker_planck import FokkerPlanck1D
+from mlphys_gui.scene import SceneError, StateSpec, boolean, choice, integer, real, text
+from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
+from mlphys_gui.tabs.base import TabBase
+from mlphys_gui.widgets.entries import ValueSlider
+from mlphys_gui.widgets.equation import EquationPanel
+from mlphys_gui.widgets.panels import ControlPanel, ReadoutPanel
+from mlphys_gui.widgets.playback import Animator, PlaybackBar
+from mlphys_gui.widgets.plot_items import DotsItem, curve, follow_y, legend_below, series_of
+
+POTENTIALS = {
+    "harmonic": "Harmonic  k x²/2",
+    "double_well": "Double well  h (x² − 1)²",
+    "tilted": "Tilted double well  h (x² − 1)² + a x",
+    "expression": "Typed expression V(x)",
+}
+INITIALS = {"point": "All at x₀", "uniform": "Uniform on the box", "gaussian": "Gaussian around x₀"}
+HALF_WIDTH = 3.0  # the box is [−3, 3] (and [−3, 3]² in 2-D)
+PDE_CELLS = 600
+HISTOGRAM_BINS = 120  # PDE_CELLS is a multiple, so p_t averages onto the histogram bins
+IMAGE_BINS = 90
+DRAWN_PARTICLES = 2500
+PDE_DT = 2e-3
+STEP_BUDGET = 2.0e6  # particle updates per frame before the run slows below the set speed
+STEP_TIME = 0.05  # simulated time per press of →
+DEFAULT_EXPRESSION = "x**4/4 - x**2/2 + 0.2*sin(5*x)"
+BOX_2D = QtCore.QRectF(-HALF_WIDTH, -HALF_WIDTH, 2 * HALF_WIDTH, 2 * HALF_WIDTH)
+
+
+def _check_state(state: dict[str, Any]) -> None:
+    if state["potential"] == "expression":
+        try:
+            lv.from_expression(state["expression"])
+        except ValueError as error:
+            raise SceneError(f"state.expression: {error}") from None
+
+
+class LangevinTab(TabBase):
+    """Notes §9.1–9.2: Langevin particles beside the Fokker–Planck density."""
+
+    name = "langevin"
+    title = "Langevin / Fokker–Planck"
+    STATE_SPEC = StateSpec(
+        {
+            "dimension": choice(("1d", "2d")),
+            "potential": choice(tuple(POTENTIALS)),
+            "k": real(0.05, 20.0),
+            "depth": real(0.05, 10.0),
+            "tilt": real(-3.0, 3.0),
+            "ky": real(0.1, 10.0),
+            "expression": text(500),
+            "n": integer(10, 1_000_000),
+            "sigma": real(0.0, 3.0),
+            "dt": real(1e-5, 10.0),
+            "speed": real(0.01, 20.0),
+            "seed": integer(0, 2**31 - 1),
+            "initial": choice(tuple(INITIALS)),
+            "x0": real(-HALF_WIDTH, HALF_WIDTH),
+            "spread": real(0.01, 3.0),
+            "inertia": boolean(),
+            "mass": real(0.05, 20.0),
+            "gamma": real(0.05, 20.0),
+            "show_histogram": boolean(),
+            "show_pde": boolean(),
+            "show_boltzmann": boolean(),
+            "time": real(0.0, 1e4),
+        },
+        check=_check_state,
+    )
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._style = Style()
+        self._restoring = False
+        self.pde_edges = np.linspace(-HALF_WIDTH, HALF_WIDTH, PDE_CELLS + 1)
+        self.grid = 0.5 * (self.pde_edges[1:] + self.pde_edges[:-1])  # cell centres
+        self.edges = np.linspace(-HALF_WIDTH, HALF_WIDTH, HISTOGRAM_BINS + 1)
+        self.image_edges = np.linspace(-HALF_WIDTH, HALF_WIDTH, IMAGE_BINS + 1)
+        self.expression = DEFAULT_EXPRESSION
+        self.ensemble = None
+        self.pde: FokkerPlanck1D | None = None
+        self._jitter = np.zeros(0)
+        self._boltzmann: np.ndarray | None = None
+        self._build_controls()
+        self._build_plots()
+        self.animator = Animator(self.advance, step_amount=STEP_TIME, parent=self)
+        self.playback = PlaybackBar(self.animator, self.reset, f"Advance t by {STEP_TIME}")
+        self._run_layout.insertWidget(0, self.playback)
+        layout = QtWidgets.QHBoxLayout(self)
+        layout.addWidget(ControlPanel(self._panel))
+        layout.addWidget(self.pages, 1)
+        self.restore(self.default_state())
+
+    # ------------------------------------------------------------------ controls
+    def _slider(self, form, *args, **kwargs) -> ValueSlider:
+        slider = ValueSlider(*args, **kwargs)
+        slider.rejected.connect(self.message)
+        form.addWidget(slider)
+        return slider
+
+    def _build_controls(self) -> None:
+        self._panel = QtWidgets.QWidget()
+        panel = QtWidgets.QVBoxLayout(self._panel)
+
+        run = QtWidgets.QGroupBox("Run")
+        self._run_layout = QtWidgets.QVBoxLayout(run)
+        self.speed_slider = self._slider(
+            self._run_layout,
+            "speed",
+            1.0,
+            0.01,
+            20.0,
+            log=True,
+            digits=3,
+            unit="t / s",
+            tooltip="Simulated time per second of wall-clock time",
+        )
+        self.speed_slider.valueChanged.connect(lambda v: setattr(self.animator, "speed", v))
+        self.dimension_combo = QtWidgets.QComboBox()
+        self.dimension_combo.addItem("1-D: particles and p_t on one axis", "1d")
+        self.dimension_combo.addItem("2-D: particles over V(x, y)", "2d")
+        self.dimension_combo.currentIndexChanged.connect(lambda _i: self.rebuild())
+        self._run_layout.addWidget(self.dimension_combo)
+        panel.addWidget(run)
+
+        dynamics = QtWidgets.QGroupBox("Dynamics (eqs. 9.1–9.2)")
+        form = QtWidgets.QVBoxLayout(dynamics)
+        self.n_slider = self._slider(
+            form,
+            "N",
+            20_000,
+            10,
+            1_000_000,
+            log=True,
+            digits=7,
+            tooltip="Number of particles (10 to 10⁶)",
+        )
+        self.sigma_slider = self._slider(
+            form,
+            "σ",
+            0.8,
+            0.0,
+            3.0,
+            steps=300,
+            digits=3,
+            tooltip="Noise amplitude σ in dX = −V′dt + σ dW; kT = σ²/2. σ = 0: transport (eq. 9.8)",
+        )
+        self.dt_slider = self._slider(
+            form,
+            "dt",
+            0.005,
+            1e-5,
+            10.0,
+            log=True,
+            digits=3,
+            tooltip="Euler–Maruyama / BAOAB time step",
+        )
+        self.inertia_box = QtWidgets.QCheckBox("inertia: m Ẍ = −V′ − γẊ + σξ (BAOAB)")
+        self.inertia_box.setToolTip("Underdamped Langevin (eq. 9.1, corrected); kT = σ²/(2γ)")
+        form.addWidget(self.inertia_box)
+        self.mass_slider = self._slider(
+            form, "m", 1.0, 0.05, 20.0, log=True, digits=3, tooltip="Mass"
+        )
+        self.gamma_slider = self._slider(
+            form, "γ", 1.0, 0.05, 20.0, log=True, digits=3, tooltip="Friction"
+        )
+        self.seed_box = QtWidgets.QSpinBox()
+        self.seed_box.setRange(0, 2**31 - 1)
+        self.seed_box.setToolTip("Same seed, same particles")
+        seed_row = QtWidgets.QHBoxLayout()
+        seed_row.addWidget(QtWidgets.QLabel("seed"))
+        seed_row.addWidget(self.seed_box, 1)
+        form.addLayout(seed_row)
+        panel.addWidget(dynamics)
+        self.sigma_slider.valueChanged.connect(lambda _v: self.parameters_changed())
+        self.dt_slider.valueChanged.connect(lambda _v: self.parameters_changed())
+        for slider in (self.mass_slider, self.gamma_slider):
+            slider.valueChanged.connect(lambda _v: self.parameters_changed())
+        self.inertia_box.toggled.connect(lambda _c: self.rebuild())
+        self.n_slider.valueChanged.connect(lambda _v: self.rebuild())
+        self.seed_box.valueChanged.connect(lambda _v: self.rebuild())
+
+        potential = QtWidgets.QGroupBox("Potential V")
+        form = QtWidgets.QVBoxLayout(potential)
+        self.potential_combo = QtWidgets.QComboBox()
+        for key, label in POTENTIALS.items():
+            self.potential_combo.addItem(label, key)
+        form.addWidget(self.potential_combo)
+        self.k_slider = self._slider(
+            form,
+            "k",
+            1.0,
+            0.05,
+            20.0,
+            log=True,
+            digits=3,
+            tooltip="Spring constant of the harmonic well",
+        )
+        self.depth_slider = self._slider(
+            form,
+            "depth h",
+            1.0,
+            0.05,
+            10.0,
+            log=True,
+            digits=3,
+            tooltip="Barrier height of the double well",
+        )
+        self.tilt_slider = self._slider(
+            form,
+            "tilt a",
+            0.0,
+            -3.0,
+            3.0,
+            steps=600,
+            digits=3,
+            tooltip="Adds a·x: one well becomes deeper",
+        )
+        self.ky_slider = self._slider(
+            form,
+            "k_y",
+            1.0,
+            0.1,
+            10.0,
+            log=True,
+            digits=3,
+            tooltip="2-D mode: harmonic confinement k_y y²/2",
+        )
+        self.expression_edit = QtWidgets.QLineEdit(self.expression)
+        self.expression_edit.setToolTip(
+            "V(x) (or V(x, y) in 2-D) from + − * / **, numbers, x, y, pi, e and\n"
+            "sin cos tan exp log sqrt tanh sinh cosh arctan abs. Enter applies it."
+        )
+        self.expression_edit.returnPressed.connect(self.apply_expression)
+        form.addWidget(self.expression_edit)
+        self.derivative_label = QtWidgets.QLabel()
+        self.derivative_label.setWordWrap(True)
+        form.addWidget(self.derivative_label)
+        panel.addWidget(potential)
+        self.potential_combo.currentIndexChanged.connect(lambda _i: self.potential_changed())
+        for slider in (self.k_slider, self.depth_slider, self.tilt_slider, self.ky_slider):
+            slider.valueChanged.connect(lambda _v: self.potential_changed())
+
+        initial = QtWidgets.QGroupBox("Initial condition (eq. 9.3)")
+        form = QtWidgets.QVBoxLayout(initial)
+        self.initial_combo = QtWidgets.QComboBox()
+        for key, label in INITIALS.items():
+            self.initial_combo.addItem(label, key)
+        form.addWidget(self.initial_combo)
+        self.x0_slider = self._slider(
+            form,
+            "x₀",
+            -1.0,
+            -HALF_WIDTH,
+            HALF_WIDTH,
+            steps=600,
+            digits=3,
+            tooltip="Where the particles start",
+        )
+        self.spread_slider = self._slider(
+            form,
+            "spread",
+            0.2,
+            0.01,
+            3.0,
+            log=True,
+            digits=3,
+            tooltip="Standard deviation of the Gaussian start",
+        )
+        self.initial_combo.currentIndexChanged.connect(lambda _i: self.rebuild())
+        self.x0_slider.valueChanged.connect(lambda _v: self.rebuild())
+        self.spread_slider.valueChanged.connect(lambda _v: self.rebuild())
+        panel.addWidget(initial)
+
+        show = QtWidgets.QGroupBox("Show")
+        row = QtWidgets.QHBoxLayout(show)
+        self.show_histogram = QtWidgets.QCheckBox("histogram")
+        self.show_pde = QtWidgets.QCheckBox("p_t (eq. 9.4)")
+        self.show_boltzmann = QtWidgets.QCheckBox("Boltzmann")
+        for box in (self.show_histogram, self.show_pde, self.show_boltzmann):
+            box.setChecked(True)
+            box.toggled.connect(lambda _c: self.redraw())
+            row.addWidget(box)
+        panel.addWidget(show)
+
+        readouts = ReadoutPanel(
+            "Readouts",
+            [
+                ("t", "simulated time"),
+                ("mean", "mean position of the particles (p_t in brackets)"),
+                ("variance", "variance of the positions (p_t in brackets)"),
+                ("right well", "fraction of particles with x > 0 (p_t in brackets)"),
+                ("‖hist − p_t‖", "total-variation distance ½∫|histogram − p_t| dx"),
+                ("speed", "simulated time per second actually achieved"),
+            ],
+        )
+        self.readouts = readouts.table
+        panel.addWidget(readouts)
+        self.equations = EquationPanel(
+            "Equations (notes §9.1–9.2)",
+            [
+                ("lv_eq_9_1", "eq. 9.1 written correctly: force −∇V, friction −γẊ, noise σξ"),
+                ("lv_eq_9_2", "eq. 9.2 with μ = −V′: overdamped Langevin"),
+                ("lv_eq_9_4", "eq. 9.4 for this drift: the Fokker–Planck equation"),
+                ("lv_boltzmann", "its stationary state, the Boltzmann density (kT = σ²/2)"),
+                ("lv_eq_9_8", "σ → 0: the transport equation (eq. 9.8)"),
+            ],
+        )
+        panel.addWidget(self.equations)
+        panel.addStretch(1)
+
+    # ------------------------------------------------------------------ plots
+    def _build_plots(self) -> None:
+        self.pages = QtWidgets.QStackedWidget()
+        self.view = pg.GraphicsLayoutWidget()
+        layout = self.view.ci
+        self.density_plot = layout.addPlot(row=0, col=0)
+        self.phase_plot = layout.addPlot(row=0, col=1)  # shown only with inertia
+        self.legend = legend_below(layout, self.density_plot, row=1, col=0, columns=3)
+        layout.layout.setColumnStretchFactor(0, 3)
+        layout.layout.setColumnStretchFactor(1, 2)
+        for plot in (self.density_plot, self.phase_plot):
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.setMouseEnabled(False, False)
+            # no axis grid: pyqtgraph redraws it on every frame (7 ms per axis at 1400 px)
+        self.density_plot.setXRange(-HALF_WIDTH, HALF_WIDTH, padding=0.01)
+        self.density_plot.setLabel("bottom", "x")
+        self.density_plot.setLabel("left", "density")
+        self.density_plot.showAxis("right")
+        self.potential_box = pg.ViewBox(enableMouse=False)
+        self.density_plot.scene().addItem(self.potential_box)
+        self.density_plot.getAxis("right").linkToView(self.potential_box)
+        self.potential_box.setXLink(self.density_plot)
+        self.density_plot.getAxis("right").setLabel("V(x)")
+        self.density_plot.vb.sigResized.connect(
+            lambda _vb: self.potential_box.setGeometry(self.density_plot.vb.sceneBoundingRect())
+        )
+        self.potential_curve = pg.PlotCurveItem()
+        self.dots = DotsItem()
+        self.potential_box.addItem(self.potential_curve)
+        self.potential_box.addItem(self.dots)
+        self.histogram_curve = curve(
+            self.density_plot, "histogram of particles", stepMode="center", fillLevel=0
+        )
+        self.boltzmann_curve = curve(self.density_plot, "Boltzmann ∝ exp(−2V/σ²)")
+        self.pde_curve = curve(self.density_plot, "p_t (Fokker–Planck, eq. 9.4)")
+        self.potential_key = pg.PlotDataItem()
+        self.dots_key = pg.PlotDataItem(pen=None, symbol="o", symbolSize=6)
+        self.legend.addItem(self.potential_key, "V(x) (right axis)")
+        self.legend.addItem(self.dots_key, "particles (a sample)")
+        self.phase_dots = DotsItem()
+        self.phase_plot.addItem(self.phase_dots)
+        self.phase_plot.setLabel("bottom", "x")
+        self.phase_plot.setLabel("left", "v")
+        self.phase_plot.setXRange(-HALF_WIDTH, HALF_WIDTH, padding=0.01)
+        self.pages.addWidget(self.view)
+
+        self.view_2d = pg.GraphicsLayoutWidget()
+        self.contour_plot = self.view_2d.addPlot(row=0, col=0)
+        self.image_plot = self.view_2d.addPlot(row=0, col=1)
+        for plot in (self.contour_plot, self.image_plot):
+            plot.setAspectLocked(True)
+            plot.setMenuEnabled(False)
+            plot.hideButtons()
+            plot.setMouseEnabled(False, False)
+            plot.setRange(
+                xRange=(-HALF_WIDTH, HALF_WIDTH), yRange=(-HALF_WIDTH, HALF_WIDTH), padding=0
+            )
+            plot.setLabel("bottom", "x")
+            plot.setLabel("left", "y")
+        self.potential_image = pg.ImageItem(axisOrder="row-major")
+        self.density_image = pg.ImageItem(axisOrder="row-major")
+        for plot, image in (
+            (self.contour_plot, self.potential_image),
+            (self.image_plot, self.density_image),
+        ):
+            plot.addItem(image)
+        self.contours = [pg.IsocurveItem(axisOrder="row-major") for _ in range(8)]
+        for contour in self.contours:
+            contour.setParentItem(self.potential_image)  # in the image's pixel coordinates
+        self.dots_2d = DotsItem()
+        self.contour_plot.addItem(self.dots_2d)
+        self.pages.addWidget(self.view_2d)
+
+    # ------------------------------------------------------------------ state
+    def default_state(self) -> dict[str, Any]:
+        return {
+            "dimension": "1d",
+            "potential": "double_well",
+            "k": 1.0,
+            "depth": 1.0,
+            "tilt": 0.0,
+            "ky": 1.0,
+            "expression": DEFAULT_EXPRESSION,
+            "n": 20_000,
+            "sigma": 0.8,
+            "dt": 0.005,
+            "speed": 1.0,
+            "seed": 0,
+            "initial": "point",
+            "x0": -1.0,
+            "spread": 0.2,
+            "inertia": False,
+            "mass": 1.0,
+            "gamma": 1.0,
+            "show_histogram": True,
+            "show_pde": True,
+            "show_boltzmann": True,
+            "time": 0.0,
+        }
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "dimension": self.dimension,
+            "potential": self.potential_combo.currentData(),
+            "k": self.k_slider.value(),
+            "depth": self.depth_slider.value(),
+            "tilt": self.tilt_slider.value(),
+            "ky": self.ky_slider.value(),
+            "expression": self.expression,
+            "n": self.n,
+            "sigma": self.sigma_slider.value(),
+            "dt": self.dt_slider.value(),
+            "speed": self.speed_slider.value(),
+            "seed": self.seed_box.value(),
+            "initial": self.initial_combo.currentData(),
+            "x0": self.x0_slider.value(),
+            "spread": self.spread_slider.value(),
+            "inertia": self.inertia_box.isChecked(),
+            "mass": self.mass_slider.value(),
+            "gamma": self.gamma_slider.value(),
+            "show_histogram": self.show_histogram.isChecked(),
+            "show_pde": self.show_pde.isChecked(),
+            "show_boltzmann": self.show_boltzmann.isChecked(),
+            "time": round(self.ensemble.t, 12) if self.ensemble is not None else 0.0,
+        }
+
+    def restore(self, state: Mapping[str, Any]) -> None:
+        """Show a state: rebuild the run from its seed and replay it to ``time``."""
+        self.animator.pause()
+        self._restoring = True
+        self.dimension_combo.setCurrentIndex(self.dimension_combo.findData(state["dimension"]))
+        self.potential_combo.setCurrentIndex(self.potential_combo.findData(state["potential"]))
+        self.initial_combo.setCurrentIndex(self.initial_combo.findData(state["initial"]))
+        for slider, key in (
+            (self.k_slider, "k"),
+            (self.depth_slider, "depth"),
+            (self.tilt_slider, "tilt"),
+            (self.ky_slider, "ky"),
+            (self.n_slider, "n"),
+            (self.sigma_slider, "sigma"),
+            (self.dt_slider, "dt"),
+            (self.x0_slider, "x0"),
+            (self.spread_slider, "spread"),
+            (self.mass_slider, "mass"),
+            (self.gamma_slider, "gamma"),
+        ):
+            slider.set_value(state[key])
+        self.speed_slider.set_value(state["speed"], emit=True)
+        self.seed_box.setValue(state["seed"])
+        self.inertia_box.setChecked(state["inertia"])
+        for box, key in (
+            (self.show_histogram, "show_histogram"),
+            (self.show_pde, "show_pde"),
+            (self.show_boltzmann, "show_boltzmann"),
+        ):
+            box.setChecked(state[key])
+        self.expression = state["expression"]
+        self.expression_edit.setText(self.expression)
+        self._restoring = False
+        self.rebuild()
+        if state["time"] > 0:
+            self.run_for(state["time"])
+
+    @property
+    def n(self) -> int:
+        return round(self.n_slider.value())
+
+    @property
+    def dimension(self) -> str:
+        return self.dimension_combo.currentData()
+
+    # ------------------------------------------------------------------ model
+    def potential(self):
+        """The potential the controls describe (ValueError for a bad typed expression)."""
+        kind = self.potential_combo.currentData()
+        depth, tilt = self.depth_slider.value(), self.tilt_slider.value()
+        if self.dimension == "2d":
+            if kind == "expression":
+                return lv.from_expression_2d(self.expression)
+            return lv.double_well_2d(
+                depth, self.ky_slider.value(), tilt if kind == "tilted" else 0.0
+            )
+        if kind == "harmonic":
+            return lv.harmonic(self.k_slider.value())
+        if kind == "double_well":
+            return lv.double_well(depth)
+        if kind == "tilted":
+            return lv.tilted_double_well(depth, tilt)
+        return lv.from_expression(self.expression)
+
+    def initial_condition(self):
+        kind, x0 = self.initial_combo.currentData(), self.x0_slider.value()
+        if kind == "uniform":
+            return ("uniform", -HALF_WIDTH, HALF_WIDTH)
+        if kind == "gaussian":
+            return ("gaussian", x0, self.spread_slider.value())
+        return x0
+
+    def _show_relevant_controls(self) -> None:
+        kind = self.potential_combo.currentData()
+        two_d = self.dimension == "2d"
+        self.k_slider.setVisible(kind == "harmonic" and not two_d)
+        self.depth_slider.setVisible(
+            kind in ("double_well", "tilted") or (two_d and kind != "expression")
+        )
+        self.tilt_slider.setVisible(kind == "tilted")
+        self.ky_slider.setVisible(two_d and kind != "expression")
+        self.expression_edit.setVisible(kind == "expression")
+        self.derivative_label.setVisible(kind == "expression")
+        inertia = self.inertia_box.isChecked() and not two_d
+        self.inertia_box.setEnabled(not two_d)
+        self.mass_slider.setVisible(inertia)
+        self.gamma_slider.setVisible(inertia)
+        self.spread_slider.setVisible(self.initial_combo.currentData() == "gaussian")
+        layout = self.view.ci
+        shown = self.phase_plot in layout.items
+        if inertia and not shown:
+            layout.addItem(self.phase_plot, row=0, col=1)
+        elif shown and not inertia:
+            layout.removeItem(self.phase_plot)
+        self.phase_plot.setVisible(inertia)
+        self.pages.setCurrentIndex(1 if two_d else 0)
+
+    def rebuild(self) -> None:
+        """Start again at t = 0: new particles from the seed, new p₀, same settings."""
+        if self._restoring:
+            return
+        self.animator.pause()
+        self._show_relevant_controls()
+        try:
+            potential = self.potential()
+        except ValueError as error:
+            self.message.emit(f"Potential not changed: {error}")
+            return
+        sigma, dt, seed = self.sigma_slider.value(), self.dt_slider.value(), self.seed_box.value()
+        start = self.initial_condition()
+        if self.dimension == "2d":
+            point = start if not isinstance(start, float) else (start, 0.0)
+            self.ensemble = lv.Ensemble2D(potential, self.n, sigma, dt, seed, x0=point)
+            self.pde = None
+        else:
+            if self.inertia_box.isChecked():
+                self.ensemble = lv.UnderdampedEnsemble(
+                    potential,
+                    self.n,
+                    sigma,
+                    self.gamma_slider.value(),
+                    self.mass_slider.value(),
+                    dt,
+                    seed,
+                    x0=start,
+                )
+            else:
+                self.ensemble = lv.Ensemble(potential, self.n, sigma, dt, seed, x0=start)
+            # a point start is a delta: give p₀ the cell the particles are in (same binning)
+            p0 = (
+                lv.histogram(self.ensemble.x, self.pde_edges) if isinstance(start, float) else start
+            )
+            self.pde = FokkerPlanck1D(potential, sigma, self.grid, p0)
+        self._potential = potential
+        self._jitter = np.random.default_rng(seed + 1).uniform(-1.0, 1.0, DRAWN_PARTICLES)
+        self._wall_speed = float("nan")
+        self._draw_potential()
+        self.redraw()
+
+    def parameters_changed(self) -> None:
+        """σ, dt, m, γ: the particles and p_t continue from where they are."""
+        if self._restoring or self.ensemble is None:
+            return
+        sigma, dt = self.sigma_slider.value(), self.dt_slider.value()
+        ensemble = self.ensemble
+        ensemble.set_sigma(sigma)
+        ensemble.set_dt(dt)
+        if isinstance(ensemble, lv.UnderdampedEnsemble):
+            ensemble.set_gamma(self.gamma_slider.value())
+            if self.mass_slider.value() != ensemble.mass:
+                self.rebuild()
+                return
+        if self.pde is not None:
+            self.pde.set_sigma(sigma)
+        self._draw_potential()
+        self.redraw()
+
+    def potential_changed(self) -> None:
+        """A new V while running reshapes it at once; particles and p_t continue."""
+        if self._restoring:
+            return
+        self._show_relevant_controls()
+        if self.ensemble is None:
+            self.rebuild()
+            return
+        try:
+            potential = self.potential()
+        except ValueError as error:
+            self.message.emit(f"Potential not changed: {error}")
+            return
+        if (self.dimension == "2d") != isinstance(self.ensemble, lv.Ensemble2D):
+            self.rebuild()
+            return
+        self._potential = potential
+        self.ensemble.set_potential(potential)
+        if self.pde is not None:
+            self.pde.set_potential(potential)
+        self._draw_potential()
+        self.redraw()
+
+    def apply_expression(self) -> None:
+        text_ = self.expression_edit.text()
+        variables = ("x", "y") if self.dimension == "2d" else ("x",)
+        try:
+            if self.dimension == "2d":
+                lv.from_expression_2d(text_)
+            else:
+                lv.from_expression(text_)
+        except ValueError as error:
+            self._mark_expression(str(error))
+            self.message.emit(f"Expression not applied: {error}")
+            return
+        self._mark_expression(None)
+        self.expression = text_
+        self.message.emit(f"V({', '.join(variables)}) = {text_}")
+        self.potential_changed()
+
+    def _mark_expression(self, error: str | None) -> None:
+        self.expression_edit.setProperty("invalid", bool(error))
+        self.expression_edit.setToolTip(error or self.expression_edit.toolTip().split("\n⚠")[0])
+        self.expression_edit.style().unpolish(self.expression_edit)
+        self.expression_edit.style().polish(self.expression_edit)
+
+    # ------------------------------------------------------------------ running
+    def advance(self, time: float) -> bool:
+        """Play: advance ``time`` of simulated time (fewer steps if the frame budget is hit)."""
+        if self.ensemble is None:
+            return False
+        dt = self.dt_slider.value()
+        wanted = max(1, round(time / dt))
+        budget = max(1, int(STEP_BUDGET / max(self.n, 1)))
+        steps = min(wanted, budget)
+        self._wall_speed = steps / wanted
+        if not self._run_steps(steps):
+            return False
+        self.redraw()
+        return True
+
+    def run_for(self, time: float) -> None:
+        """Advance exactly ``time`` (restoring a scene): the same steps every time."""
+        steps = round(time / self.dt_slider.value())
+        if self._run_steps(steps):
+            self.redraw()
+
+    def _run_steps(self, steps: int) -> bool:
+        before = self.ensemble.t
+        try:
+            self.ensemble.step(steps)
+        except lv.DivergenceError as error:
+            self.animator.pause()
+            self.message.emit(f"Paused: {error}")
+            self.redraw()
+            return False
+        if self.pde is not None and not isinstance(self.ensemble, lv.UnderdampedEnsemble):
+            elapsed = self.ensemble.t - before
+            substeps = max(1, int(np.ceil(elapsed / PDE_DT - 1e-9)))
+            self.pde.step(elapsed / substeps, k=substeps)
+        return True
+
+    # ------------------------------------------------------------------ drawing
+    def _draw_potential(self) -> None:
+        if self.dimension == "2d":
+            self._draw_potential_2d()
+            return
+        values = self._potential.V(self.grid)
+        self.potential_curve.setData(self.grid, values)
+        central = values[np.abs(self.grid) <= 0.75 * HALF_WIDTH]
+        low = float(values.min())
+        kT = 0.5 * self.sigma_slider.value() ** 2
+        # show where the particles can go (a few kT) and the landscape's shape, not the walls
+        span = max(
+            min(float(central.max()) - low, max(7 * kT, 0.25 * (float(central.max()) - low))), 1e-6
+        )
+        self.potential_box.setYRange(low - 0.1 * span, low + 1.1 * span, padding=0)
+        self._jitter_scale = 0.03 * span
+        sigma = self.sigma_slider.value()
+        inertia = isinstance(self.ensemble, lv.UnderdampedEnsemble)
+        effective = sigma / np.sqrt(self.gamma_slider.value()) if inertia else sigma
+        self._boltzmann = (
+            lv.boltzmann(self._potential, effective, self.grid) if effective > 0 else None
+        )
+
+    def _draw_potential_2d(self) -> None:
+        centres = 0.5 * (self.image_edges[1:] + self.image_edges[:-1])
+        xx, yy = np.meshgrid(centres, centres)
+        values = self._potential.V_xy(xx, yy)
+        low = float(values.min())
+        shown = np.minimum(values, low + 4.0 * max(float(np.median(values)) - low, 1e-6))
+        self.potential_image.setImage(shown, autoLevels=True)
+        self.potential_image.setRect(BOX_2D)
+        levels = np.linspace(low, float(shown.max()), len(self.contours) + 2)[1:-1]
+        for contour, level in zip(self.contours, levels, strict=True):
+            contour.setData(shown, level)
+
+    def redraw(self) -> None:
+        if self.ensemble is None:
+            return
+        if self.dimension == "2d":
+            self._redraw_2d()
+        else:
+            self._redraw_1d()
+        self._show_readouts()
+
+    def _redraw_1d(self) -> None:
+        x = self.ensemble.x
+        sample = np.array(x[:DRAWN_PARTICLES])
+        jitter = self._jitter[: sample.size] * self._jitter_scale
+        self.dots.set_points(sample, self._potential.V(sample) + jitter)
+        self._histogram = lv.histogram(x, self.edges)
+        shown = []
+        if self.show_histogram.isChecked():
+            self.histogram_curve.setData(self.edges, self._histogram)
+            shown.append(self._histogram)
+        else:
+            self.histogram_curve.setData([], [])
+        pde_on = self.pde is not None and not isinstance(self.ensemble, lv.UnderdampedEnsemble)
+        if pde_on and self.show_pde.isChecked():
+            self.pde_curve.setData(self.grid, self.pde.p)
+            shown.append(self.pde.p)
+        else:
+            self.pde_curve.setData([], [])
+        if self.show_boltzmann.isChecked() and self._boltzmann is not None:
+            self.boltzmann_curve.setData(self.grid, self._boltzmann)
+            shown.append(self._boltzmann)
+        else:
+            self.boltzmann_curve.setData([], [])
+        peak = max((float(np.max(v)) for v in shown if len(v)), default=1.0)
+        follow_y(self.density_plot, np.array([0.0, peak]), slack=0.05)
+        if isinstance(self.ensemble, lv.UnderdampedEnsemble):
+            velocity = np.array(self.ensemble.v[:DRAWN_PARTICLES])
+            self.phase_dots.set_points(sample, velocity)
+            follow_y(self.phase_plot, velocity)
+
+    def _redraw_2d(self) -> None:
+        xy = self.ensemble.xy
+        sample = np.array(xy[:DRAWN_PARTICLES])
+        self.dots_2d.set_points(sample[:, 0], sample[:, 1])
+        self._density_2d = lv.histogram_2d(xy, self.image_edges, self.image_edges)
+        self.density_image.setImage(self._density_2d, autoLevels=True)
+        self.density_image.setRect(BOX_2D)
+
+    def _show_readouts(self) -> None:
+        table = self.readouts
+        table.set_value("t", f"{self.ensemble.t:.3f}")
+        if self.dimension == "2d":
+            stats = lv.summary(self.ensemble.x)
+            table.set_value("mean", f"x: {stats.mean:.3f}")
+            table.set_value("variance", f"x: {stats.variance:.3f}")
+            table.set_value("right well", f"{stats.fraction_right:.3f}")
+            table.set_value("‖hist − p_t‖", "— (1-D only)")
+        else:
+            stats = lv.summary(self.ensemble.x)
+            if self.pde is not None and not isinstance(self.ensemble, lv.UnderdampedEnsemble):
+                pde = self.pde.summary(0.0)
+                table.set_value("mean", f"{stats.mean:.3f}  ({pde.mean:.3f})")
+                table.set_value("variance", f"{stats.variance:.3f}  ({pde.variance:.3f})")
+                table.set_value(
+                    "right well", f"{stats.fraction_right:.3f}  ({pde.fraction_right:.3f})"
+                )
+                binned = lv.bin_average(self.pde.p, PDE_CELLS // HISTOGRAM_BINS)
+                distance = lv.total_variation(
+                    self._histogram, binned, self.edges[1] - self.edges[0]
+                )
+                table.set_value("‖hist − p_t‖", f"{distance:.4f}")
+            else:
+                table.set_value("mean", f"{stats.mean:.3f}")
+                table.set_value("variance", f"{stats.variance:.3f}")
+                table.set_value("right well", f"{stats.fraction_right:.3f}")
+                table.set_value("‖hist − p_t‖", "— (overdamped only)")
+        ratio = self._wall_speed
+        speed = self.speed_slider.value()
+        table.set_value(
+            "speed",
+            "—"
+            if not np.isfinite(ratio)
+            else f"{ratio * speed:.3g} t/s" + ("" if ratio >= 1 else " (N limits it)"),
+        )
+
+    def apply_style(self, style: Style) -> None:
+        self._style = style
+        for view in (self.view, self.view_2d):
+            view.setBackground(style.theme.bg)
+        for plot in (self.density_plot, self.phase_plot, self.contour_plot, self.image_plot):
+            style_plot(plot, style)
+        style_legend(self.legend, style)
+        self.potential_curve.setPen(style.pen("fg", 2.0))
+        self.potential_key.setPen(style.pen("fg", 2.0))
+        self.histogram_curve.setPen(style.pen(0, 1.0))
+        self.histogram_curve.setBrush(style.brush(0, 70))
+        self.histogram_curve.setFillBrush(style.brush(0, 70))
+        self.pde_curve.setPen(style.pen(1, 3.0))
+        self.boltzmann_curve.setPen(style.pen(2, 2.0, dashed=True))
+        dot_size = 3.0 * style.line_scale
+        self.dots.set_style(style.color(4), dot_size)
+        self.phase_dots.set_style(style.color(4), dot_size)
+        self.dots_2d.set_style(style.color(1), dot_size)
+        self.dots_key.setSymbolBrush(style.brush(4))
+        self.dots_key.setSymbolPen(pg.mkPen(None))
+        colours = pg.colormap.get("viridis")
+        self.potential_image.setColorMap(colours)
+        self.density_image.setColorMap(pg.colormap.get("inferno"))
+        for contour in self.contours:
+            contour.setPen(style.pen("bg", 1.0))
+        self.equations.apply_style(style)
+        self.readouts.apply_style(style)
+        set_title(self.density_plot, style, "Particles over V(x); histogram, p_t and Boltzmann")
+        set_title(self.phase_plot, style, "Phase space (x, v)")
+        set_title(self.contour_plot, style, "Particles over V(x, y)")
+        set_title(self.image_plot, style, "Density of the particles")
+        set_label(self.density_plot, "left", "density")
+
+    def figure_view(self) -> QtWidgets.QGraphicsView:
+        return self.view_2d if self.dimension == "2d" else self.view
+
+    def plotted_data(self):
+        if self.dimension == "2d":
+            x, y = self.dots_2d.points()
+            centres = 0.5 * (self.image_edges[1:] + self.image_edges[:-1])
+            marginal = self._density_2d.sum(axis=0) * (centres[1] - centres[0])
+            return [("particles_sample", x, y), ("density_x_marginal", centres, marginal)]
+        centres = 0.5 * (self.edges[1:] + self.edges[:-1])
+        series = [("histogram", centres, self._histogram)]
+        items = [("p_t", self.pde_curve), ("boltzmann", self.boltzmann_curve)]
+        series += [series_of(item, name) for name, item in items]
+        x, y = self.dots.points()
+        series += [series_of(self.potential_curve, "potential"), ("particles_sample", x, y)]
+        return series
+
+    def toggle_play(self) -> None:
+        self.animator.toggle()
+
+    def step(self) -> None:
+        self.animator.step()

@@ -1,0 +1,185 @@
+"""The Langevin tab driven like a user would: play/pause/step, the expression box, edge cases."""
+
+import numpy as np
+import pytest
+from PyQt6 import QtCore, QtWidgets
+
+from core import langevin as lv
+
+
+@pytest.fixture
+def tab(window):
+    window.select_tab("langevin")
+    return window.tabs["langevin"]
+
+
+def test_step_advances_a_fixed_time_whatever_the_speed(qtbot, window, tab):
+    window.activateWindow()
+    tab.setFocus()
+    for speed in (0.1, 10.0):
+        tab.speed_slider.set_value(speed, emit=True)
+        before = tab.ensemble.t
+        qtbot.keyClick(window, QtCore.Qt.Key.Key_Right)
+        assert tab.ensemble.t - before == pytest.approx(0.05, abs=1e-9)
+    assert tab.pde.t == pytest.approx(tab.ensemble.t)
+
+
+def test_play_and_pause(qtbot, window, tab):
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Space)
+    assert tab.animator.playing and tab.playback.play_button.isChecked()
+    qtbot.waitUntil(lambda: tab.ensemble.t > 0.1, timeout=5000)
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Space)
+    t = tab.ensemble.t
+    qtbot.wait(100)
+    assert not tab.animator.playing and tab.ensemble.t == t
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_R)
+    assert tab.ensemble.t == 0.0
+
+
+def test_particles_and_pde_agree_on_the_ou_transient(tab):
+    """Harmonic well (Ornstein–Uhlenbeck): mean x₀e^{−kt}, variance σ²/(2k)(1 − e^{−2kt})."""
+    state = {
+        **tab.default_state(),
+        "potential": "harmonic",
+        "k": 1.0,
+        "n": 200_000,
+        "sigma": 0.8,
+        "x0": 1.5,
+        "initial": "point",
+        "dt": 0.002,
+    }
+    tab.restore(state)
+    tab.run_for(0.7)
+    t = tab.ensemble.t
+    mean = 1.5 * np.exp(-t)
+    variance = 0.64 / 2 * (1 - np.exp(-2 * t))
+    x = np.asarray(tab.ensemble.x)
+    assert x.mean() == pytest.approx(mean, abs=4 * np.sqrt(variance / x.size) + 0.01)
+    assert x.var() == pytest.approx(variance, rel=0.03)
+    pde = tab.pde.summary(0.0)
+    assert pde.mean == pytest.approx(mean, abs=0.01)
+    assert pde.variance == pytest.approx(variance, rel=0.02)
+    # what is drawn is what was computed, and the histogram is close to p_t
+    assert np.array_equal(tab.pde_curve.yData, tab.pde.p)
+    assert float(tab.readouts.value("‖hist − p_t‖")) < 0.05
+
+
+def test_long_run_histogram_approaches_boltzmann(tab):
+    tab.restore(
+        {**tab.default_state(), "n": 100_000, "sigma": 1.0, "dt": 0.01, "initial": "uniform"}
+    )
+    tab.run_for(8.0)
+    centres = 0.5 * (tab.edges[1:] + tab.edges[:-1])
+    boltzmann = lv.boltzmann(tab._potential, 1.0, centres)
+    width = tab.edges[1] - tab.edges[0]
+    assert lv.total_variation(tab._histogram, boltzmann, width) < 0.05
+
+
+def test_expression_box_applies_and_refuses(qtbot, window, tab):
+    tab.potential_combo.setCurrentIndex(tab.potential_combo.findData("expression"))
+    edit = tab.expression_edit
+    for bad in ("__import__('os')", "x.real", "x**4 +", "open('f')", "exp(exp(exp(x)))"):
+        edit.setText(bad)
+        qtbot.keyClick(edit, QtCore.Qt.Key.Key_Return)
+        assert edit.property("invalid") is True
+        assert window.statusBar().currentMessage().startswith("Expression not applied")
+        assert tab.expression == tab.default_state()["expression"]
+    edit.setText("x**2/2")
+    qtbot.keyClick(edit, QtCore.Qt.Key.Key_Return)
+    assert edit.property("invalid") is False
+    assert tab.expression == "x**2/2"
+    assert np.allclose(tab.potential_curve.yData, tab.grid**2 / 2)
+
+
+def test_potential_change_while_running_keeps_the_particles(tab):
+    tab.run_for(0.5)
+    x = np.array(tab.ensemble.x)
+    t = tab.ensemble.t
+    tab.potential_combo.setCurrentIndex(tab.potential_combo.findData("tilted"))
+    tab.tilt_slider.set_value(0.5, emit=True)
+    assert np.array_equal(tab.ensemble.x, x) and tab.ensemble.t == t
+    tilted = lv.tilted_double_well(1.0, 0.5)
+    assert np.allclose(tab.potential_curve.yData, tilted.V(tab.grid))
+
+
+def test_diverging_dt_pauses_with_a_message(qtbot, window, tab):
+    tab.restore({**tab.default_state(), "initial": "uniform", "dt": 2.0})
+    tab.animator.play()
+    qtbot.waitUntil(lambda: not tab.animator.playing, timeout=5000)
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Paused") and "dt" in message
+    assert np.isfinite(tab.ensemble.x).all()
+    for item in (tab.histogram_curve, tab.pde_curve):
+        assert np.isfinite(item.yData).all()
+
+
+def test_sigma_zero_transports_without_spreading(tab):
+    tab.restore(
+        {
+            **tab.default_state(),
+            "sigma": 0.0,
+            "initial": "gaussian",
+            "x0": -2.0,
+            "spread": 0.1,
+            "potential": "harmonic",
+            "k": 1.0,
+        }
+    )
+    tab.run_for(0.5)
+    x = np.asarray(tab.ensemble.x)
+    assert x.std() == pytest.approx(0.1 * np.exp(-tab.ensemble.t), rel=0.05)  # dX = −x dt
+    assert tab.pde.mass() == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("text", ["0", "1e7", "nan", ""])
+def test_bad_particle_counts_are_refused(qtbot, window, tab, text):
+    entry = tab.n_slider.entry
+    entry.setFocus()
+    entry.selectAll()
+    qtbot.keyClick(entry, QtCore.Qt.Key.Key_Backspace)
+    qtbot.keyClicks(entry, text)
+    qtbot.keyClick(entry, QtCore.Qt.Key.Key_Return)
+    assert entry.property("invalid") is True
+    assert tab.n == tab.default_state()["n"]
+
+
+def test_inertia_shows_phase_space_and_2d_mode_runs(tab):
+    tab.inertia_box.setChecked(True)
+    tab.run_for(0.3)
+    assert tab.phase_plot.isVisible()
+    x, v = tab.phase_dots.points()
+    assert len(x) == min(tab.n, 2500) and np.isfinite(v).all()
+    tab.dimension_combo.setCurrentIndex(1)
+    tab.run_for(0.3)
+    assert tab.pages.currentIndex() == 1
+    assert tab._density_2d.sum() * (tab.image_edges[1] - tab.image_edges[0]) ** 2 == pytest.approx(
+        1.0, abs=0.01
+    )
+
+
+def test_scene_round_trip_same_particles(window, tab, tmp_path):
+    tab.restore({**tab.default_state(), "seed": 5, "n": 5000})
+    tab.run_for(0.4)
+    state = tab.state()
+    x = np.array(tab.ensemble.x)
+    assert window.save_scene(tmp_path / "l.json")
+    tab.reset()
+    assert window.open_scene(tmp_path / "l.json")
+    assert tab.state() == state
+    assert np.array_equal(tab.ensemble.x, x)
+
+
+def test_memory_stays_flat_over_many_frames(tab):
+    import tracemalloc
+
+    tab.restore({**tab.default_state(), "n": 10_000})
+    for _ in range(50):
+        tab.advance(0.01)
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    for _ in range(500):
+        tab.advance(0.01)
+        QtWidgets.QApplication.processEvents()
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    assert after - before < 2_000_000
