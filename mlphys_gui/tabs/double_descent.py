@@ -20,7 +20,7 @@ from mlphys_gui.tabs.base import TabBase
 from mlphys_gui.widgets.entries import ValueSlider
 from mlphys_gui.widgets.equation import EquationPanel
 from mlphys_gui.widgets.panels import ControlPanel, ReadoutPanel
-from mlphys_gui.widgets.plot_items import curve, legend_below, series_of
+from mlphys_gui.widgets.plot_items import curve, decade_ticks, legend_below, series_of
 from mlphys_gui.worker import LatestJob
 
 FAMILIES = {
@@ -242,7 +242,6 @@ class DoubleDescentTab(TabBase):
         for plot in (self.error_plot, self.norm_plot):
             plot.setLogMode(y=True)
             plot.getAxis("left").enableAutoSIPrefix(False)
-            plot.getAxis("left").setStyle(maxTextLevel=0)  # label decades only
             plot.setLabel("bottom", "p / n")
         self.error_plot.setXLink(self.norm_plot)
         self.error_plot.setLabel("left", "error")
@@ -419,7 +418,9 @@ class DoubleDescentTab(TabBase):
                 continue
             low = max(float(positive.min()), floor)
             high = min(float(positive.max()), low * 10**Y_SPAN_DECADES)
-            plot.setYRange(np.log10(low) - 0.2, np.log10(max(high, low * 10)) + 0.2, padding=0)
+            low_log, high_log = np.log10(low) - 0.2, np.log10(max(high, low * 10)) + 0.2
+            plot.setYRange(low_log, high_log, padding=0)
+            decade_ticks(plot.getAxis("left"), low_log, high_log)
         ratio = result.p / result.params.n
         self.error_plot.setXRange(0, float(ratio[-1]), padding=0.02)
 

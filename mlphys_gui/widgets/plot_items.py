@@ -66,6 +66,21 @@ def legend_below(
     return legend
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def decade_ticks(axis: pg.AxisItem, low_log: float, high_log: float) -> None:
+    """Label a log axis at powers of ten only (10⁻², 10⁻¹, 1, 10, …), minor ticks unlabelled:
+    pyqtgraph labels every minor tick when a plot spans few decades, and they overlap."""
+    first, last = int(np.floor(low_log)), int(np.ceil(high_log))
+    major = [
+        (k, "1" if k == 0 else "10" if k == 1 else f"10{str(k).translate(_SUPERSCRIPT)}")
+        for k in range(first, last + 1)
+    ]
+    minor = [(k + np.log10(m), "") for k in range(first, last) for m in range(2, 10)]
+    axis.setTicks([major, minor])
+
+
 def follow_y(plot: pg.PlotItem, values: np.ndarray, slack: float = 0.15) -> None:
     """Keep ``values`` in view with hysteresis: the y range changes only when the data leave it
     or shrink to under 40 % of it, so a live plot's axes are not rebuilt on every frame."""
