@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import pyqtgraph as pg
 from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui.scene import write_atomically
@@ -41,13 +42,27 @@ def export_format(path: str | Path) -> str:
 
 
 def _paint(view: QtWidgets.QGraphicsView, painter: QtGui.QPainter, target: QtCore.QRectF) -> None:
-    """Draw the view's background and scene into ``target`` on an open painter."""
+    """Draw the view's background and scene into ``target`` on an open painter.
+
+    Scatter plots are put in pyqtgraph's export mode meanwhile, as its own exporters do: their
+    symbols are then drawn as paths (not from a pixmap atlas, which would be a raster in
+    SVG/PDF) and scaled with the output resolution.
+    """
     source = QtCore.QRectF(view.viewport().rect())
     source = view.mapToScene(source.toRect()).boundingRect()
     painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing)
     painter.fillRect(target, view.backgroundBrush())
-    view.scene().render(painter, target, source, QtCore.Qt.AspectRatioMode.IgnoreAspectRatio)
+    options = {"antialias": True, "background": view.backgroundBrush().color(),
+               "painter": painter, "resolutionScale": target.width() / max(source.width(), 1.0)}
+    items = [item for item in view.scene().items() if isinstance(item, pg.ScatterPlotItem)]
+    for item in items:
+        item.setExportMode(True, options)
+    try:
+        view.scene().render(painter, target, source, QtCore.Qt.AspectRatioMode.IgnoreAspectRatio)
+    finally:
+        for item in items:
+            item.setExportMode(False)
 
 
 def figure_bytes(view: QtWidgets.QGraphicsView, fmt: str, width: int | None = None) -> bytes:

@@ -133,6 +133,9 @@ def style_plot(plot: pg.PlotItem, style: Style) -> None:
 
 
 def style_legend(legend: pg.LegendItem, style: Style) -> None:
+    # pyqtgraph legends ignore transformations, so a PNG exported at 2400 px would keep
+    # screen-sized legends; ours sit in layout cells or plot corners and may scale
+    legend.setFlag(legend.GraphicsItemFlag.ItemIgnoresTransformations, False)
     legend.setLabelTextColor(style.color("fg"))
     legend.setLabelTextSize(f"{style.font_pt:.0f}pt")
     legend.setBrush(style.brush("bg", 200))

@@ -283,6 +283,8 @@ class PosteriorTab(TabBase):
             plot.hideButtons()
         self.data_plot.setMouseEnabled(False, False)
         self.weight_plot.setAspectLocked(True)
+        for side in ("left", "bottom"):
+            self.weight_plot.getAxis(side).enableAutoSIPrefix(False)
         self.weight_plot.setMouseEnabled(False, False)
         self.lambda_plot.setLogMode(x=True)
         self.lambda_plot.setXRange(

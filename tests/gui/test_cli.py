@@ -25,11 +25,20 @@ def run(*args, cwd):
     )
 
 
+EXPECTED_SERIES = {
+    "svd": "output_circle_at_t",
+    "posterior": "predictive_mean",
+    "double-descent": "test_error_mean",
+    "langevin": "histogram",
+}
+
+
+@pytest.mark.parametrize("tab", EXPECTED_SERIES)
 @pytest.mark.parametrize("suffix", ["svg", "png", "pdf", "csv"])
-def test_export_default_scene_without_a_display(tmp_path, suffix):
+def test_export_default_scene_without_a_display(tmp_path, tab, suffix):
     out = tmp_path / f"fig.{suffix}"
     extra = ["--width", "2400"] if suffix == "png" else []
-    result = run("export", "--tab", "svd", "-o", out, *extra, cwd=tmp_path)
+    result = run("export", "--tab", tab, "-o", out, *extra, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert out.stat().st_size > 1000
     if suffix == "svg":
@@ -40,7 +49,9 @@ def test_export_default_scene_without_a_display(tmp_path, suffix):
     if suffix == "pdf":
         assert out.read_bytes().startswith(b"%PDF")
     if suffix == "csv":
-        assert out.read_text().startswith("series,x,y\n")
+        text = out.read_text()
+        assert text.startswith("series,x,y\n")
+        assert f"\n{EXPECTED_SERIES[tab]}," in text
 
 
 def test_export_a_scene_file(tmp_path):
