@@ -53,8 +53,12 @@ def _paint(view: QtWidgets.QGraphicsView, painter: QtGui.QPainter, target: QtCor
     painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QtGui.QPainter.RenderHint.TextAntialiasing)
     painter.fillRect(target, view.backgroundBrush())
-    options = {"antialias": True, "background": view.backgroundBrush().color(),
-               "painter": painter, "resolutionScale": target.width() / max(source.width(), 1.0)}
+    options = {
+        "antialias": True,
+        "background": view.backgroundBrush().color(),
+        "painter": painter,
+        "resolutionScale": target.width() / max(source.width(), 1.0),
+    }
     items = [item for item in view.scene().items() if isinstance(item, pg.ScatterPlotItem)]
     for item in items:
         item.setExportMode(True, options)

@@ -496,7 +496,13 @@ class LangevinTab(TabBase):
 
     @property
     def dimension(self) -> str:
+        """The dimension chosen in the controls."""
         return self.dimension_combo.currentData()
+
+    @property
+    def running_2d(self) -> bool:
+        """Whether the run on screen is 2-D (drawing follows the run, not the combo box)."""
+        return isinstance(self.ensemble, lv.Ensemble2D)
 
     # ------------------------------------------------------------------ model
     def potential(self):
@@ -555,12 +561,13 @@ class LangevinTab(TabBase):
         if self._restoring:
             return
         self.animator.pause()
-        self._show_relevant_controls()
         try:
             potential = self.potential()
         except ValueError as error:
-            self.message.emit(f"Potential not changed: {error}")
+            self.message.emit(f"Not restarted: {error}")
+            self._show_run_dimension()
             return
+        self._show_relevant_controls()
         sigma, dt, seed = self.sigma_slider.value(), self.dt_slider.value(), self.seed_box.value()
         start = self.initial_condition()
         if self.dimension == "2d":
@@ -591,6 +598,14 @@ class LangevinTab(TabBase):
         self._wall_speed = float("nan")
         self._draw_potential()
         self.redraw()
+
+    def _show_run_dimension(self) -> None:
+        """After a refused change, show the controls of the run that is still on screen."""
+        if self.ensemble is not None:
+            blocked = self.dimension_combo.blockSignals(True)
+            self.dimension_combo.setCurrentIndex(1 if self.running_2d else 0)
+            self.dimension_combo.blockSignals(blocked)
+        self._show_relevant_controls()
 
     def parameters_changed(self) -> None:
         """σ, dt, m, γ: the particles and p_t continue from where they are."""
@@ -694,7 +709,7 @@ class LangevinTab(TabBase):
 
     # ------------------------------------------------------------------ drawing
     def _draw_potential(self) -> None:
-        if self.dimension == "2d":
+        if self.running_2d:
             self._draw_potential_2d()
             return
         values = self._potential.V(self.grid)
@@ -730,7 +745,7 @@ class LangevinTab(TabBase):
     def redraw(self) -> None:
         if self.ensemble is None:
             return
-        if self.dimension == "2d":
+        if self.running_2d:
             self._redraw_2d()
         else:
             self._redraw_1d()
@@ -777,7 +792,7 @@ class LangevinTab(TabBase):
     def _show_readouts(self) -> None:
         table = self.readouts
         table.set_value("t", f"{self.ensemble.t:.3f}")
-        if self.dimension == "2d":
+        if self.running_2d:
             stats = lv.summary(self.ensemble.x)
             table.set_value("mean", f"x: {stats.mean:.3f}")
             table.set_value("variance", f"x: {stats.variance:.3f}")
@@ -845,10 +860,10 @@ class LangevinTab(TabBase):
         set_label(self.density_plot, "left", "density")
 
     def figure_view(self) -> QtWidgets.QGraphicsView:
-        return self.view_2d if self.dimension == "2d" else self.view
+        return self.view_2d if self.running_2d else self.view
 
     def plotted_data(self):
-        if self.dimension == "2d":
+        if self.running_2d:
             x, y = self.dots_2d.points()
             centres = 0.5 * (self.image_edges[1:] + self.image_edges[:-1])
             marginal = self._density_2d.sum(axis=0) * (centres[1] - centres[0])

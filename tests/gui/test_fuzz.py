@@ -1,0 +1,88 @@
+"""Random use of every tab (fixed seed): slider moves, typed garbage, combo boxes, check boxes,
+buttons, keys, tab switches, scene save/open, exports, zoom and theme. No exception may reach
+sys.excepthook (where PyQt sends exceptions raised in slots)."""
+
+import random
+import sys
+import traceback
+
+import pytest
+from PyQt6 import QtCore, QtTest, QtWidgets
+
+from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
+
+GARBAGE = [
+    "",
+    "nan",
+    "inf",
+    "-inf",
+    "1e308",
+    "-1e308",
+    "abc",
+    "0",
+    "-0",
+    "1e-320",
+    "12",
+    "-3",
+    "0.5",
+    "999999",
+    "1,5",
+    "−2",
+    " ",
+]
+KEYS = [QtCore.Qt.Key.Key_Space, QtCore.Qt.Key.Key_Right, QtCore.Qt.Key.Key_R]
+ACTIONS = 1200
+
+
+@pytest.fixture
+def caught(monkeypatch):
+    errors = []
+    monkeypatch.setattr(
+        sys, "excepthook", lambda *info: errors.append("".join(traceback.format_exception(*info)))
+    )
+    return errors
+
+
+def test_random_use_of_every_tab_raises_nothing(window, caught, tmp_path):
+    rng = random.Random(0)
+    for _ in range(ACTIONS):
+        tab = window.current_tab()
+        sliders = [s for s in tab.findChildren(ValueSlider) if s.isEnabled()]
+        entries = [e for e in tab.findChildren(NumberEntry) if e.isEnabled()]
+        combos = tab.findChildren(QtWidgets.QComboBox)
+        boxes = [b for b in tab.findChildren(QtWidgets.QCheckBox) if b.isEnabled()]
+        buttons = [b for b in tab.findChildren(QtWidgets.QPushButton) if b.isEnabled()]
+        choice = rng.random()
+        if choice < 0.3 and sliders:
+            slider = rng.choice(sliders).slider
+            slider.setValue(rng.randint(0, slider.maximum()))
+        elif choice < 0.45 and entries:
+            entry = rng.choice(entries)
+            entry.setText(rng.choice(GARBAGE))
+            entry.editingFinished.emit()
+        elif choice < 0.55 and combos:
+            combo = rng.choice(combos)
+            combo.setCurrentIndex(rng.randrange(combo.count()))
+        elif choice < 0.62 and boxes:
+            rng.choice(boxes).toggle()
+        elif choice < 0.72 and buttons:
+            rng.choice(buttons).click()
+        elif choice < 0.85:
+            QtTest.QTest.keyClick(window, rng.choice(KEYS))
+        elif choice < 0.9:
+            window.tabs_widget.setCurrentIndex(rng.randrange(window.tabs_widget.count()))
+        elif choice < 0.93:
+            assert window.save_scene(tmp_path / "scene.json")
+            assert window.open_scene(tmp_path / "scene.json")
+        elif choice < 0.96:
+            assert window.export(tmp_path / rng.choice(["fig.svg", "fig.csv", "fig.png"]))
+        elif choice < 0.98:
+            window.zoom(rng.choice([1.15, 1 / 1.15]))
+        else:
+            window.projector_action.toggle()
+        QtWidgets.QApplication.processEvents()
+        assert not caught, caught[0]
+    for tab in window.tabs.values():
+        tab.settle()
+    QtWidgets.QApplication.processEvents()
+    assert not caught, caught[0]
