@@ -731,7 +731,7 @@ class PosteriorTab(TabBase):
         current = regression.log_evidence(Phi, y, sigma_i, lam)
         self.lambda_curve.setData(LAMBDA_GRID, self._lambda_evidence)
         self.lambda_marker.setData([lam], [current])
-        follow_y(self.lambda_plot, self._lambda_evidence)
+        follow_y(self.lambda_plot, self._lambda_evidence, slack=0.6)
         low, high = SIZE_RANGE[self.basis]
         sizes = np.arange(low, high + 1)
         evidence = regression.evidence_vs_size(
@@ -746,7 +746,7 @@ class PosteriorTab(TabBase):
         )
         self.size_curve.setData(sizes, evidence)
         self.size_marker.setData([self.size], [current])
-        follow_y(self.size_plot, evidence)
+        follow_y(self.size_plot, evidence, slack=0.6)
         self.size_plot.setXRange(low - 0.5, high + 0.5, padding=0)
         set_label(self.size_plot, "bottom", "degree" if self.basis == "polynomial" else "bumps")
         return current
