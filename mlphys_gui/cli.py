@@ -45,7 +45,12 @@ def _gui_parser() -> argparse.ArgumentParser:
 
 def _export_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=f"{APP_NAME} export", description="Write a figure without a display.")
-    parser.add_argument("scene", nargs="?", type=Path, help="a scene file (.json)")
+    parser.add_argument(
+        "scene",
+        nargs="?",
+        type=Path,
+        help="a scene (.json) or a figure the app exported (.png, .svg, .pdf)",
+    )
     parser.add_argument("--tab", help="export this tab's default scene instead")
     parser.add_argument("-o", "--output", type=Path, required=True, help="FILE.png|svg|pdf|csv")
     parser.add_argument("--width", type=int, help="PNG width in pixels (default 1600)")
@@ -125,7 +130,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     from mlphys_gui.app import create_application
     from mlphys_gui.export import PNG_WIDTH_RANGE, ExportError, export_format, export_to_file
-    from mlphys_gui.scene import SceneError, read_scene_file
+    from mlphys_gui.scene import SceneError, figure_payload, read_scene_file
     from mlphys_gui.style import THEMES, Style
     from mlphys_gui.tabs import TAB_CLASSES
 
@@ -167,7 +172,13 @@ def run_export(args: argparse.Namespace) -> int:
     tab.settle()
     app.processEvents()
     try:
-        export_to_file(args.output, tab.figure_view(), tab.plotted_data(), args.width)
+        export_to_file(
+            args.output,
+            tab.figure_view(),
+            tab.plotted_data(),
+            args.width,
+            scene=figure_payload(name, tab.state()),
+        )
     except ExportError as error:
         raise UsageError(str(error)) from None
     print(f"wrote {args.output}")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyqtgraph as pg
 from PyQt6 import QtCore, QtGui, QtWidgets
 
-from mlphys_gui.scene import write_atomically
+from mlphys_gui.scene import FIGURE_KEY, write_atomically
 from mlphys_gui.svg_writer import SvgDevice
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -69,11 +69,14 @@ def _paint(view: QtWidgets.QGraphicsView, painter: QtGui.QPainter, target: QtCor
             item.setExportMode(False)
 
 
-def figure_bytes(view: QtWidgets.QGraphicsView, fmt: str, width: int | None = None) -> bytes:
+def figure_bytes(
+    view: QtWidgets.QGraphicsView, fmt: str, width: int | None = None, scene: str = ""
+) -> bytes:
     """Render a plot view to PNG, SVG or PDF bytes.
 
     The figure has the view's aspect ratio. PNG: ``width`` pixels wide (text and lines scale
-    with it). SVG/PDF: vector output sized like the view on screen.
+    with it). SVG/PDF: vector output sized like the view on screen. ``scene`` (from
+    mlphys_gui.scene.figure_payload) is embedded so that the figure can bring its state back.
     """
     size = view.viewport().size()
     if size.width() < 2 or size.height() < 2:
@@ -93,9 +96,11 @@ def figure_bytes(view: QtWidgets.QGraphicsView, fmt: str, width: int | None = No
         painter = QtGui.QPainter(image)
         _paint(view, painter, QtCore.QRectF(image.rect()))
         painter.end()
+        if scene:
+            image.setText(FIGURE_KEY, scene)
         image.save(buffer, "PNG")
     elif fmt == "svg":
-        device = SvgDevice(size.width(), size.height(), title="mlphys-gui figure")
+        device = SvgDevice(size.width(), size.height(), "mlphys-gui figure", metadata=scene)
         painter = QtGui.QPainter(device)
         _paint(view, painter, QtCore.QRectF(0, 0, size.width(), size.height()))
         painter.end()
@@ -103,6 +108,9 @@ def figure_bytes(view: QtWidgets.QGraphicsView, fmt: str, width: int | None = No
     elif fmt == "pdf":
         writer = QtGui.QPdfWriter(buffer)
         writer.setTitle("mlphys-gui figure")
+        if scene:
+            xmp = f'<x:xmpmeta xmlns:x="adobe:ns:meta/"><mlphys>{scene}</mlphys></x:xmpmeta>'
+            writer.setDocumentXmpMetadata(QtCore.QByteArray(xmp.encode("ascii")))
         writer.setResolution(96)
         writer.setPageMargins(QtCore.QMarginsF(0, 0, 0, 0))
         points = QtCore.QSizeF(size.width() * 72 / 96, size.height() * 72 / 96)
@@ -139,10 +147,12 @@ def export_to_file(
     view: QtWidgets.QGraphicsView,
     series: Iterable[Series],
     width: int | None = None,
+    scene: str = "",
 ) -> str:
-    """Write the figure or data to ``path`` (format from its suffix). Returns the format."""
+    """Write the figure (carrying ``scene``) or data to ``path`` (format from its suffix).
+    Returns the format."""
     fmt = export_format(path)
-    data = csv_bytes(series) if fmt == "csv" else figure_bytes(view, fmt, width)
+    data = csv_bytes(series) if fmt == "csv" else figure_bytes(view, fmt, width, scene)
     try:
         write_atomically(path, data)
     except OSError as error:

@@ -7,7 +7,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui import APP_NAME
 from mlphys_gui.export import DEFAULT_PNG_WIDTH, PNG_WIDTH_RANGE, ExportError, export_to_file
-from mlphys_gui.scene import SceneError, read_scene_file, write_scene_file
+from mlphys_gui.scene import SceneError, figure_payload, read_scene_file, write_scene_file
 from mlphys_gui.style import FONT_SCALE_RANGE, LIGHT, PROJECTOR, THEMES, Style
 from mlphys_gui.tabs import TAB_CLASSES
 from mlphys_gui.tabs.base import TabBase
@@ -216,7 +216,10 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _open_scene_dialog(self) -> None:
         path, _ = QtWidgets.QFileDialog.getOpenFileName(
-            self, "Open scene", "", "mlphys-gui scene (*.json);;All files (*)"
+            self,
+            "Open scene",
+            "",
+            "Scenes and exported figures (*.json *.png *.svg *.pdf);;All files (*)",
         )
         if path and not self.open_scene(path):
             QtWidgets.QMessageBox.warning(
@@ -235,7 +238,13 @@ class MainWindow(QtWidgets.QMainWindow):
         """Export the current tab's figure (.png/.svg/.pdf) or data (.csv) to ``path``."""
         tab = self.current_tab()
         try:
-            fmt = export_to_file(path, tab.figure_view(), tab.plotted_data(), width)
+            fmt = export_to_file(
+                path,
+                tab.figure_view(),
+                tab.plotted_data(),
+                width,
+                scene=figure_payload(tab.name, tab.state()),
+            )
         except ExportError as error:
             self.show_message(f"Not exported: {error}")
             return False

@@ -6,10 +6,14 @@ refuses anything that is not exactly such a document, with a message that names 
 field. Presets, Save/Open scene and ``mlphys-gui export SCENE.json`` all go through here.
 """
 
+import base64
 import json
 import math
 import os
+import re
+import struct
 import tempfile
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +21,7 @@ from typing import Any
 
 APP_ID = "mlphys-gui"
 SCHEMA_VERSION = 1
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 FieldCheck = Callable[[Any, str], Any]
 """Takes a raw JSON value and its dotted name; returns the clean value or raises SceneError."""
@@ -167,9 +172,12 @@ def parse_scene(document: Any, specs: Mapping[str, StateSpec]) -> tuple[str, dic
             f"scene schema version {_describe(schema)} is not supported "
             f"(this app reads {SCHEMA_VERSION})"
         )
-    unknown_top = set(document) - {"app", "schema", "tab", "state"}
+    unknown_top = set(document) - {"app", "schema", "tab", "state", "title", "note"}
     if unknown_top:
         raise SceneError(f"unknown top-level key(s): {', '.join(sorted(unknown_top))}")
+    for key in ("title", "note"):  # presets carry a title and a one-line teaching note
+        if key in document:
+            text(300)(document[key], key)
     tab = document.get("tab")
     if tab not in specs:
         raise SceneError(f"unknown tab {_describe(tab)} (this app has: {', '.join(specs)})")
@@ -189,19 +197,73 @@ def parse_scene(document: Any, specs: Mapping[str, StateSpec]) -> tuple[str, dic
     return tab, clean
 
 
+# A figure carries its scene as base64 JSON between these markers: in a PNG text chunk, in the
+# SVG's <metadata>, in the PDF's XMP metadata.
+FIGURE_KEY = "mlphys-gui-scene"
+_FIGURE_MARK = re.compile(rb"mlphys-gui-scene:([A-Za-z0-9+/=]+):end")
+
+
+def figure_payload(tab: str, state: Mapping[str, Any]) -> str:
+    """The scene of a figure as the ASCII text embedded in it."""
+    data = json.dumps(make_scene(tab, state), ensure_ascii=False).encode("utf-8")
+    return f"{FIGURE_KEY}:{base64.b64encode(data).decode('ascii')}:end"
+
+
+def _png_texts(data: bytes) -> bytes:
+    """The payloads of a PNG's text chunks (tEXt, and zTXt, which Qt writes for long texts),
+    joined; the image data is not decoded."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise SceneError("not a PNG file")
+    texts, position = [], 8
+    while position + 8 <= len(data):
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        body = data[position + 8 : position + 8 + length]
+        if kind == b"tEXt":
+            texts.append(body)
+        elif kind == b"zTXt":
+            keyword, _, rest = body.partition(b"\0")
+            try:
+                texts.append(keyword + b"\0" + zlib.decompress(rest[1:], bufsize=1 << 16))
+            except zlib.error:
+                raise SceneError("the PNG's text chunk is damaged") from None
+        if kind == b"IEND":
+            break
+        position += 12 + length
+    return b"\n".join(texts)
+
+
+def _scene_in_figure(path: Path, data: bytes) -> Any:
+    """The scene document embedded in an exported PNG, SVG or PDF."""
+    haystack = _png_texts(data) if path.suffix.lower() == ".png" else data
+    found = _FIGURE_MARK.search(haystack)
+    if found is None:
+        raise SceneError(f"{path.name} carries no mlphys-gui scene (was it exported by the app?)")
+    try:
+        return json.loads(base64.b64decode(found.group(1), validate=True).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise SceneError(f"the scene inside {path.name} is damaged") from None
+
+
 def read_scene_file(
     path: str | os.PathLike, specs: Mapping[str, StateSpec]
 ) -> tuple[str, dict[str, Any]]:
-    """Read and check a scene file; every failure is a SceneError with a readable message."""
+    """Read and check a scene: a .json file, or a figure the app exported (.png, .svg, .pdf).
+
+    Every failure is a SceneError with a readable message.
+    """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise SceneError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise SceneError(f"{path}: cannot be read ({error.__class__.__name__})") from None
+    except OSError as error:
+        raise SceneError(f"{path}: cannot be read ({error.strerror})") from None
+    if path.suffix.lower() in FIGURE_SUFFIXES:
+        return parse_scene(_scene_in_figure(path, data), specs)
     try:
-        document = json.loads(text)
+        document = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SceneError(f"{path.name} is not a text file") from None
     except json.JSONDecodeError as error:
         raise SceneError(
             f"{path.name} is not valid JSON (line {error.lineno}: {error.msg})"

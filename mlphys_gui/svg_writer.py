@@ -228,10 +228,11 @@ class _SvgEngine(QtGui.QPaintEngine):
 class SvgDevice(QtGui.QPaintDevice):
     """Paint on this with a QPainter, then call :meth:`svg` for the document."""
 
-    def __init__(self, width: int, height: int, title: str = ""):
+    def __init__(self, width: int, height: int, title: str = "", metadata: str = ""):
         super().__init__()
         self._size = (width, height)
         self._title = title
+        self._metadata = metadata
         self._engine = _SvgEngine()
 
     def paintEngine(self) -> QtGui.QPaintEngine:
@@ -264,6 +265,7 @@ class SvgDevice(QtGui.QPaintDevice):
             f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
             f' version="1.1" width="{width}" height="{height}" viewBox="0 0 {width} {height}">',
             f"<title>{escape(self._title)}</title>",
+            f"<metadata>{escape(self._metadata)}</metadata>" if self._metadata else "",
             "<defs>",
             *engine.clip_paths,
             "</defs>",

@@ -113,3 +113,12 @@ def test_missing_xcb_libraries_are_named_as_debian_packages(monkeypatch):
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     with pytest.raises(cli.UsageError, match="sudo apt-get install libxcb-cursor0 libxcb-icccm4"):
         cli._check_display()
+
+
+def test_export_from_an_exported_figure(tmp_path):
+    first = tmp_path / "first.png"
+    assert run("export", "--tab", "posterior", "-o", first, cwd=tmp_path).returncode == 0
+    again = tmp_path / "again.csv"
+    result = run("export", first, "-o", again, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "predictive_mean" in again.read_text()

@@ -230,3 +230,31 @@ def test_shortcuts_dialog_lists_every_key(qtbot, window):
     for expected in ("Export figure", "Presentation mode", "Play / pause", "Zoom in", "Quit"):
         assert expected in listed
     dialog.close()
+
+
+@pytest.mark.parametrize("tab_name", ["svd", "posterior", "double-descent", "langevin"])
+@pytest.mark.parametrize("suffix", ["png", "svg", "pdf"])
+def test_figures_remember_their_scene(window, tmp_path, tab_name, suffix):
+    """scene → figure → scene, identical: File → Open accepts an exported figure."""
+    window.select_tab(tab_name)
+    tab = window.tabs[tab_name]
+    state = {**tab.default_state(), "seed": 7}
+    tab.restore(state)
+    tab.settle()
+    state = tab.state()
+    figure = tmp_path / f"fig.{suffix}"
+    assert window.export(figure)
+    tab.restore({**tab.default_state(), "seed": 3})
+    assert window.open_scene(figure)
+    tab.settle()
+    assert tab.state() == state
+
+
+def test_a_figure_without_a_scene_is_refused(window, tmp_path):
+    image = QtGui.QImage(20, 20, QtGui.QImage.Format.Format_RGB32)
+    image.fill(QtGui.QColor("white"))
+    image.save(str(tmp_path / "plain.png"))
+    state = window.current_tab().state()
+    assert not window.open_scene(tmp_path / "plain.png")
+    assert "carries no mlphys-gui scene" in window.statusBar().currentMessage()
+    assert window.current_tab().state() == state
