@@ -7,6 +7,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui import APP_NAME
 from mlphys_gui.export import DEFAULT_PNG_WIDTH, PNG_WIDTH_RANGE, ExportError, export_to_file
+from mlphys_gui.presets import Preset, presets_for
 from mlphys_gui.scene import SceneError, figure_payload, read_scene_file, write_scene_file
 from mlphys_gui.style import FONT_SCALE_RANGE, LIGHT, PROJECTOR, THEMES, Style
 from mlphys_gui.tabs import TAB_CLASSES
@@ -52,7 +53,18 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setWindowTitle("mlphys-gui — Machine Learning for Physicists")
         self.tabs_widget = QtWidgets.QTabWidget()
         self.tabs_widget.setDocumentMode(True)
-        self.setCentralWidget(self.tabs_widget)
+        self.note_banner = QtWidgets.QLabel()
+        self.note_banner.setObjectName("noteBanner")
+        self.note_banner.setWordWrap(True)
+        self.note_banner.hide()
+        central = QtWidgets.QWidget()
+        column = QtWidgets.QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.note_banner)
+        column.addWidget(self.tabs_widget, 1)
+        self.setCentralWidget(central)
+        self.tabs_widget.currentChanged.connect(lambda _i: self.note_banner.hide())
         self.tabs: dict[str, TabBase] = {}
         for name, tab_class in TAB_CLASSES.items():
             tab = tab_class()
@@ -108,11 +120,20 @@ class MainWindow(QtWidgets.QMainWindow):
             playback_menu, "&Play / pause", lambda: self.current_tab().toggle_play(), "Space"
         )
         self._action(playback_menu, "&Step", lambda: self.current_tab().step(), "Right")
-        self._action(playback_menu, "&Reset tab", lambda: self.current_tab().reset(), "R")
+        self._action(playback_menu, "&Reset tab", self.reset_tab, "R")
         for index in range(min(9, self.tabs_widget.count())):
             shortcut = QtGui.QShortcut(QtGui.QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(lambda i=index: self.tabs_widget.setCurrentIndex(i))
         self._shortcut_rows.append(TAB_SHORTCUT)
+
+        presets_menu = bar.addMenu("Pre&sets")
+        for name, tab in self.tabs.items():
+            submenu = presets_menu.addMenu(tab.title)
+            for preset in presets_for(name):
+                action = submenu.addAction(preset.title)
+                action.setToolTip(preset.note)
+                action.triggered.connect(lambda _checked=False, p=preset: self.load_preset(p))
+        presets_menu.setToolTipsVisible(True)
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
@@ -150,6 +171,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.shortcuts_dialog = dialog
 
     # ---------------------------------------------------------------- tabs and messages
+    def reset_tab(self) -> None:
+        self.note_banner.hide()
+        self.current_tab().reset()
+
     def current_tab(self) -> TabBase:
         return self.tabs_widget.currentWidget()
 
@@ -202,6 +227,15 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs[name].restore(state)
         self.select_tab(name)
         self.show_message(f"Opened scene {Path(path).name}")
+        return True
+
+    def load_preset(self, preset: Preset) -> bool:
+        """Open a prepared scene and show its teaching note above the tabs."""
+        if not self.open_scene(preset.path):
+            return False
+        self.note_banner.setText(f"<b>{preset.title}</b> — {preset.note}")
+        self.note_banner.show()
+        self.show_message(f"Preset: {preset.title}")
         return True
 
     def save_scene(self, path: str | Path) -> bool:
