@@ -7,13 +7,22 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui import APP_NAME
 from mlphys_gui.export import DEFAULT_PNG_WIDTH, PNG_WIDTH_RANGE, ExportError, export_to_file
+from mlphys_gui.presenter import PresenterWindow
 from mlphys_gui.presets import Preset, presets_for
-from mlphys_gui.scene import SceneError, figure_payload, read_scene_file, write_scene_file
+from mlphys_gui.scene import (
+    SceneError,
+    figure_payload,
+    make_scene,
+    parse_scene,
+    read_scene_file,
+    write_scene_file,
+)
 from mlphys_gui.style import FONT_SCALE_RANGE, LIGHT, PROJECTOR, THEMES, Style
 from mlphys_gui.tabs import TAB_CLASSES
 from mlphys_gui.tabs.base import TabBase
 
 ZOOM_FACTOR = 1.15
+BOOKMARK_SLOTS = 9
 MESSAGE_MS = 8000
 
 # (key sequence, what it does): the single list behind the menus and Help → Keyboard shortcuts.
@@ -66,6 +75,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setCentralWidget(central)
         self.tabs_widget.currentChanged.connect(lambda _i: self.note_banner.hide())
         self.tabs: dict[str, TabBase] = {}
+        self.presenter: PresenterWindow | None = None
         for name, tab_class in TAB_CLASSES.items():
             tab = tab_class()
             tab.message.connect(self.show_message)
@@ -110,6 +120,13 @@ class MainWindow(QtWidgets.QMainWindow):
             "Ctrl+T",
             checkable=True,
         )
+        self.presenter_action = self._action(
+            view_menu,
+            "Presenter &view (plots only, second screen)",
+            self.set_presenter_view,
+            "Ctrl+P",
+            checkable=True,
+        )
         view_menu.addSeparator()
         self._action(view_menu, "Zoom &in", lambda: self.zoom(ZOOM_FACTOR), "Ctrl+=")
         self._action(view_menu, "Zoom &out", lambda: self.zoom(1 / ZOOM_FACTOR), "Ctrl+-")
@@ -134,6 +151,19 @@ class MainWindow(QtWidgets.QMainWindow):
                 action.setToolTip(preset.note)
                 action.triggered.connect(lambda _checked=False, p=preset: self.load_preset(p))
         presets_menu.setToolTipsVisible(True)
+
+        self.bookmarks_menu = bar.addMenu("&Bookmarks")
+        self.bookmark_actions: dict[int, QtGui.QAction] = {}
+        for slot in range(1, BOOKMARK_SLOTS + 1):
+            save = QtGui.QShortcut(QtGui.QKeySequence(f"Ctrl+Shift+{slot}"), self)
+            save.activated.connect(lambda s=slot: self.save_bookmark(s))
+            recall = QtGui.QAction(self)
+            recall.setShortcut(QtGui.QKeySequence(f"Alt+{slot}"))
+            recall.triggered.connect(lambda _checked=False, s=slot: self.recall_bookmark(s))
+            self.bookmarks_menu.addAction(recall)
+            self.bookmark_actions[slot] = recall
+        self._shortcut_rows.append(("Ctrl+Shift+1 … 9", "Save a bookmark in slot 1 … 9"))
+        self._shortcut_rows.append(("Alt+1 … 9", "Recall bookmark 1 … 9"))
 
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
@@ -201,6 +231,18 @@ class MainWindow(QtWidgets.QMainWindow):
         self.presentation_action.setChecked(on)
         self.presentation_action.blockSignals(blocked)
 
+    def set_presenter_view(self, on: bool) -> None:
+        """Open (or close) the presenter window, on another screen when there is one."""
+        if on:
+            if self.presenter is None:
+                self.presenter = PresenterWindow(lambda: self.current_tab().figure_view(), self)
+            self.presenter.show_on_other_screen(self)
+        elif self.presenter is not None:
+            self.presenter.close()
+        blocked = self.presenter_action.blockSignals(True)
+        self.presenter_action.setChecked(on)
+        self.presenter_action.blockSignals(blocked)
+
     def _set_projector(self, on: bool) -> None:
         self.apply_style(self._style.with_changes(theme=PROJECTOR if on else LIGHT))
 
@@ -237,6 +279,40 @@ class MainWindow(QtWidgets.QMainWindow):
         self.note_banner.show()
         self.show_message(f"Preset: {preset.title}")
         return True
+
+    # ---------------------------------------------------------------- bookmarks
+    def save_bookmark(self, slot: int) -> None:
+        """Keep the current tab's state in slot 1–9 (kept between runs)."""
+        tab = self.current_tab()
+        self.settings.setValue(f"bookmarks/{slot}", json.dumps(make_scene(tab.name, tab.state())))
+        self.settings.sync()
+        self._label_bookmarks()
+        self.show_message(f"Bookmark {slot}: {tab.title} saved (Alt+{slot} brings it back)")
+
+    def recall_bookmark(self, slot: int) -> bool:
+        text = self.settings.value(f"bookmarks/{slot}")
+        if not text:
+            self.show_message(f"Bookmark {slot} is empty: Ctrl+Shift+{slot} saves one")
+            return False
+        try:
+            name, state = parse_scene(json.loads(str(text)), self.scene_specs())
+        except (ValueError, TypeError) as error:
+            self.show_message(f"Bookmark {slot} not recalled: {error}")
+            return False
+        self.tabs[name].restore(state)
+        self.select_tab(name)
+        self.show_message(f"Bookmark {slot}: {self.tabs[name].title}")
+        return True
+
+    def _label_bookmarks(self) -> None:
+        for slot, action in self.bookmark_actions.items():
+            text = self.settings.value(f"bookmarks/{slot}")
+            try:
+                title = self.tabs[json.loads(str(text))["tab"]].title if text else "empty"
+            except (ValueError, KeyError, TypeError):
+                title = "unreadable"
+            action.setText(f"&{slot}: {title}")
+            action.setEnabled(bool(text))
 
     def save_scene(self, path: str | Path) -> bool:
         tab = self.current_tab()
@@ -327,6 +403,7 @@ class MainWindow(QtWidgets.QMainWindow):
         geometry = self.settings.value("geometry")
         if not (isinstance(geometry, QtCore.QByteArray) and self.restoreGeometry(geometry)):
             self.resize(1400, 860)
+        self._label_bookmarks()
         last = initial_tab or str(self.settings.value("last_tab", ""))
         if last in self.tabs:
             self.select_tab(last)
@@ -341,5 +418,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self.save_preferences()
+        if self.presenter is not None:
+            self.presenter.close()
         QtWidgets.QApplication.instance().removeEventFilter(self._key_filter)
         super().closeEvent(event)
