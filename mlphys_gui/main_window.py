@@ -266,10 +266,13 @@ class MainWindow(QtWidgets.QMainWindow):
         except SceneError as error:
             self.show_message(f"Scene not opened: {error}")
             return False
+        self._show_state(name, state, f"Opened scene {Path(path).name}")
+        return True
+
+    def _show_state(self, name: str, state: dict, message: str) -> None:
         self.tabs[name].restore(state)
         self.select_tab(name)
-        self.show_message(f"Opened scene {Path(path).name}")
-        return True
+        self.show_message(message)
 
     def load_preset(self, preset: Preset) -> bool:
         """Open a prepared scene and show its teaching note above the tabs."""
@@ -299,9 +302,7 @@ class MainWindow(QtWidgets.QMainWindow):
         except (ValueError, TypeError) as error:
             self.show_message(f"Bookmark {slot} not recalled: {error}")
             return False
-        self.tabs[name].restore(state)
-        self.select_tab(name)
-        self.show_message(f"Bookmark {slot}: {self.tabs[name].title}")
+        self._show_state(name, state, f"Bookmark {slot}: {self.tabs[name].title}")
         return True
 
     def _label_bookmarks(self) -> None:
