@@ -1,11 +1,12 @@
 """Creating the QApplication: names for QSettings, pyqtgraph defaults."""
 
+import atexit
 import sys
 import traceback
 from collections.abc import Callable
 
 import pyqtgraph as pg
-from PyQt6 import QtWidgets
+from PyQt6 import QtWidgets, sip
 from threadpoolctl import threadpool_limits
 
 from mlphys_gui import APP_NAME
@@ -23,7 +24,35 @@ def create_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
     # One BLAS thread: the GUI thread and a worker share the cores, and BLAS thread pools that
     # spin while waiting made a double-descent sweep 20× slower here (81 s against 4 s).
     threadpool_limits(limits=1, user_api="blas")
+    if not getattr(app, "_mlphys_ready", False):
+        from mlphys_gui.worker import stop_all_jobs
+
+        app.aboutToQuit.connect(stop_all_jobs)
+        atexit.register(_destroy_windows)
+        app._mlphys_ready = True
     return app
+
+
+def _destroy_windows() -> None:
+    """At exit, stop the workers and destroy the windows while Python is still whole.
+
+    Left to the interpreter's shutdown, Qt objects were destroyed in whatever order it
+    collected them, and about one exit in two crashed (SIGSEGV) after the work was done.
+    """
+    from mlphys_gui.worker import stop_all_jobs
+
+    if QtWidgets.QApplication.instance() is None:
+        return
+    stop_all_jobs()
+    # only the windows Python made and owns (popups of combo boxes go with their owners)
+    windows = [
+        widget
+        for widget in QtWidgets.QApplication.topLevelWidgets()
+        if widget.parentWidget() is None and sip.ispycreated(widget) and sip.ispyowned(widget)
+    ]
+    for widget in windows:
+        if not sip.isdeleted(widget):
+            sip.delete(widget)
 
 
 def install_error_reporter(report: Callable[[str], None]) -> None:

@@ -58,6 +58,20 @@ def _export_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _record_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{APP_NAME} record", description="Record an animation without a display."
+    )
+    parser.add_argument("scene", nargs="?", type=Path, help="a scene, or a figure the app exported")
+    parser.add_argument("--tab", help="record this tab's default scene instead")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="FILE.mp4 or FILE.gif")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length (default 10)")
+    parser.add_argument("--fps", type=int, default=30, help="frames per second (default 30)")
+    parser.add_argument("--width", type=int, default=960, help="frame width in pixels")
+    parser.add_argument("--theme", default="light", help="light or projector")
+    return parser
+
+
 def _check_tab(name: str | None, available) -> None:
     if name is None or name in available:
         return
@@ -124,40 +138,21 @@ def _only_fatal_qt_messages(kind, _context, text) -> None:
         print(f"{APP_NAME}: Qt: {text}", file=sys.stderr)
 
 
-def run_export(args: argparse.Namespace) -> int:
-    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+def _headless_tab(args: argparse.Namespace):
+    """The tab of ``--tab`` or of the scene file, shown offscreen at the export size."""
     from PyQt6 import QtCore
 
     from mlphys_gui.app import create_application
-    from mlphys_gui.export import PNG_WIDTH_RANGE, ExportError, export_format, export_to_file
-    from mlphys_gui.scene import SceneError, figure_payload, read_scene_file
+    from mlphys_gui.scene import SceneError, read_scene_file
     from mlphys_gui.style import THEMES, Style
     from mlphys_gui.tabs import TAB_CLASSES
 
-    if (args.scene is None) == (args.tab is None):
-        raise UsageError("give either a scene file or --tab NAME")
-    _check_tab(args.tab, TAB_CLASSES)
-    if args.theme not in THEMES:
-        raise UsageError(f"unknown theme '{args.theme}' (choose from: {', '.join(THEMES)})")
-    try:
-        fmt = export_format(args.output)
-    except ExportError as error:
-        raise UsageError(str(error)) from None
-    if args.width is not None and fmt != "png":
-        raise UsageError("--width applies to PNG only")
-    if args.width is not None and not PNG_WIDTH_RANGE[0] <= args.width <= PNG_WIDTH_RANGE[1]:
-        raise UsageError(
-            f"--width must be between {PNG_WIDTH_RANGE[0]} and {PNG_WIDTH_RANGE[1]} pixels"
-        )
-    if not args.output.parent.is_dir():
-        raise UsageError(f"folder {args.output.parent} does not exist")
     app = create_application()
     QtCore.qInstallMessageHandler(_only_fatal_qt_messages)
     if args.scene is not None:
+        specs = {n: c.STATE_SPEC for n, c in TAB_CLASSES.items()}
         try:
-            name, state = read_scene_file(
-                args.scene, {n: c.STATE_SPEC for n, c in TAB_CLASSES.items()}
-            )
+            name, state = read_scene_file(args.scene, specs)
         except SceneError as error:
             raise UsageError(str(error)) from None
     else:
@@ -171,6 +166,60 @@ def run_export(args: argparse.Namespace) -> int:
     app.processEvents()
     tab.settle()
     app.processEvents()
+    return name, tab
+
+
+def _check_source(args: argparse.Namespace) -> None:
+    from mlphys_gui.style import THEMES
+    from mlphys_gui.tabs import TAB_CLASSES
+
+    if (args.scene is None) == (args.tab is None):
+        raise UsageError("give either a scene file or --tab NAME")
+    _check_tab(args.tab, TAB_CLASSES)
+    if args.theme not in THEMES:
+        raise UsageError(f"unknown theme '{args.theme}' (choose from: {', '.join(THEMES)})")
+
+
+def run_record(args: argparse.Namespace) -> int:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from mlphys_gui import recording
+    from mlphys_gui.export import ExportError
+
+    _check_source(args)
+    try:
+        recording.video_format(args.output)
+    except ExportError as error:
+        raise UsageError(str(error)) from None
+    if not args.output.parent.is_dir():
+        raise UsageError(f"folder {args.output.parent} does not exist")
+    _name, tab = _headless_tab(args)
+    try:
+        frames = recording.record(tab, args.output, args.seconds, args.fps, args.width)
+    except ExportError as error:
+        raise UsageError(str(error)) from None
+    print(f"wrote {args.output} ({frames} frames)")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from mlphys_gui.export import PNG_WIDTH_RANGE, ExportError, export_format, export_to_file
+    from mlphys_gui.scene import figure_payload
+
+    _check_source(args)
+    try:
+        fmt = export_format(args.output)
+    except ExportError as error:
+        raise UsageError(str(error)) from None
+    if args.width is not None and fmt != "png":
+        raise UsageError("--width applies to PNG only")
+    if args.width is not None and not PNG_WIDTH_RANGE[0] <= args.width <= PNG_WIDTH_RANGE[1]:
+        raise UsageError(
+            f"--width must be between {PNG_WIDTH_RANGE[0]} and {PNG_WIDTH_RANGE[1]} pixels"
+        )
+    if not args.output.parent.is_dir():
+        raise UsageError(f"folder {args.output.parent} does not exist")
+    name, tab = _headless_tab(args)
     try:
         export_to_file(
             args.output,
@@ -190,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if argv[:1] == ["export"]:
             return run_export(_export_parser().parse_args(argv[1:]))
+        if argv[:1] == ["record"]:
+            return run_record(_record_parser().parse_args(argv[1:]))
         return run_gui(_gui_parser().parse_args(argv))
     except UsageError as error:
         print(f"{APP_NAME}: error: {error}", file=sys.stderr)

@@ -69,6 +69,23 @@ def _paint(view: QtWidgets.QGraphicsView, painter: QtGui.QPainter, target: QtCor
             item.setExportMode(False)
 
 
+def render_image(view: QtWidgets.QGraphicsView, width: int) -> QtGui.QImage:
+    """The figure as an image ``width`` pixels wide, with the view's aspect ratio."""
+    low, high = PNG_WIDTH_RANGE
+    if not low <= width <= high:
+        raise ExportError(f"PNG width must be between {low} and {high} pixels, got {width}")
+    size = view.viewport().size()
+    if size.width() < 2 or size.height() < 2:
+        raise ExportError("the plot has no size to export")
+    height = max(1, round(width * size.height() / size.width()))
+    image = QtGui.QImage(width, height, QtGui.QImage.Format.Format_ARGB32)
+    image.fill(view.backgroundBrush().color())
+    painter = QtGui.QPainter(image)
+    _paint(view, painter, QtCore.QRectF(image.rect()))
+    painter.end()
+    return image
+
+
 def figure_bytes(
     view: QtWidgets.QGraphicsView, fmt: str, width: int | None = None, scene: str = ""
 ) -> bytes:
@@ -81,21 +98,10 @@ def figure_bytes(
     size = view.viewport().size()
     if size.width() < 2 or size.height() < 2:
         raise ExportError("the plot has no size to export")
-    aspect = size.height() / size.width()
     buffer = QtCore.QBuffer()
     buffer.open(QtCore.QIODevice.OpenModeFlag.WriteOnly)
     if fmt == "png":
-        width = DEFAULT_PNG_WIDTH if width is None else width
-        low, high = PNG_WIDTH_RANGE
-        if not low <= width <= high:
-            raise ExportError(f"PNG width must be between {low} and {high} pixels, got {width}")
-        image = QtGui.QImage(
-            width, max(1, round(width * aspect)), QtGui.QImage.Format.Format_ARGB32
-        )
-        image.fill(view.backgroundBrush().color())
-        painter = QtGui.QPainter(image)
-        _paint(view, painter, QtCore.QRectF(image.rect()))
-        painter.end()
+        image = render_image(view, DEFAULT_PNG_WIDTH if width is None else width)
         if scene:
             image.setText(FIGURE_KEY, scene)
         image.save(buffer, "PNG")

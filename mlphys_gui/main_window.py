@@ -5,7 +5,7 @@ from pathlib import Path
 
 from PyQt6 import QtCore, QtGui, QtWidgets
 
-from mlphys_gui import APP_NAME
+from mlphys_gui import APP_NAME, recording
 from mlphys_gui.export import DEFAULT_PNG_WIDTH, PNG_WIDTH_RANGE, ExportError, export_to_file
 from mlphys_gui.presenter import PresenterWindow
 from mlphys_gui.presets import Preset, presets_for
@@ -106,6 +106,7 @@ class MainWindow(QtWidgets.QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "&Export figure…", self._export_figure_dialog, "Ctrl+E")
         self._action(file_menu, "Export &data (CSV)…", self._export_data_dialog, "Ctrl+Shift+E")
+        self._action(file_menu, "&Record animation…", self._record_dialog, "Ctrl+Shift+V")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, "Ctrl+Q")
 
@@ -387,6 +388,49 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         if path and not self.export(path if path.lower().endswith(".csv") else path + ".csv"):
             QtWidgets.QMessageBox.warning(self, "Not exported", self.statusBar().currentMessage())
+
+    def record(self, path: str | Path, seconds: float, fps: int) -> bool:
+        """Record the current tab's animation to .gif/.mp4 with a progress dialog and Cancel."""
+        tab = self.current_tab()
+        total = max(1, round(seconds * fps))
+        dialog = QtWidgets.QProgressDialog("Recording…", "Cancel", 0, total, self)
+        dialog.setWindowTitle("Record animation")
+        dialog.setMinimumDuration(0)
+        was_playing = getattr(getattr(tab, "animator", None), "playing", False)
+        if was_playing:
+            tab.toggle_play()
+
+        def progress(done: int, _total: int) -> bool:
+            dialog.setValue(done)
+            return not dialog.wasCanceled()
+
+        try:
+            frames = recording.record(tab, path, seconds, fps, progress=progress)
+        except recording.RecordingCancelledError:
+            self.show_message("Recording cancelled; nothing was written")
+            return False
+        except ExportError as error:
+            self.show_message(f"Not recorded: {error}")
+            return False
+        finally:
+            dialog.close()
+        self.show_message(f"Recorded {frames} frames to {path}")
+        return True
+
+    def _record_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self,
+            "Record animation",
+            f"{self.current_tab().name}.mp4",
+            "MP4 video (*.mp4);;Animated GIF (*.gif)",
+        )
+        if not path:
+            return
+        seconds, ok = QtWidgets.QInputDialog.getDouble(
+            self, "Record animation", "Seconds:", 10.0, *recording.SECONDS_RANGE, 1
+        )
+        if ok and not self.record(path, seconds, 30):
+            QtWidgets.QMessageBox.warning(self, "Not recorded", self.statusBar().currentMessage())
 
     # ---------------------------------------------------------------- preferences
     def _restore_preferences(self, initial_tab: str | None) -> None:

@@ -8,6 +8,7 @@ reaches the screen. Progress and results arrive on the GUI thread as Qt signals.
 
 import threading
 import traceback
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -56,6 +57,18 @@ class _Run(QtCore.QRunnable):
             self.cancelled.set()
 
 
+_LIVE_JOBS: "weakref.WeakSet[LatestJob]" = weakref.WeakSet()
+SHUTDOWN_WAIT_MS = 10_000
+
+
+def stop_all_jobs() -> None:
+    """Cancel every running job and wait for the workers: called when the app quits, so no
+    worker thread is still computing while the interpreter tears Qt down (a crash on exit)."""
+    for job in list(_LIVE_JOBS):
+        job.cancel()
+    QtCore.QThreadPool.globalInstance().waitForDone(SHUTDOWN_WAIT_MS)
+
+
 class LatestJob(QtCore.QObject):
     """Runs the newest submitted call; older ones are cancelled and their reports dropped."""
 
@@ -74,6 +87,7 @@ class LatestJob(QtCore.QObject):
         self._cancelled = threading.Event()
         self._busy = False
         self._pool = QtCore.QThreadPool.globalInstance()
+        _LIVE_JOBS.add(self)
 
     @property
     def busy(self) -> bool:

@@ -47,6 +47,9 @@ class TabBase(QtWidgets.QWidget):
     def settle(self) -> None:
         """Finish background work (a running sweep) so the figure is complete: for export."""
 
+    def animate(self, wall_seconds: float) -> None:
+        """One frame of ``wall_seconds`` of playback, for recording a video."""
+
     def toggle_play(self) -> None:
         """Space: play or pause the tab's animation, if it has one."""
 

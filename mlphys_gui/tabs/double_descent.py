@@ -7,6 +7,7 @@ Numerics: core.double_descent.
 """
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,7 @@ MAX_WIDTHS = 160
 N_RANGE = (1, 400)
 RATIO_RANGE = (1.5, 20.0)
 Y_SPAN_DECADES = 4.0  # the error axis shows at most this many decades above the smallest error
+REVEAL_SECONDS = 0.25  # a recorded video adds one trial per this many seconds
 
 
 def widths_for(n: int, ratio: float) -> tuple[int, ...]:
@@ -69,7 +71,9 @@ class DoubleDescentTab(TabBase):
         super().__init__(parent)
         self._style = Style()
         self._restoring = False
-        self.result: dd.SweepResult | None = None
+        self.result: dd.SweepResult | None = None  # what is drawn (maybe partial)
+        self.finished_result: dd.SweepResult | None = None
+        self._recorded_seconds = 0.0
         self.job = LatestJob(self)
         self.job.progress.connect(self._sweep_progress)
         self.job.finished.connect(self._sweep_finished)
@@ -338,7 +342,8 @@ class DoubleDescentTab(TabBase):
         if self._restoring:
             return
         params = self.params()
-        self.result = None
+        self.result = self.finished_result = None
+        self._recorded_seconds = 0.0
         for item in (
             self.test_curve,
             self.train_curve,
@@ -377,6 +382,7 @@ class DoubleDescentTab(TabBase):
         self._show_result(partial)
 
     def _sweep_finished(self, result: dd.SweepResult) -> None:
+        self.finished_result = result
         self._show_result(result)
         self.progress_bar.setValue(result.trials_done)
 
@@ -527,3 +533,20 @@ class DoubleDescentTab(TabBase):
     def reset(self) -> None:
         self.job.cancel()
         super().reset()
+
+    def animate(self, wall_seconds: float) -> None:
+        """For a video: the finished sweep fills in again, one trial every REVEAL_SECONDS."""
+        self.settle()
+        full = self.finished_result
+        if full is None or full.trials_done == 0:
+            return
+        self._recorded_seconds += wall_seconds
+        shown = min(full.trials_done, 1 + int(self._recorded_seconds / REVEAL_SECONDS))
+        partial = dd.SweepResult(
+            replace(full.params, trials=shown),
+            full.test_trials[:shown],
+            full.train_trials[:shown],
+            full.norm_trials[:shown],
+        )
+        self._show_result(partial)
+        self.progress_bar.setValue(shown)

@@ -881,3 +881,6 @@ class LangevinTab(TabBase):
 
     def step(self) -> None:
         self.animator.step()
+
+    def animate(self, wall_seconds: float) -> None:
+        self.animator.advance_by(wall_seconds)

@@ -821,3 +821,6 @@ class PosteriorTab(TabBase):
 
     def step(self) -> None:
         self.animator.step()
+
+    def animate(self, wall_seconds: float) -> None:
+        self.animator.advance_by(wall_seconds)

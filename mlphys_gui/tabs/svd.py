@@ -755,3 +755,6 @@ class SvdTab(TabBase):
 
     def step(self) -> None:
         self.current_page().animator.step()
+
+    def animate(self, wall_seconds: float) -> None:
+        self.current_page().animator.advance_by(wall_seconds)

@@ -54,6 +54,10 @@ class Animator(QtCore.QObject):
         self.pause()
         self._advance(self.step_amount)
 
+    def advance_by(self, wall_seconds: float) -> None:
+        """What one frame of playback does, without the timer (for recording a video)."""
+        self._advance(wall_seconds * self.speed)
+
     def _tick(self) -> None:
         elapsed = min(self._clock.restart() / 1000.0, MAX_FRAME_SECONDS)
         if not self._advance(elapsed * self.speed):
