@@ -95,6 +95,19 @@ EQUATIONS: dict[str, str] = {
     "lv_eq_9_8": r"$\partial_t p_t = -\partial_x\left(\mu\,p_t\right),\quad \mu = -V\,'$",
 }
 
+# equation numbers as in the notes, set at the right of the equation
+NUMBERS = {
+    "svd_eq_1_2": "1.2",
+    "svd_eq_1_3": "1.3",
+    "reg_eq_3_13": "3.13",
+    "reg_eq_4_14": "4.14",
+    "reg_posterior": "4.16",
+    "lv_eq_9_1": "9.1",
+    "lv_eq_9_2": "9.2",
+    "lv_eq_9_4": "9.4",
+    "lv_eq_9_8": "9.8",
+}
+
 RC = {
     "svg.fonttype": "path",
     "svg.hashsalt": "mlphys",  # deterministic clip-path / glyph ids
@@ -111,6 +124,8 @@ _COLOR_RE = re.compile(r"#[0-9a-fA-F]{3,8}\b|rgb\(")
 
 def render(name: str, tex: str, out_dir: Path = OUT_DIR) -> Path:
     path = out_dir / f"{name}.svg"
+    if name in NUMBERS:
+        tex = tex[:-1] + rf"\qquad\mathrm{{({NUMBERS[name]})}}$"
     with matplotlib.rc_context(RC):
         fig = Figure(figsize=(1, 1))
         fig.patch.set_alpha(0.0)
