@@ -75,7 +75,7 @@ class PresenterWindow(QtWidgets.QWidget):
         others = [screen for screen in screens if screen is not main_window.screen()]
         if others:
             self.setScreen(others[0])
-            self.move(others[0].geometry().topLeft())
+            self.setGeometry(others[0].geometry())
             self.showFullScreen()
         else:
             self.show()

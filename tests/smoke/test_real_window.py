@@ -26,12 +26,12 @@ def _need_tools():
         pytest.skip(message)
 
 
-@pytest.fixture
-def xserver():
+def _start_xvfb(*screens: str):
     _need_tools()
     read, write = os.pipe()
+    layout = [arg for index, size in enumerate(screens) for arg in ("-screen", str(index), size)]
     server = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+        ["Xvfb", "-displayfd", str(write), *layout, "-nolisten", "tcp"],
         pass_fds=(write,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -39,6 +39,21 @@ def xserver():
     os.close(write)
     with os.fdopen(read) as pipe:
         display = f":{pipe.readline().strip()}"
+    return server, display
+
+
+@pytest.fixture
+def xserver():
+    server, display = _start_xvfb("1600x1000x24")
+    yield display
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture
+def two_screens():
+    """A laptop and a projector: Qt sees the two X screens of one Xvfb as two screens."""
+    server, display = _start_xvfb("1280x800x24", "1600x900x24")
     yield display
     server.terminate()
     server.wait(timeout=10)
@@ -103,3 +118,43 @@ def test_app_opens_every_tab_in_a_real_window_and_quits_with_ctrl_q(xserver, tmp
     finally:
         if app.poll() is None:
             app.kill()
+
+
+PRESENTER_CHECK = """
+import sys
+from PyQt6 import QtCore, QtWidgets
+from mlphys_gui.app import create_application
+app = create_application()
+from mlphys_gui.main_window import MainWindow
+from mlphys_gui.presets import presets_for
+settings = QtCore.QSettings(sys.argv[1], QtCore.QSettings.Format.IniFormat)
+window = MainWindow(settings=settings)
+window.show()
+window.load_preset(presets_for("langevin")[1])
+window.set_presenter_view(True)
+for _ in range(40):
+    app.processEvents()
+    QtCore.QThread.msleep(25)
+presenter = window.presenter
+screens = app.screens()
+print(len(screens), screens.index(presenter.screen()), screens.index(window.screen()),
+      presenter.isFullScreen(), presenter.width(), presenter.height())
+"""
+
+
+def test_presenter_view_fills_the_second_screen(two_screens, tmp_path):
+    """The lecture set-up: controls on the laptop, plots full screen on the projector."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=two_screens, QT_QPA_PLATFORM="xcb", XDG_RUNTIME_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", PRESENTER_CHECK, str(tmp_path / "settings.ini")],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    screens, presenter_screen, main_screen, full, width, height = result.stdout.split()[-6:]
+    assert screens == "2" and presenter_screen != main_screen
+    assert full == "True" and (width, height) == ("1600", "900")
