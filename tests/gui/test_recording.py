@@ -93,3 +93,23 @@ def test_recording_does_not_leave_a_playing_animation_running(window, tmp_path):
     assert window.record(tmp_path / "c.gif", 0.3, 10)
     assert not tab.animator.playing
     assert QtCore.QFileInfo(str(tmp_path / "c.gif")).size() > 0
+
+
+def test_a_full_disk_leaves_no_half_written_file(window, tmp_path, monkeypatch):
+    import imageio.v2
+
+    real_writer = imageio.v2.get_writer
+
+    def writer_that_fills_the_disk(*args, **kwargs):
+        writer = real_writer(*args, **kwargs)
+
+        def append_data(_frame):
+            raise OSError(28, "No space left on device")
+
+        writer.append_data = append_data
+        return writer
+
+    monkeypatch.setattr(imageio.v2, "get_writer", writer_that_fills_the_disk)
+    assert not window.record(tmp_path / "clip.mp4", 1.0, 10)
+    assert "No space left on device" in window.statusBar().currentMessage()
+    assert list(tmp_path.iterdir()) == []
