@@ -2,8 +2,6 @@
 
 import atexit
 import sys
-import traceback
-from collections.abc import Callable
 
 import pyqtgraph as pg
 from PyQt6 import QtWidgets, sip
@@ -53,17 +51,3 @@ def _destroy_windows() -> None:
     for widget in windows:
         if not sip.isdeleted(widget):
             sip.delete(widget)
-
-
-def install_error_reporter(report: Callable[[str], None]) -> None:
-    """Route an unexpected exception in a Qt slot to ``report`` (the status bar) and stderr.
-
-    Without this, PyQt6 aborts the whole application on the first exception in a slot, and
-    the user loses their work.
-    """
-
-    def hook(kind, value, tb):
-        traceback.print_exception(kind, value, tb, file=sys.stderr)
-        report(f"Internal error ({kind.__name__}: {value}); the rest keeps working.")
-
-    sys.excepthook = hook

@@ -114,7 +114,8 @@ def _check_display() -> None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from mlphys_gui.app import create_application, install_error_reporter
+    from mlphys_gui.app import create_application
+    from mlphys_gui.errors import ErrorReporter
     from mlphys_gui.tabs import TAB_CLASSES
 
     _check_tab(args.tab, TAB_CLASSES)
@@ -123,7 +124,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from mlphys_gui.main_window import MainWindow
 
     window = MainWindow(initial_tab=args.tab)
-    install_error_reporter(window.show_message)
+    ErrorReporter(window)
     if args.scene is not None and not window.open_scene(args.scene):
         print(f"{APP_NAME}: {window.statusBar().currentMessage()}", file=sys.stderr)
     window.show()
