@@ -300,7 +300,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return False
         try:
             name, state = parse_scene(json.loads(str(text)), self.scene_specs())
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, RecursionError) as error:
             self.show_message(f"Bookmark {slot} not recalled: {error}")
             return False
         self._show_state(name, state, f"Bookmark {slot}: {self.tabs[name].title}")

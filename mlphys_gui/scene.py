@@ -240,7 +240,7 @@ def _scene_in_figure(path: Path, data: bytes) -> Any:
         raise SceneError(f"{path.name} carries no mlphys-gui scene (was it exported by the app?)")
     try:
         return json.loads(base64.b64decode(found.group(1), validate=True).decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise SceneError(f"the scene inside {path.name} is damaged") from None
 
 
@@ -264,6 +264,8 @@ def read_scene_file(
         document = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
         raise SceneError(f"{path.name} is not a text file") from None
+    except RecursionError:
+        raise SceneError(f"{path.name} is nested too deeply to be a scene") from None
     except json.JSONDecodeError as error:
         raise SceneError(
             f"{path.name} is not valid JSON (line {error.lineno}: {error.msg})"
