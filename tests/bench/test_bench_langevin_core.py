@@ -68,22 +68,28 @@ def test_langevin_step_cost_per_particle() -> None:
     naive_ns = _ns_per_particle(naive)
     assert np.all(np.isfinite(ens.x)) and np.all(np.isfinite(state["x"]))
 
-    report("Langevin Ensemble.step, N = 10⁶ double well",
-           f"{step:.2f} ns/particle/step (step(10): {step10:.2f})")
-    report("rng.standard_normal(out=buf) alone (the limit)",
-           f"{noise:.2f} ns/number float64, {noise32:.2f} float32")
+    report(
+        "Langevin Ensemble.step, N = 10⁶ double well",
+        f"{step:.2f} ns/particle/step (step(10): {step10:.2f})",
+    )
+    report(
+        "rng.standard_normal(out=buf) alone (the limit)",
+        f"{noise:.2f} ns/number float64, {noise32:.2f} float32",
+    )
     report("naive allocating numpy step", f"{naive_ns:.2f} ns/particle/step")
-    report("Langevin ratios",
-           f"step / noise = {step / noise:.2f}× (target ≤ 1.5×), "
-           f"naive / step = {naive_ns / step:.2f}×")
+    report(
+        "Langevin ratios",
+        f"step / noise = {step / noise:.2f}× (target ≤ 1.5×), "
+        f"naive / step = {naive_ns / step:.2f}×",
+    )
 
 
 def test_other_steps_for_reference() -> None:
-    under = UnderdampedEnsemble(double_well(1.0), N, SIGMA, 1.0, 1.0, DT, seed=3,
-                                x0=("uniform", -2.0, 2.0))
+    under = UnderdampedEnsemble(
+        double_well(1.0), N, SIGMA, 1.0, 1.0, DT, seed=3, x0=("uniform", -2.0, 2.0)
+    )
     baoab = _ns_per_particle(under.step, repeats=7)
-    two_d = Ensemble2D(double_well_2d(1.0, 1.0), N, SIGMA, DT, seed=4,
-                       x0=("gaussian", 0.0, 1.0))
+    two_d = Ensemble2D(double_well_2d(1.0, 1.0), N, SIGMA, DT, seed=4, x0=("gaussian", 0.0, 1.0))
     step2d = _ns_per_particle(two_d.step, repeats=7)
     report("UnderdampedEnsemble.step (BAOAB), N = 10⁶", f"{baoab:.2f} ns/particle/step")
     report("Ensemble2D.step, N = 10⁶ (2 coordinates each)", f"{step2d:.2f} ns/particle/step")
@@ -96,6 +102,7 @@ def test_other_steps_for_reference() -> None:
     start = time.perf_counter()
     fp.step(DT, 1000)
     per_step = (time.perf_counter() - start) / 1000
-    report("FokkerPlanck1D.step, 2001 cells",
-           f"{per_step * 1e6:.1f} µs/step (first step with factorisation "
-           f"{first * 1e3:.2f} ms)")
+    report(
+        "FokkerPlanck1D.step, 2001 cells",
+        f"{per_step * 1e6:.1f} µs/step (first step with factorisation {first * 1e3:.2f} ms)",
+    )

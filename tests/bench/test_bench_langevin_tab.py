@@ -9,6 +9,7 @@ import numpy as np
 from bench_report import report
 
 from core import langevin as lv
+from mlphys_gui.tabs.langevin import STEP_BUDGET
 
 matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
@@ -35,7 +36,7 @@ def test_langevin_frame_rate(window):
     for n in (100_000, 300_000, 1_000_000):
         tab.restore({**tab.default_state(), "n": n, "initial": "uniform"})
         fps = _frames_per_second(tab)
-        steps = max(1, int(2.0e6 / n))
+        steps = max(1, int(STEP_BUDGET / n))
         report(
             f"Langevin tab, N = {n:.0e}, PDE + histogram on",
             f"{fps:.1f} frames/s ({min(steps, 3)} particle steps per frame)",
@@ -87,4 +88,41 @@ def test_redraw_against_matplotlib(window):
     report(
         "Langevin picture redraw: this tab (pyqtgraph) vs matplotlib Agg, same elements and size",
         f"{ours * 1e3:.2f} ms vs {theirs * 1e3:.2f} ms per frame: {theirs / ours:.1f}× faster",
+    )
+
+
+def test_event_loop_stays_responsive_under_load(window):
+    """A 10⁶-particle animation and a long double-descent sweep at once: the longest gap
+    between ticks of a 10 ms timer (issue 7 asks for under 100 ms)."""
+    from PyQt6 import QtCore, QtWidgets
+
+    sweep, particles = window.tabs["double-descent"], window.tabs["langevin"]
+    window.select_tab("langevin")
+    particles.restore({**particles.default_state(), "n": 1_000_000, "initial": "uniform"})
+    sweep.restore(
+        {**sweep.default_state(), "n": 300, "trials": 200, "family": "relu", "ratio": 6.0}
+    )
+    particles.animator.play()
+    gaps, last = [], [time.perf_counter()]
+
+    def tick():
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QtCore.QTimer()
+    timer.timeout.connect(tick)
+    timer.start(10)
+    end = time.perf_counter() + 4.0
+    while time.perf_counter() < end:
+        QtWidgets.QApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    busy = sweep.job.busy
+    timer.stop()
+    particles.animator.pause()
+    sweep.job.cancel()
+    sweep.job.wait()
+    report(
+        "Event loop under load (10⁶ particles playing + a 200-trial sweep running)",
+        f"longest gap between 10 ms ticks {max(gaps) * 1e3:.0f} ms, median "
+        f"{np.median(gaps) * 1e3:.0f} ms (sweep still running: {busy})",
     )
