@@ -363,7 +363,9 @@ class DoubleDescentTab(TabBase):
     def cancel_sweep(self) -> None:
         if self.job.busy:
             self.job.cancel()
-            self.message.emit(f"Sweep cancelled after {self.progress_bar.value()} trials")
+            done, total = self.progress_bar.value(), self.progress_bar.maximum()
+            self.readouts.set_value("trials", f"{done} of {total} (cancelled)")
+            self.message.emit(f"Sweep cancelled after {done} trials")
 
     def settle(self) -> None:
         self.job.wait()
@@ -379,14 +381,15 @@ class DoubleDescentTab(TabBase):
     def _sweep_progress(self, values) -> None:
         done, _total, partial = values
         self.progress_bar.setValue(done)
-        self._show_result(partial)
+        self._show_result(partial, running=True)
 
     def _sweep_finished(self, result: dd.SweepResult) -> None:
         self.finished_result = result
         self._show_result(result)
         self.progress_bar.setValue(result.trials_done)
 
-    def _show_result(self, result: dd.SweepResult) -> None:
+    def _show_result(self, result: dd.SweepResult, running: bool = False) -> None:
+        """Draw a sweep result; ``running``: a partial one while trials are still coming."""
         self.result = result
         ratio = result.p / result.params.n
         band = result.test_std if result.trials_done > 1 else np.zeros_like(result.test_mean)
@@ -404,7 +407,7 @@ class DoubleDescentTab(TabBase):
             "peak test error", f"{result.test_mean[peak]:.4g} at p = {result.p[peak]}"
         )
         readouts.set_value("best p", f"p = {result.p[best]} (error {result.test_mean[best]:.4g})")
-        cancelled = " (cancelled)" if result.cancelled else ""
+        cancelled = " (running)" if running else " (cancelled)" if result.cancelled else ""
         readouts.set_value("trials", f"{result.trials_done} of {result.params.trials}{cancelled}")
 
     @staticmethod
@@ -548,5 +551,5 @@ class DoubleDescentTab(TabBase):
             full.train_trials[:shown],
             full.norm_trials[:shown],
         )
-        self._show_result(partial)
+        self._show_result(partial, running=True)
         self.progress_bar.setValue(shown)

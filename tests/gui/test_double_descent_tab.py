@@ -25,6 +25,9 @@ def exact_isotropic_risk(n, p, sigma2, signal=1.0):
 
 def test_sweep_runs_to_completion_and_matches_the_exact_risk(qtbot, tab):
     tab.trials_slider.set_value(60, emit=True)
+    qtbot.waitUntil(lambda: tab.result is not None, timeout=30_000)
+    if tab.job.busy:
+        assert tab.readouts.value("trials").endswith("(running)")
     qtbot.waitUntil(lambda: tab.result is not None and tab.result.trials_done == 60, timeout=30_000)
     result = tab.result
     assert tab.progress_bar.value() == 60 and not tab.job.busy
@@ -69,6 +72,7 @@ def test_cancel_keeps_the_trials_done(qtbot, tab):
     assert not tab.job.busy
     assert tab.progress_bar.value() == done < 200
     assert "cancelled" in tab.window().statusBar().currentMessage().lower()
+    assert tab.readouts.value("trials").endswith("(cancelled)")
 
 
 def test_clicking_the_curve_picks_p_for_the_function_view(qtbot, tab):
