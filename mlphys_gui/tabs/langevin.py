@@ -40,6 +40,7 @@ DRAWN_PARTICLES = 2500
 PDE_DT = 2e-3
 STEP_BUDGET = 1.0e6  # particle updates per frame before the run slows below the set speed
 STEP_TIME = 0.05  # simulated time per press of →
+MIN_SIGMA = 1e-6  # below this exp(−2V/σ²) underflows: no Boltzmann curve (σ → 0 is transport)
 DEFAULT_EXPRESSION = "x**4/4 - x**2/2 + 0.2*sin(5*x)"
 BOX_2D = QtCore.QRectF(-HALF_WIDTH, -HALF_WIDTH, 2 * HALF_WIDTH, 2 * HALF_WIDTH)
 
@@ -701,8 +702,12 @@ class LangevinTab(TabBase):
             self.message.emit(f"Paused: {error}")
             self.redraw()
             return False
-        if self.pde is not None and not isinstance(self.ensemble, lv.UnderdampedEnsemble):
-            elapsed = self.ensemble.t - before
+        elapsed = self.ensemble.t - before
+        if (
+            elapsed > 0
+            and self.pde is not None
+            and not isinstance(self.ensemble, lv.UnderdampedEnsemble)
+        ):
             substeps = max(1, int(np.ceil(elapsed / PDE_DT - 1e-9)))
             self.pde.step(elapsed / substeps, k=substeps)
         return True
@@ -727,7 +732,7 @@ class LangevinTab(TabBase):
         inertia = isinstance(self.ensemble, lv.UnderdampedEnsemble)
         effective = sigma / np.sqrt(self.gamma_slider.value()) if inertia else sigma
         self._boltzmann = (
-            lv.boltzmann(self._potential, effective, self.grid) if effective > 0 else None
+            lv.boltzmann(self._potential, effective, self.grid) if effective > MIN_SIGMA else None
         )
 
     def _draw_potential_2d(self) -> None:

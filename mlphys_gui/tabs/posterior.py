@@ -36,7 +36,7 @@ def _check_state(state: dict[str, Any]) -> None:
     if not state["x_low"] < state["x_high"]:
         raise SceneError("state.x_low must be below state.x_high")
     size = state["degree"] if state["basis"] == "polynomial" else state["bumps"]
-    if max(state["weight_i"], state["weight_j"]) > size:
+    if max(state["weight_i"], state["weight_j"]) > max(size, 1):  # the spin boxes' range
         raise SceneError("state.weight_i / weight_j: the model has no such weight")
     if state["weight_i"] == state["weight_j"]:
         raise SceneError("state.weight_i and weight_j must differ")

@@ -183,3 +183,12 @@ def test_memory_stays_flat_over_many_frames(tab):
     after = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
     assert after - before < 2_000_000
+
+
+def test_a_scene_saved_before_the_first_step_reopens(window, tab, tmp_path):
+    """Found by the fuzz test: a saved time shorter than half a step replays zero steps."""
+    tab.restore({**tab.default_state(), "dt": 0.5})
+    tab.ensemble.step(0)
+    state = {**tab.state(), "time": 0.1}
+    tab.restore(state)
+    assert tab.ensemble.t == 0.0 and tab.pde.t == 0.0

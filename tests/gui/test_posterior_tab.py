@@ -157,3 +157,10 @@ def test_bad_x_range_is_refused_at_the_entry(qtbot, window, tab):
     qtbot.keyClick(entry, QtCore.Qt.Key.Key_Return)
     assert tab.x_low.value() < tab.x_high.value()
     assert "below" in window.statusBar().currentMessage()
+
+
+def test_a_degree_zero_model_saves_and_reopens(window, tab, tmp_path):
+    """Found by the fuzz test: with one weight the weight-space pair (0, 1) must still load."""
+    tab.size_slider.set_value(0, emit=True)
+    assert window.save_scene(tmp_path / "d0.json")
+    assert window.open_scene(tmp_path / "d0.json"), window.statusBar().currentMessage()
