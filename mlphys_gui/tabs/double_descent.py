@@ -20,7 +20,7 @@ from mlphys_gui.style import Style, set_title, style_legend, style_plot
 from mlphys_gui.tabs.base import TabBase
 from mlphys_gui.widgets.entries import ValueSlider
 from mlphys_gui.widgets.equation import EquationPanel
-from mlphys_gui.widgets.panels import ControlPanel, ReadoutPanel
+from mlphys_gui.widgets.panels import ReadoutPanel, controls_beside
 from mlphys_gui.widgets.plot_items import curve, decade_ticks, legend_below, series_of
 from mlphys_gui.worker import LatestJob
 
@@ -81,9 +81,7 @@ class DoubleDescentTab(TabBase):
         self.job.busyChanged.connect(self._busy_changed)
         self._build_controls()
         self._build_plots()
-        layout = QtWidgets.QHBoxLayout(self)
-        layout.addWidget(ControlPanel(self._panel))
-        layout.addWidget(self.view, 1)
+        controls_beside(self, self._panel, self.view)
         self.restore(self.default_state())
 
     # ------------------------------------------------------------------ controls

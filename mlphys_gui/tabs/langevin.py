@@ -21,7 +21,7 @@ from mlphys_gui.style import Style, set_label, set_title, style_legend, style_pl
 from mlphys_gui.tabs.base import TabBase
 from mlphys_gui.widgets.entries import ValueSlider
 from mlphys_gui.widgets.equation import EquationPanel
-from mlphys_gui.widgets.panels import ControlPanel, ReadoutPanel
+from mlphys_gui.widgets.panels import ReadoutPanel, controls_beside
 from mlphys_gui.widgets.playback import Animator, PlaybackBar
 from mlphys_gui.widgets.plot_items import DotsItem, curve, follow_y, legend_below, series_of
 
@@ -104,9 +104,7 @@ class LangevinTab(TabBase):
         self.animator = Animator(self.advance, step_amount=STEP_TIME, parent=self)
         self.playback = PlaybackBar(self.animator, self.reset, f"Advance t by {STEP_TIME}")
         self._run_layout.insertWidget(0, self.playback)
-        layout = QtWidgets.QHBoxLayout(self)
-        layout.addWidget(ControlPanel(self._panel))
-        layout.addWidget(self.pages, 1)
+        controls_beside(self, self._panel, self.pages)
         self.restore(self.default_state())
 
     # ------------------------------------------------------------------ controls

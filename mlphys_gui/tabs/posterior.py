@@ -19,7 +19,7 @@ from mlphys_gui.style import Style, set_label, set_title, style_legend, style_pl
 from mlphys_gui.tabs.base import TabBase
 from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
 from mlphys_gui.widgets.equation import EquationPanel
-from mlphys_gui.widgets.panels import ControlPanel, ReadoutPanel
+from mlphys_gui.widgets.panels import ReadoutPanel, controls_beside
 from mlphys_gui.widgets.playback import Animator, PlaybackBar
 from mlphys_gui.widgets.plot_items import curve, follow_y, legend_below, series_of
 
@@ -82,9 +82,7 @@ class PosteriorTab(TabBase):
         self._pending_points = 0.0
         self._build_controls()
         self._build_plots()
-        layout = QtWidgets.QHBoxLayout(self)
-        layout.addWidget(ControlPanel(self._panel))
-        layout.addWidget(self.view, 1)
+        controls_beside(self, self._panel, self.view)
         self.restore(self.default_state())
 
     # ------------------------------------------------------------------ controls

@@ -19,7 +19,7 @@ from mlphys_gui.style import Style, set_title, style_legend, style_plot
 from mlphys_gui.tabs.base import TabBase
 from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
 from mlphys_gui.widgets.equation import EquationPanel
-from mlphys_gui.widgets.panels import ControlPanel, ReadoutPanel
+from mlphys_gui.widgets.panels import ReadoutPanel, controls_beside
 from mlphys_gui.widgets.playback import Animator, PlaybackBar
 from mlphys_gui.widgets.plot_items import (
     arrow_polyline,
@@ -100,9 +100,7 @@ class GeometryPage(QtWidgets.QWidget):
         self.animator.speed = self.speed.value()
         self.playback = PlaybackBar(self.animator, self.reset_stage, "Next stage")
         self._stage_box_layout.addWidget(self.playback)
-        layout = QtWidgets.QHBoxLayout(self)
-        layout.addWidget(ControlPanel(self._panel))
-        layout.addWidget(self.view, 1)
+        controls_beside(self, self._panel, self.view)
         self.redraw(rescale=True)
 
     # ------------------------------------------------------------------ controls
@@ -499,9 +497,7 @@ class LowRankPage(QtWidgets.QWidget):
         panel.addStretch(1)
 
         self._build_plots()
-        layout = QtWidgets.QHBoxLayout(self)
-        layout.addWidget(ControlPanel(self._panel))
-        layout.addWidget(self.view, 1)
+        controls_beside(self, self._panel, self.view)
         self.set_image(self.image_name)
 
     def _build_plots(self) -> None:

@@ -7,6 +7,15 @@ from mlphys_gui.style import Style
 PANEL_WIDTH = 360
 
 
+def controls_beside(
+    owner: QtWidgets.QWidget, controls: QtWidgets.QWidget, figure: QtWidgets.QWidget
+) -> None:
+    """The layout of every view: the scrolling column of controls left, the figure right."""
+    layout = QtWidgets.QHBoxLayout(owner)
+    layout.addWidget(ControlPanel(controls))
+    layout.addWidget(figure, 1)
+
+
 class ControlPanel(QtWidgets.QScrollArea):
     """The left-hand column of controls: scrolls vertically when the window is short, and is
     always wide enough for its content (which grows with zoom and presentation mode)."""
