@@ -200,14 +200,9 @@ class FokkerPlanck1D:
         self._h = float(self._x[-1] - self._x[0]) / (n - 1)
         self._sigma = _real(sigma, "sigma", lo=0.0)
         self._set_potential_values(potential)
-        p = self._initial_density(p0)
-        mass = float(np.sum(p)) * self._h
-        if not (mass > 0 and math.isfinite(mass)):
-            raise ValueError("p0 must have positive, finite mass")
-        self._p = p / mass
-        self._mass = 1.0
         self._t = 0.0
         self._factor: tuple[float, tuple[Any, ...]] | None = None
+        self.set_density(p0)
 
     # validation ------------------------------------------------------------------------------
 
