@@ -340,6 +340,9 @@ class LangevinTab(TabBase):
             plot.hideButtons()
             plot.setMouseEnabled(False, False)
             # no axis grid: pyqtgraph redraws it on every frame (7 ms per axis at 1400 px)
+        for plot in (self.density_plot, self.phase_plot):
+            for side in ("left", "right", "bottom"):
+                plot.getAxis(side).enableAutoSIPrefix(False)  # no "(x0.001)" on a density axis
         self.density_plot.setXRange(-HALF_WIDTH, HALF_WIDTH, padding=0.01)
         self.density_plot.setLabel("bottom", "x")
         self.density_plot.setLabel("left", "density")
