@@ -22,6 +22,7 @@ FIGURE_FORMATS = ("png", "svg", "pdf")
 DATA_FORMATS = ("csv",)
 DEFAULT_PNG_WIDTH = 1600
 PNG_WIDTH_RANGE = (64, 16000)
+NO_CACHE = QtWidgets.QGraphicsItem.CacheMode.NoCache
 
 Series = tuple[str, Sequence[float], Sequence[float]]
 """One plotted series: (name, x values, y values)."""
@@ -44,9 +45,10 @@ def export_format(path: str | Path) -> str:
 def _paint(view: QtWidgets.QGraphicsView, painter: QtGui.QPainter, target: QtCore.QRectF) -> None:
     """Draw the view's background and scene into ``target`` on an open painter.
 
-    Scatter plots are put in pyqtgraph's export mode meanwhile, as its own exporters do: their
-    symbols are then drawn as paths (not from a pixmap atlas, which would be a raster in
-    SVG/PDF) and scaled with the output resolution.
+    Every item is put in pyqtgraph's export mode meanwhile, as its own exporters do: symbols
+    and dots are then drawn as paths (not stamped from a pixmap, which would be a raster in
+    SVG/PDF), scaled with the output resolution and antialiased. Items that cache their
+    on-screen drawing are drawn afresh.
     """
     source = QtCore.QRectF(view.viewport().rect())
     source = view.mapToScene(source.toRect()).boundingRect()
@@ -59,14 +61,26 @@ def _paint(view: QtWidgets.QGraphicsView, painter: QtGui.QPainter, target: QtCor
         "painter": painter,
         "resolutionScale": target.width() / max(source.width(), 1.0),
     }
-    items = [item for item in view.scene().items() if isinstance(item, pg.ScatterPlotItem)]
+    items = [item for item in view.scene().items() if isinstance(item, pg.GraphicsItem)]
+    cached = [item for item in view.scene().items() if item.cacheMode() != NO_CACHE]
+    cache_modes = [item.cacheMode() for item in cached]
     for item in items:
         item.setExportMode(True, options)
+    for item in cached:
+        item.setCacheMode(NO_CACHE)
+    segmented = [item for item in items if isinstance(item, pg.PlotCurveItem)]
+    segment_modes = [item.opts["segmentedLineMode"] for item in segmented]
+    for item in segmented:
+        item.setSegmentedLineMode("off")  # one path per curve in the file
     try:
         view.scene().render(painter, target, source, QtCore.Qt.AspectRatioMode.IgnoreAspectRatio)
     finally:
         for item in items:
             item.setExportMode(False)
+        for item, mode in zip(cached, cache_modes, strict=True):
+            item.setCacheMode(mode)
+        for item, mode in zip(segmented, segment_modes, strict=True):
+            item.setSegmentedLineMode(mode)
 
 
 def render_image(view: QtWidgets.QGraphicsView, width: int) -> QtGui.QImage:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 
 import pyqtgraph as pg
-from PyQt6 import QtCore, QtGui
+from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui.paths import resource_path
 
@@ -121,8 +121,15 @@ def set_label(plot: pg.PlotItem, side: str, text: str) -> None:
         plot.setLabel(side, text)
 
 
+CACHED = QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache
+
+
 def style_plot(plot: pg.PlotItem, style: Style) -> None:
-    """Apply theme colours and fonts to a plot's axes and labels."""
+    """Apply theme colours and fonts to a plot's axes and labels.
+
+    Axes and title are cached as pixmaps: a live plot's frame then repaints only its data,
+    and the axes are redrawn when their range or style changes (exports draw them afresh).
+    """
     font = style.plot_font()
     for name in ("left", "bottom", "right", "top"):
         axis = plot.getAxis(name)
@@ -130,12 +137,15 @@ def style_plot(plot: pg.PlotItem, style: Style) -> None:
         axis.setTextPen(style.pen("fg", 1.0))
         axis.setTickFont(font)
         axis.label.setFont(font)
+        axis.setCacheMode(CACHED)
+    plot.titleLabel.setCacheMode(CACHED)
 
 
 def style_legend(legend: pg.LegendItem, style: Style) -> None:
     # pyqtgraph legends ignore transformations, so a PNG exported at 2400 px would keep
     # screen-sized legends; ours sit in layout cells or plot corners and may scale
     legend.setFlag(legend.GraphicsItemFlag.ItemIgnoresTransformations, False)
+    legend.setCacheMode(CACHED)
     legend.setLabelTextColor(style.color("fg"))
     legend.setLabelTextSize(f"{style.font_pt:.0f}pt")
     legend.setBrush(style.brush("bg", 200))

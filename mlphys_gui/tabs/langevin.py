@@ -99,6 +99,7 @@ class LangevinTab(TabBase):
         self.pde: FokkerPlanck1D | None = None
         self._jitter = np.zeros(0)
         self._boltzmann: np.ndarray | None = None
+        self._drawn_boltzmann: np.ndarray | None = None
         self._build_controls()
         self._build_plots()
         self.animator = Animator(self.advance, step_amount=STEP_TIME, parent=self)
@@ -360,10 +361,19 @@ class LangevinTab(TabBase):
         self.potential_box.addItem(self.potential_curve)
         self.potential_box.addItem(self.dots)
         self.histogram_curve = curve(
-            self.density_plot, "histogram of particles", stepMode="center", fillLevel=0
+            self.density_plot,
+            "histogram of particles",
+            stepMode="center",
+            fillLevel=0,
+            antialias=False,  # axis-aligned steps look the same and fill twice as fast
         )
         self.boltzmann_curve = curve(self.density_plot, "Boltzmann ∝ exp(−2V/σ²)")
         self.pde_curve = curve(self.density_plot, "p_t (Fokker–Planck, eq. 9.4)")
+        # thick antialiased lines draw 2× faster as segments, and look the same
+        self.pde_curve.curve.setSegmentedLineMode("on")
+        for static in (self.potential_curve, self.boltzmann_curve.curve):
+            # redrawn only when the potential, σ or the axes change, not on every frame
+            static.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.potential_key = pg.PlotDataItem()
         self.dots_key = pg.PlotDataItem(pen=None, symbol="o", symbolSize=6)
         self.legend.addItem(self.potential_key, "V(x) (right axis)")
@@ -775,11 +785,15 @@ class LangevinTab(TabBase):
             shown.append(self.pde.p)
         else:
             self.pde_curve.setData([], [])
-        if self.show_boltzmann.isChecked() and self._boltzmann is not None:
-            self.boltzmann_curve.setData(self.grid, self._boltzmann)
-            shown.append(self._boltzmann)
-        else:
-            self.boltzmann_curve.setData([], [])
+        boltzmann = self._boltzmann if self.show_boltzmann.isChecked() else None
+        if boltzmann is not None:
+            shown.append(boltzmann)
+        if boltzmann is not self._drawn_boltzmann:  # static: its cached drawing is reused
+            if boltzmann is None:
+                self.boltzmann_curve.setData([], [])
+            else:
+                self.boltzmann_curve.setData(self.grid, boltzmann)
+            self._drawn_boltzmann = boltzmann
         peak = max((float(np.max(v)) for v in shown if len(v)), default=1.0)
         follow_y(self.density_plot, np.array([0.0, peak]), slack=0.05)
         if isinstance(self.ensemble, lv.UnderdampedEnsemble):

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6 import QtCore, QtGui, QtWidgets
+from PyQt6 import QtCore, QtGui, QtWidgets, sip
 from pyqtgraph import functions as pg_functions
 
 HEAD_ANGLE = np.deg2rad(25.0)
@@ -110,50 +110,43 @@ def series_of(item: pg.PlotDataItem, name: str):
 
 
 class DotsItem(pg.GraphicsObject):
-    """Many same-looking dots, drawn with one ``QPainter.drawPoints`` call.
+    """Many same-looking dots: one antialiased dot rendered once, stamped at every point.
 
     ``ScatterPlotItem.setData`` builds a record per spot and costs milliseconds per thousand
-    points; this fills a QPolygonF straight from numpy, so a few thousand moving particles
-    redraw in well under a millisecond.
+    points, and ``QPainter.drawPoints`` with a round antialiased pen rasterises every dot anew
+    (4 ms for 2500 dots). Here the positions go straight from numpy into one
+    ``drawPixmapFragments`` call (0.15 ms for 2500). Figure exports draw real vector points.
     """
 
     def __init__(self, size: float = 4.0):
         super().__init__()
-        self._polygon = QtGui.QPolygonF()
+        self._xy = np.zeros((0, 2))
         self._bounds = QtCore.QRectF()
-        self._pen = pg.mkPen("k", width=size)
+        self._color = QtGui.QColor("black")
         self._size = size
+        self._sprite: QtGui.QPixmap | None = None
+        self._fragments = None
 
     def set_style(self, color: QtGui.QColor, size: float) -> None:
+        self._color = QtGui.QColor(color)
         self._size = size
-        self._pen = QtGui.QPen(color, size)
-        self._pen.setCosmetic(True)
-        self._pen.setCapStyle(QtCore.Qt.PenCapStyle.RoundCap)
+        self._sprite = None
         self.update()
 
     def set_points(self, x: np.ndarray, y: np.ndarray) -> None:
-        count = len(x)
-        polygon = pg_functions.create_qpolygonf(count)
-        if count:
-            memory = pg_functions.ndarray_from_qpolygonf(polygon)
-            memory[:, 0] = x
-            memory[:, 1] = y
         self.prepareGeometryChange()
-        self._polygon = polygon
-        finite = np.isfinite(x) & np.isfinite(y) if count else np.zeros(0, bool)
+        self._xy = np.column_stack([x, y]).astype(np.float64)
+        finite = np.isfinite(self._xy).all(axis=1)
         if finite.any():
-            x_low, x_high = float(x[finite].min()), float(x[finite].max())
-            y_low, y_high = float(y[finite].min()), float(y[finite].max())
+            x_low, y_low = self._xy[finite].min(axis=0)
+            x_high, y_high = self._xy[finite].max(axis=0)
             self._bounds = QtCore.QRectF(x_low, y_low, x_high - x_low, y_high - y_low)
         else:
             self._bounds = QtCore.QRectF()
         self.update()
 
     def points(self) -> tuple[np.ndarray, np.ndarray]:
-        if self._polygon.isEmpty():
-            return np.zeros(0), np.zeros(0)
-        memory = pg_functions.ndarray_from_qpolygonf(self._polygon)
-        return memory[:, 0].copy(), memory[:, 1].copy()
+        return self._xy[:, 0].copy(), self._xy[:, 1].copy()
 
     def dataBounds(self, axis: int, frac: float = 1.0, orthoRange=None):
         if self._bounds.isNull():
@@ -163,7 +156,7 @@ class DotsItem(pg.GraphicsObject):
         return (self._bounds.top(), self._bounds.bottom())
 
     def boundingRect(self) -> QtCore.QRectF:
-        """The data bounds grown by the dot size in pixels (cosmetic pen)."""
+        """The data bounds grown by the dot size in pixels."""
         if self._bounds.isNull():
             return QtCore.QRectF()
         pad_x = self.pixelLength(pg.Point(1, 0)) or 0.0
@@ -175,5 +168,58 @@ class DotsItem(pg.GraphicsObject):
         self.prepareGeometryChange()
 
     def paint(self, painter: QtGui.QPainter, *_args) -> None:
-        painter.setPen(self._pen)
-        painter.drawPoints(self._polygon)
+        if not len(self._xy):
+            return
+        if self._exportOpts is not False:
+            self._paint_vector_points(painter)
+            return
+        transform = painter.transform()
+        if transform.isRotating():
+            self._paint_vector_points(painter)
+            return
+        ratio = painter.device().devicePixelRatioF()
+        sprite = self._sprite_for(ratio)
+        count = len(self._xy)
+        if self._fragments is None or len(self._fragments) != count:
+            self._fragments = sip.array(QtGui.QPainter.PixmapFragment, count)
+        memory = np.frombuffer(
+            sip.voidptr(self._fragments, count * 10 * 8), dtype=np.float64
+        ).reshape(count, 10)
+        memory[:, 0] = transform.m11() * self._xy[:, 0] + transform.dx()
+        memory[:, 1] = transform.m22() * self._xy[:, 1] + transform.dy()
+        side = sprite.width()
+        memory[:, 2:6] = (0.0, 0.0, side, side)  # source rectangle in the sprite
+        memory[:, 6:10] = (1 / ratio, 1 / ratio, 0.0, 1.0)  # scale x, y, rotation, opacity
+        np.nan_to_num(memory[:, :2], copy=False, nan=-1e6, posinf=1e6, neginf=-1e6)
+        np.clip(memory[:, :2], -1e6, 1e6, out=memory[:, :2])  # off screen, and no overflow
+        painter.save()
+        painter.resetTransform()
+        painter.drawPixmapFragments(self._fragments, sprite)
+        painter.restore()
+
+    def _sprite_for(self, ratio: float) -> QtGui.QPixmap:
+        """One antialiased dot ``size`` pixels across, drawn at the device's pixel ratio."""
+        if self._sprite is None or self._sprite.devicePixelRatioF() != ratio:
+            side = int(np.ceil(self._size * ratio)) + 2
+            sprite = QtGui.QPixmap(side, side)
+            sprite.fill(QtCore.Qt.GlobalColor.transparent)
+            painter = QtGui.QPainter(sprite)
+            painter.setRenderHint(QtGui.QPainter.RenderHint.Antialiasing)
+            painter.setPen(QtCore.Qt.PenStyle.NoPen)
+            painter.setBrush(self._color)
+            diameter = self._size * ratio
+            offset = (side - diameter) / 2
+            painter.drawEllipse(QtCore.QRectF(offset, offset, diameter, diameter))
+            painter.end()
+            sprite.setDevicePixelRatio(ratio)
+            self._sprite = sprite
+        return self._sprite
+
+    def _paint_vector_points(self, painter: QtGui.QPainter) -> None:
+        pen = QtGui.QPen(self._color, self._size)
+        pen.setCosmetic(True)
+        pen.setCapStyle(QtCore.Qt.PenCapStyle.RoundCap)
+        painter.setPen(pen)
+        polygon = pg_functions.create_qpolygonf(len(self._xy))
+        pg_functions.ndarray_from_qpolygonf(polygon)[:] = self._xy
+        painter.drawPoints(polygon)

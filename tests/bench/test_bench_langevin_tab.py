@@ -45,31 +45,32 @@ def test_langevin_frame_rate(window):
 
 def test_redraw_against_matplotlib(window):
     """The same picture (histogram, p_t, Boltzmann, V(x) on a second axis and the drawn sample
-    of particles) redrawn by the tab and by matplotlib (set_data + draw on Agg), same size."""
+    of particles) redrawn by the tab and by matplotlib (set_data + draw on Agg), same size.
+    Both redraw the same precomputed histograms, so only drawing is timed."""
     window.select_tab("langevin")
     tab = window.tabs["langevin"]
     tab.restore({**tab.default_state(), "n": 100_000, "initial": "uniform"})
     tab.run_for(0.5)
     edges, grid = tab.edges, tab.grid
     x = np.asarray(tab.ensemble.x)
-    frames = [x + 0.002 * i for i in range(30)]
+    histograms = [lv.histogram(x + 0.002 * i, edges) for i in range(30)]
     dots_x, dots_y = tab.dots.points()
     p_t, boltzmann, potential = tab.pde.p.copy(), tab._boltzmann, tab._potential.V(grid)
     viewport = tab.view.viewport()
 
     start = time.perf_counter()
-    for shifted in frames:
-        tab.histogram_curve.setData(edges, lv.histogram(shifted, edges))
+    for histogram in histograms:
+        tab.histogram_curve.setData(edges, histogram)
         tab.pde_curve.setData(grid, p_t)
         tab.dots.set_points(dots_x + 0.001, dots_y)
         viewport.repaint()
-    ours = (time.perf_counter() - start) / len(frames)
+    ours = (time.perf_counter() - start) / len(histograms)
 
     figure = Figure(figsize=(tab.view.width() / 100, tab.view.height() / 100), dpi=100)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     right = axes.twinx()
-    stairs = axes.stairs(lv.histogram(frames[0], edges), edges, fill=True, alpha=0.4)
+    stairs = axes.stairs(histograms[0], edges, fill=True, alpha=0.4)
     (pde_line,) = axes.plot(grid, p_t, lw=3)
     axes.plot(grid, boltzmann, "--", lw=2)
     right.plot(grid, potential, "k", lw=2)
@@ -79,12 +80,12 @@ def test_redraw_against_matplotlib(window):
     right.set_ylim(*tab.potential_box.viewRange()[1])
     figure.canvas.draw()
     start = time.perf_counter()
-    for shifted in frames:
-        stairs.set_data(lv.histogram(shifted, edges))
+    for histogram in histograms:
+        stairs.set_data(histogram)
         pde_line.set_data(grid, p_t)
         dots.set_data(dots_x + 0.001, dots_y)
         figure.canvas.draw()
-    theirs = (time.perf_counter() - start) / len(frames)
+    theirs = (time.perf_counter() - start) / len(histograms)
     report(
         "Langevin picture redraw: this tab (pyqtgraph) vs matplotlib Agg, same elements and size",
         f"{ours * 1e3:.2f} ms vs {theirs * 1e3:.2f} ms per frame: {theirs / ours:.1f}× faster",
