@@ -5,6 +5,10 @@ wall-clock time since the last drawn frame times the speed, capped so a stalled 
 jump. Ticks that arrive while a frame is being drawn are dropped, not queued (the timer only
 fires from the event loop, and a late frame simply shortens the next interval). "Step" advances a
 fixed amount of simulated time whatever the speed.
+
+After each frame the next tick is scheduled afresh and never sooner than ``IDLE_MS``: when a
+frame takes longer than the frame interval (10⁶ particles), the event loop still gets a turn
+between frames for input, other timers and workers' results, instead of frames back to back.
 """
 
 from collections.abc import Callable
@@ -12,6 +16,7 @@ from collections.abc import Callable
 from PyQt6 import QtCore, QtWidgets
 
 FRAME_INTERVAL_MS = 16
+IDLE_MS = 4  # the least time left to the event loop between two frames
 MAX_FRAME_SECONDS = 0.1
 
 
@@ -38,7 +43,7 @@ class Animator(QtCore.QObject):
     def play(self) -> None:
         if not self.playing:
             self._clock.start()
-            self._timer.start()
+            self._timer.start(FRAME_INTERVAL_MS)
             self.playingChanged.emit(True)
 
     def pause(self) -> None:
@@ -62,6 +67,9 @@ class Animator(QtCore.QObject):
         elapsed = min(self._clock.restart() / 1000.0, MAX_FRAME_SECONDS)
         if not self._advance(elapsed * self.speed):
             self.pause()
+        elif self.playing:  # advance may have paused (a diverging run)
+            spent_ms = self._clock.elapsed()
+            self._timer.start(max(FRAME_INTERVAL_MS - spent_ms, IDLE_MS))
 
 
 class PlaybackBar(QtWidgets.QWidget):
