@@ -4,5 +4,8 @@ from mlphys_gui.tabs.double_descent import DoubleDescentTab
 from mlphys_gui.tabs.langevin import LangevinTab
 from mlphys_gui.tabs.posterior import PosteriorTab
 from mlphys_gui.tabs.svd import SvdTab
+from mlphys_gui.tabs.transport import TransportTab
 
-TAB_CLASSES = {tab.name: tab for tab in (SvdTab, PosteriorTab, DoubleDescentTab, LangevinTab)}
+TAB_CLASSES = {
+    tab.name: tab for tab in (SvdTab, PosteriorTab, DoubleDescentTab, LangevinTab, TransportTab)
+}

@@ -8,6 +8,8 @@ from PyQt6 import QtCore, QtWidgets
 from mlphys_gui.export import Series
 from mlphys_gui.scene import StateSpec
 from mlphys_gui.style import Style
+from mlphys_gui.widgets.entries import ValueSlider
+from mlphys_gui.widgets.playback import Animator
 
 
 class TabBase(QtWidgets.QWidget):
@@ -31,6 +33,7 @@ class TabBase(QtWidgets.QWidget):
     STATE_SPEC: ClassVar[StateSpec]
 
     message = QtCore.pyqtSignal(str)
+    animator: Animator | None = None  # a tab that plays sets its Animator here
 
     def default_state(self) -> dict[str, Any]: ...
 
@@ -44,17 +47,30 @@ class TabBase(QtWidgets.QWidget):
 
     def apply_style(self, style: Style) -> None: ...
 
+    def add_slider(self, layout: QtWidgets.QBoxLayout, *args, **kwargs) -> ValueSlider:
+        """A :class:`ValueSlider` added to ``layout``; its refusals go to the status bar."""
+        slider = ValueSlider(*args, **kwargs)
+        slider.rejected.connect(self.message)
+        layout.addWidget(slider)
+        return slider
+
     def settle(self) -> None:
         """Finish background work (a running sweep) so the figure is complete: for export."""
 
     def animate(self, wall_seconds: float) -> None:
         """One frame of ``wall_seconds`` of playback, for recording a video."""
+        if self.animator is not None:
+            self.animator.advance_by(wall_seconds)
 
     def toggle_play(self) -> None:
         """Space: play or pause the tab's animation, if it has one."""
+        if self.animator is not None:
+            self.animator.toggle()
 
     def step(self) -> None:
         """→: advance the animation a fixed amount."""
+        if self.animator is not None:
+            self.animator.step()
 
     def reset(self) -> None:
         """R: back to the default state."""

@@ -19,7 +19,6 @@ from core.fokker_planck import FokkerPlanck1D
 from mlphys_gui.scene import SceneError, StateSpec, boolean, choice, integer, real, text
 from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
 from mlphys_gui.tabs.base import TabBase
-from mlphys_gui.widgets.entries import ValueSlider
 from mlphys_gui.widgets.equation import EquationPanel
 from mlphys_gui.widgets.panels import ReadoutPanel, controls_beside
 from mlphys_gui.widgets.playback import Animator, PlaybackBar
@@ -109,19 +108,13 @@ class LangevinTab(TabBase):
         self.restore(self.default_state())
 
     # ------------------------------------------------------------------ controls
-    def _slider(self, form, *args, **kwargs) -> ValueSlider:
-        slider = ValueSlider(*args, **kwargs)
-        slider.rejected.connect(self.message)
-        form.addWidget(slider)
-        return slider
-
     def _build_controls(self) -> None:
         self._panel = QtWidgets.QWidget()
         panel = QtWidgets.QVBoxLayout(self._panel)
 
         run = QtWidgets.QGroupBox("Run")
         self._run_layout = QtWidgets.QVBoxLayout(run)
-        self.speed_slider = self._slider(
+        self.speed_slider = self.add_slider(
             self._run_layout,
             "speed",
             1.0,
@@ -142,7 +135,7 @@ class LangevinTab(TabBase):
 
         dynamics = QtWidgets.QGroupBox("Dynamics (eqs. 9.1–9.2)")
         form = QtWidgets.QVBoxLayout(dynamics)
-        self.n_slider = self._slider(
+        self.n_slider = self.add_slider(
             form,
             "N",
             20_000,
@@ -152,7 +145,7 @@ class LangevinTab(TabBase):
             digits=7,
             tooltip="Number of particles (10 to 10⁶)",
         )
-        self.sigma_slider = self._slider(
+        self.sigma_slider = self.add_slider(
             form,
             "σ",
             0.8,
@@ -162,7 +155,7 @@ class LangevinTab(TabBase):
             digits=3,
             tooltip="Noise amplitude σ in dX = −V′dt + σ dW; kT = σ²/2. σ = 0: transport (eq. 9.8)",
         )
-        self.dt_slider = self._slider(
+        self.dt_slider = self.add_slider(
             form,
             "dt",
             0.005,
@@ -175,10 +168,10 @@ class LangevinTab(TabBase):
         self.inertia_box = QtWidgets.QCheckBox("inertia: m Ẍ = −V′ − γẊ + σξ (BAOAB)")
         self.inertia_box.setToolTip("Underdamped Langevin (eq. 9.1, corrected); kT = σ²/(2γ)")
         form.addWidget(self.inertia_box)
-        self.mass_slider = self._slider(
+        self.mass_slider = self.add_slider(
             form, "m", 1.0, 0.05, 20.0, log=True, digits=3, tooltip="Mass"
         )
-        self.gamma_slider = self._slider(
+        self.gamma_slider = self.add_slider(
             form, "γ", 1.0, 0.05, 20.0, log=True, digits=3, tooltip="Friction"
         )
         self.seed_box = QtWidgets.QSpinBox()
@@ -203,7 +196,7 @@ class LangevinTab(TabBase):
         for key, label in POTENTIALS.items():
             self.potential_combo.addItem(label, key)
         form.addWidget(self.potential_combo)
-        self.k_slider = self._slider(
+        self.k_slider = self.add_slider(
             form,
             "k",
             1.0,
@@ -213,7 +206,7 @@ class LangevinTab(TabBase):
             digits=3,
             tooltip="Spring constant of the harmonic well",
         )
-        self.depth_slider = self._slider(
+        self.depth_slider = self.add_slider(
             form,
             "depth h",
             1.0,
@@ -223,7 +216,7 @@ class LangevinTab(TabBase):
             digits=3,
             tooltip="Barrier height of the double well",
         )
-        self.tilt_slider = self._slider(
+        self.tilt_slider = self.add_slider(
             form,
             "tilt a",
             0.0,
@@ -233,7 +226,7 @@ class LangevinTab(TabBase):
             digits=3,
             tooltip="Adds a·x: one well becomes deeper",
         )
-        self.ky_slider = self._slider(
+        self.ky_slider = self.add_slider(
             form,
             "k_y",
             1.0,
@@ -264,7 +257,7 @@ class LangevinTab(TabBase):
         for key, label in INITIALS.items():
             self.initial_combo.addItem(label, key)
         form.addWidget(self.initial_combo)
-        self.x0_slider = self._slider(
+        self.x0_slider = self.add_slider(
             form,
             "x₀",
             -1.0,
@@ -274,7 +267,7 @@ class LangevinTab(TabBase):
             digits=3,
             tooltip="Where the particles start",
         )
-        self.spread_slider = self._slider(
+        self.spread_slider = self.add_slider(
             form,
             "spread",
             0.2,
@@ -895,12 +888,3 @@ class LangevinTab(TabBase):
         x, y = self.dots.points()
         series += [series_of(self.potential_curve, "potential"), ("particles_sample", x, y)]
         return series
-
-    def toggle_play(self) -> None:
-        self.animator.toggle()
-
-    def step(self) -> None:
-        self.animator.step()
-
-    def animate(self, wall_seconds: float) -> None:
-        self.animator.advance_by(wall_seconds)

@@ -813,12 +813,3 @@ class PosteriorTab(TabBase):
             ("log_evidence_vs_size", self.size_curve),
         ]
         return [series_of(item, name) for name, item in items if item.isVisible()]
-
-    def toggle_play(self) -> None:
-        self.animator.toggle()
-
-    def step(self) -> None:
-        self.animator.step()
-
-    def animate(self, wall_seconds: float) -> None:
-        self.animator.advance_by(wall_seconds)

@@ -93,6 +93,31 @@ EQUATIONS: dict[str, str] = {
     "lv_boltzmann": r"$p_\infty(x) = \frac{1}{Z}\,e^{-2V(x)/\sigma^2}$",
     # eq. 9.8, the σ → 0 limit (μ evaluated at x, not X_t)
     "lv_eq_9_8": r"$\partial_t p_t = -\partial_x\left(\mu\,p_t\right),\quad \mu = -V\,'$",
+    # §9.3: the variance-preserving noising SDE (Song et al. 2021, eq. 11) = eq. 9.2 with
+    # μ = −βx/2, σ = √β; diffusion time s = 1 − τ
+    "tr_forward": r"$dX_s = -\frac{1}{2}\beta(s)\,X_s\,ds + \sqrt{\beta(s)}\,dW_s$",
+    # its exact marginal for a Gaussian-mixture target
+    "tr_marginal": (
+        r"$p_s = \sum_k w_k\,\mathcal{N}\!\left(\alpha_s m_k,\;\alpha_s^2 S_k"
+        r" + (1-\alpha_s^2)\,I\right),\quad \alpha_s = e^{-\frac{1}{2}\int_0^s\beta}$"
+    ),
+    # the reverse-time SDE (Anderson 1982; Song et al. eq. 6), run forward in τ = 1 − s
+    "tr_reverse": (
+        r"$dX_\tau = \beta\left[\frac{1}{2}X_\tau + \nabla\log p_s(X_\tau)\right]d\tau"
+        r" + \sqrt{\beta}\,d\bar W_\tau$"
+    ),
+    # the probability-flow ODE (Song et al. eq. 13): eq. 9.6 with the same marginals
+    "tr_flow": (
+        r"$\frac{dX_\tau}{d\tau} = \frac{\beta}{2}\left[X_\tau"
+        r" + \nabla\log p_s(X_\tau)\right]$"
+    ),
+    # §9.4–9.5: the linear interpolant and its velocity (flow matching)
+    "tr_interpolant": (
+        r"$x_\tau = (1-\tau)\,x_0 + \tau\,x_1,\quad"
+        r" v(\tau, x) = \mathbb{E}\left[x_1 - x_0 \mid x_\tau = x\right]$"
+    ),
+    # eq. 9.8 for either ODE
+    "tr_continuity": r"$\partial_\tau p_\tau = -\nabla\cdot\left(v\,p_\tau\right)$",
 }
 
 # equation numbers as in the notes, set at the right of the equation
@@ -106,6 +131,7 @@ NUMBERS = {
     "lv_eq_9_2": "9.2",
     "lv_eq_9_4": "9.4",
     "lv_eq_9_8": "9.8",
+    "tr_continuity": "9.8",
 }
 
 RC = {
