@@ -34,10 +34,10 @@ PROCESS_NAMES = {
     "probability_flow": "Probability-flow ODE",
     "flow_matching": "Flow matching (linear interpolant)",
 }
-SHORT_NAMES = {
-    "reverse_sde": "reverse SDE",
-    "probability_flow": "probability flow",
-    "flow_matching": "flow matching",
+TITLES = {  # short: three titles side by side must fit a projector at large font sizes
+    "reverse_sde": "Reverse SDE",
+    "probability_flow": "Probability flow",
+    "flow_matching": "Flow matching",
 }
 SHOWN = {"all": "All three side by side", **PROCESS_NAMES}
 SCHEDULES = {
@@ -203,7 +203,7 @@ class ProcessPanel:
         for item in (self.field_1d, self.paths, self.heads, self.tau_line):
             self.paths_plot.addItem(item)
         self.paths_plot.setRange(xRange=(0, 1), yRange=(-BOX, BOX), padding=0.02)
-        self.paths_plot.setLabel("bottom", "generation time τ  (0: noise, 1: data)")
+        self.paths_plot.setLabel("bottom", "τ  (0 noise, 1 data)")
         self.paths_plot.setLabel("left", "x")
         # 1-D: the density at τ
         self.histogram = curve(self.density_plot, stepMode="center", fillLevel=0, antialias=False)
@@ -232,9 +232,8 @@ class ProcessPanel:
     def apply_style(self, style: Style, colormap: pg.ColorMap) -> None:
         for plot in self.plots():
             style_plot(plot, style)
-        name = PROCESS_NAMES[self.process]
         for plot in (self.paths_plot, self.plot_2d):
-            set_title(plot, style, name)
+            set_title(plot, style, TITLES[self.process])
         set_label(self.density_plot, "left", "density")
         self.heat.setColorMap(colormap)
         self.image.setColorMap(colormap)
@@ -546,6 +545,8 @@ class TransportTab(TabBase):
             self.view_2d.ci.addItem(self.legend_2d, row=1, col=1)
         self.view_1d.ci.layout.setRowStretchFactor(0, 3)
         self.view_1d.ci.layout.setRowStretchFactor(1, 2)
+        for col in range(len(shown)):
+            self.view_1d.ci.layout.setColumnStretchFactor(col, 1)
         first = self.panels[shown[0]]
         for process in shown[1:]:
             panel = self.panels[process]
