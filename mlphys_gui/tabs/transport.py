@@ -209,6 +209,9 @@ class ProcessPanel:
         self.histogram = curve(self.density_plot, stepMode="center", fillLevel=0, antialias=False)
         self.exact = curve(self.density_plot)
         self.target_curve = curve(self.density_plot)
+        for static in (self.heat, self.field_1d, self.paths, self.target_curve.curve):
+            # drawn once per sampling result: kept as pixmaps while τ moves
+            static.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.density_plot.setXRange(-BOX, BOX, padding=0.02)
         self.density_plot.setLabel("bottom", "x")
         self.density_plot.setLabel("left", "density")
@@ -220,6 +223,8 @@ class ProcessPanel:
         self.dots = DotsItem()
         for item in (self.image, self.tails, self.arrows, self.dots):
             self.plot_2d.addItem(item)
+        for lines in (self.arrows, self.tails, self.field_1d, self.paths):
+            lines.setSegmentedLineMode("on")  # many short strokes: 5× faster than one polyline
         self.plot_2d.setAspectLocked(True)
         self.plot_2d.setRange(xRange=(-BOX, BOX), yRange=(-BOX, BOX), padding=0.02)
         self.plot_2d.setLabel("bottom", "x")
@@ -415,11 +420,12 @@ class TransportTab(TabBase):
             tooltip="β at s = 1 (linear), the constant β, or the clip of the cosine rate. Small "
             "β_max: the noise never reaches N(0, I) (see 'base mismatch')",
         )
-        for slider in (self.steps_slider, self.n_slider, self.beta_min_slider):
+        for slider in (self.steps_slider, self.n_slider):
             slider.valueChanged.connect(lambda _v: self.resample())
-        self.beta_max_slider.valueChanged.connect(lambda _v: self.resample())
+        self.beta_min_slider.valueChanged.connect(lambda _v: self._beta_changed(lowered=False))
+        self.beta_max_slider.valueChanged.connect(lambda _v: self._beta_changed(lowered=True))
         self.seed_box.valueChanged.connect(lambda _v: self.resample())
-        self.schedule_combo.currentIndexChanged.connect(lambda _i: self.resample())
+        self.schedule_combo.currentIndexChanged.connect(lambda _i: self._schedule_changed())
         panel.addWidget(sampling)
 
         target = QtWidgets.QGroupBox("Target: a Gaussian mixture")
@@ -666,7 +672,7 @@ class TransportTab(TabBase):
         self._layout_panels()
         self.components.set_rows(self.targets[self.dimension], self.dim)
         self._make_handles()
-        self.resample()
+        self._schedule_changed()
 
     def _components_edited(self, rows_: list[list[float]]) -> None:
         self.targets[self.dimension] = rows_
@@ -714,6 +720,21 @@ class TransportTab(TabBase):
         self._make_handles()
         self.resample()
 
+    def _schedule_changed(self) -> None:
+        self.beta_min_slider.setVisible(self.schedule_combo.currentData() == "linear")
+        self.resample()
+
+    def _beta_changed(self, lowered: bool) -> None:
+        """Keep β_min ≤ β_max: moving one past the other carries the other along."""
+        low, high = self.beta_min_slider.value(), self.beta_max_slider.value()
+        if low > high:
+            if lowered:
+                self.beta_min_slider.set_value(high)
+            else:
+                self.beta_max_slider.set_value(max(low, 0.5))
+                self.beta_min_slider.set_value(min(low, self.beta_max_slider.value()))
+        self.resample()
+
     def resample(self) -> None:
         """Sample again for the current settings, off the GUI thread; newest request wins."""
         if self._restoring:
@@ -749,7 +770,7 @@ class TransportTab(TabBase):
             f"({result.particle_steps_per_second / 1e6:.1f} M/s)",
         )
         self.readouts.set_value("base mismatch", f"{tr.base_mismatch(request.schedule):.2g}")
-        self._draw_heat_maps()
+        self._draw_static_1d()
         self.redraw()
 
     # ------------------------------------------------------------------ time
@@ -774,12 +795,14 @@ class TransportTab(TabBase):
             self._exact_cache[key] = tr.marginal(request.target, process, tau, request.schedule)
         return self._exact_cache[key]
 
-    def _draw_heat_maps(self) -> None:
-        """The exact p_τ(x) over the whole (τ, x) plane, once per sampling result (1-D)."""
+    def _draw_static_1d(self) -> None:
+        """What a sampling result fixes in 1-D, drawn once: the exact p_τ(x) over the whole
+        (τ, x) plane, the field's directions, the trajectories and the target."""
         request = self.result.request
         if request.target.dim != 1:
             return
-        for process in request.processes:
+        target_density = tr.grid_density(request.target, self.x_grid)
+        for process, trajectory in self.result.trajectories.items():
             columns = [
                 tr.grid_density(self._exact(process, float(t)), self.x_grid) for t in self.heat_taus
             ]
@@ -787,6 +810,10 @@ class TransportTab(TabBase):
             panel = self.panels[process]
             panel.heat.setImage(heat, levels=(0.0, float(heat.max())))
             panel.heat.setRect(HEAT_RECT)  # after setImage: the rect scales the image's pixels
+            panel.field_1d.setData(*self._field_1d(process))
+            shown = trajectory.x[:, :PATHS_SHOWN, 0]
+            panel.paths.setData(*nan_joined(np.tile(trajectory.tau, (shown.shape[1], 1)), shown.T))
+            panel.target_curve.setData(self.x_grid, target_density)
 
     def redraw(self) -> None:
         if self.result is None:
@@ -805,7 +832,7 @@ class TransportTab(TabBase):
             x = particles_at(trajectory, tau)
             exact = self._exact(process, tau)
             if request.target.dim == 1:
-                distances[process] = self._draw_1d(panel, trajectory, x, exact)
+                distances[process] = self._draw_1d(panel, x, exact)
             else:
                 distances[process] = self._draw_2d(panel, trajectory, x, exact)
         for process, label in (
@@ -816,8 +843,7 @@ class TransportTab(TabBase):
             value = distances.get(process)
             self.readouts.set_value(label, "—" if value is None else f"{value:.3f}")
 
-    def _draw_1d(self, panel: ProcessPanel, trajectory, x: np.ndarray, exact) -> float:
-        request = self.result.request
+    def _draw_1d(self, panel: ProcessPanel, x: np.ndarray, exact) -> float:
         tau = self.tau
         positions = x[:, 0]
         histogram = lv.histogram(positions, self.edges)
@@ -829,25 +855,17 @@ class TransportTab(TabBase):
         density = tr.grid_density(exact, self.x_grid)
         panel.exact.setData(self.x_grid, density)
         panel.exact.setVisible(self.show_exact.isChecked())
-        panel.target_curve.setData(self.x_grid, tr.grid_density(request.target, self.x_grid))
         peak = max(float(density.max()), float(histogram.max()), 0.05)
         panel.density_plot.setYRange(0.0, 1.15 * peak, padding=0)
         panel.heat.setVisible(self.show_exact.isChecked())
-        shown = trajectory.x[:, :PATHS_SHOWN, 0]
-        if self.show_paths.isChecked():
-            panel.paths.setData(*nan_joined(np.tile(trajectory.tau, (shown.shape[1], 1)), shown.T))
-        else:
-            panel.paths.setData([], [])
+        panel.paths.setVisible(self.show_paths.isChecked())
+        panel.field_1d.setVisible(self.show_field.isChecked())
         heads = x[:PATHS_SHOWN, 0]
         panel.heads.set_points(np.full(heads.shape, tau), heads)
         panel.heads.setVisible(self.show_particles.isChecked())
         panel.tau_line.blockSignals(True)
         panel.tau_line.setValue(tau)
         panel.tau_line.blockSignals(False)
-        if self.show_field.isChecked():
-            panel.field_1d.setData(*self._field_1d(panel.process))
-        else:
-            panel.field_1d.setData([], [])
         return distance
 
     def _field_1d(self, process: str) -> tuple[np.ndarray, np.ndarray]:

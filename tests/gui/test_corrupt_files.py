@@ -5,6 +5,8 @@ import random
 
 import pytest
 
+from mlphys_gui.tabs import TAB_CLASSES
+
 TOP_MUTATIONS = 200
 
 
@@ -52,7 +54,7 @@ def mutations(document: dict, rng: random.Random):
             yield (text[:position] + rng.choice('{}[],:"\\x') + text[position:]).encode()
 
 
-@pytest.mark.parametrize("tab_name", ["svd", "posterior", "double-descent", "langevin"])
+@pytest.mark.parametrize("tab_name", list(TAB_CLASSES))
 def test_damaged_scenes_are_refused_and_state_kept(window, tmp_path, tab_name):
     tab = window.tabs[tab_name]
     window.select_tab(tab_name)
