@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from mlphys_gui.tabs import TAB_CLASSES
+
 pytestmark = pytest.mark.smoke
 TOOLS = ("Xvfb", "xdotool")
 
@@ -106,7 +108,7 @@ def test_app_opens_every_tab_in_a_real_window_and_quits_with_ctrl_q(xserver, tmp
             time.sleep(0.25)
         assert window, "no mlphys-gui window appeared within 60 s"
         _xdotool(xserver, "windowfocus", "--sync", window)
-        for index in range(1, 5):
+        for index in range(1, len(TAB_CLASSES) + 1):
             _xdotool(xserver, "key", "--clearmodifiers", f"ctrl+{index}")
             time.sleep(0.3)
             assert app.poll() is None
