@@ -297,7 +297,6 @@ class TransportTab(TabBase):
         self.tau = 0.0
         self.targets = {"1d": default_rows(1), "2d": default_rows(2)}
         self.result: SamplingResult | None = None
-        self._exact_cache: dict[tuple, Any] = {}
         self.job = LatestJob(self)
         self.job.progress.connect(self._sampling_progress)
         self.job.finished.connect(self._sampling_finished)
@@ -721,7 +720,10 @@ class TransportTab(TabBase):
         self.resample()
 
     def _schedule_changed(self) -> None:
-        self.beta_min_slider.setVisible(self.schedule_combo.currentData() == "linear")
+        linear = self.schedule_combo.currentData() == "linear"
+        self.beta_min_slider.setVisible(linear)
+        if linear and self.beta_min_slider.value() > self.beta_max_slider.value():
+            self.beta_min_slider.set_value(self.beta_max_slider.value())  # from a cosine scene
         self.resample()
 
     def _beta_changed(self, lowered: bool) -> None:
@@ -762,7 +764,6 @@ class TransportTab(TabBase):
         if result is None:
             return
         self.result = result
-        self._exact_cache.clear()
         request = result.request
         self.readouts.set_value(
             "sampling",
@@ -787,13 +788,9 @@ class TransportTab(TabBase):
 
     # ------------------------------------------------------------------ drawing
     def _exact(self, process: str, tau: float) -> tr.GaussianMixture:
+        """The exact p_τ of the process whose particles are on screen."""
         request = self.result.request
-        key = (process, tau)
-        if key not in self._exact_cache:
-            if len(self._exact_cache) > 64:
-                self._exact_cache.clear()
-            self._exact_cache[key] = tr.marginal(request.target, process, tau, request.schedule)
-        return self._exact_cache[key]
+        return tr.marginal(request.target, process, tau, request.schedule)
 
     def _draw_static_1d(self) -> None:
         """What a sampling result fixes in 1-D, drawn once: the exact p_τ(x) over the whole

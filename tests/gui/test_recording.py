@@ -19,7 +19,9 @@ def gif_frames(path):
         return len(durations), sum(durations), image.size
 
 
-@pytest.mark.parametrize("tab_name", ["svd", "posterior", "double-descent", "langevin"])
+@pytest.mark.parametrize(
+    "tab_name", ["svd", "posterior", "double-descent", "langevin", "transport"]
+)
 def test_record_gif_plays_for_the_time_asked_for(window, tmp_path, tab_name):
     window.select_tab(tab_name)
     tab = window.current_tab()

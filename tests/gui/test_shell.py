@@ -232,7 +232,9 @@ def test_shortcuts_dialog_lists_every_key(qtbot, window):
     dialog.close()
 
 
-@pytest.mark.parametrize("tab_name", ["svd", "posterior", "double-descent", "langevin"])
+@pytest.mark.parametrize(
+    "tab_name", ["svd", "posterior", "double-descent", "langevin", "transport"]
+)
 @pytest.mark.parametrize("suffix", ["png", "svg", "pdf"])
 def test_figures_remember_their_scene(window, tmp_path, tab_name, suffix):
     """scene → figure → scene, identical: File → Open accepts an exported figure."""
