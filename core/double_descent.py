@@ -185,12 +185,14 @@ def _as_widths(value: object, name: str = "widths") -> tuple[int, ...]:
     except (ValueError, TypeError) as exc:
         raise ValueError(f"{name} must be a 1-D sequence of positive integers ({exc})") from exc
     if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D sequence of positive integers, got "
-                         f"shape {arr.shape}")
+        raise ValueError(
+            f"{name} must be a non-empty 1-D sequence of positive integers, got shape {arr.shape}"
+        )
     out = tuple(_as_int(w, f"{name}[{i}]", 1, MAX_WIDTH) for i, w in enumerate(arr.tolist()))
     if any(b <= a for a, b in zip(out, out[1:], strict=False)):
-        raise ValueError(f"{name} must be sorted in increasing order without repeats, got "
-                         f"{_short(out)}")
+        raise ValueError(
+            f"{name} must be sorted in increasing order without repeats, got {_short(out)}"
+        )
     return out
 
 
@@ -262,8 +264,7 @@ def min_norm_lstsq(Phi: ArrayLike, y: ArrayLike) -> FloatArray:
     A = _as_float_array(Phi, "Phi", (2,))
     b = _as_float_array(y, "y", (1, 2))
     if b.shape[0] != A.shape[0]:
-        raise ValueError(f"y must have one row per row of Phi ({A.shape[0]}), got shape "
-                         f"{b.shape}")
+        raise ValueError(f"y must have one row per row of Phi ({A.shape[0]}), got shape {b.shape}")
     return np.linalg.lstsq(A, b, rcond=None)[0]
 
 
@@ -384,8 +385,9 @@ def _nested_solve(
             if R is None:
                 R = np.asfortranarray(np.linalg.qr(Phi[:, :p].T, mode="r"))
             else:
-                R, _, _, info = lapack.dtpqrt(0, min(_TPQRT_BLOCK, n), R, Phi[:, done:p].T,
-                                              overwrite_a=1)
+                R, _, _, info = lapack.dtpqrt(
+                    0, min(_TPQRT_BLOCK, n), R, Phi[:, done:p].T, overwrite_a=1
+                )
                 if info != 0:  # never expected; recompute from scratch
                     R = np.asfortranarray(np.linalg.qr(Phi[:, :p].T, mode="r"))
             done = p
@@ -464,12 +466,14 @@ def nested_solutions(
     A = np.asfortranarray(_as_float_array(Phi, "Phi", (2,)))
     b = _as_float_array(y, "y", (1,))
     if b.shape[0] != A.shape[0]:
-        raise ValueError(f"y must have one entry per row of Phi ({A.shape[0]}), got shape "
-                         f"{b.shape}")
+        raise ValueError(
+            f"y must have one entry per row of Phi ({A.shape[0]}), got shape {b.shape}"
+        )
     ws = _as_widths(widths)
     if ws[-1] > A.shape[1]:
-        raise ValueError(f"widths must be at most the number of columns of Phi "
-                         f"({A.shape[1]}), got {ws[-1]}")
+        raise ValueError(
+            f"widths must be at most the number of columns of Phi ({A.shape[1]}), got {ws[-1]}"
+        )
     lam = _as_nonneg(ridge, "ridge")
     Y = np.repeat(b[:, None], len(ws), axis=1)
     B, _ = _nested_solve(A, Y, ws, lam)
@@ -633,21 +637,26 @@ class SweepParams:
         set_(self, "sigma", _as_nonneg(self.sigma, "sigma"))
         set_(self, "ridge", _as_nonneg(self.ridge, "ridge"))
         if not isinstance(self.features, str) or self.features not in FEATURE_FAMILIES:
-            raise ValueError(f"features must be one of {', '.join(FEATURE_FAMILIES)}, got "
-                             f"{self.features!r}")
+            raise ValueError(
+                f"features must be one of {', '.join(FEATURE_FAMILIES)}, got {self.features!r}"
+            )
         set_(self, "signal", _as_nonneg(self.signal, "signal"))
         set_(self, "seed", _as_int(self.seed, "seed", 0, 2**63 - 1))
         set_(self, "input_dim", _as_int(self.input_dim, "input_dim", 1, MAX_INPUT_DIM))
         set_(self, "n_test", _as_int(self.n_test, "n_test", 1, MAX_N_TEST))
         p_max, count = self.widths[-1], len(self.widths)
-        sizes = [("widths", "p_max × number of widths", p_max * count),
-                 ("n", "n × p_max", self.n * p_max)]
+        sizes = [
+            ("widths", "p_max × number of widths", p_max * count),
+            ("n", "n × p_max", self.n * p_max),
+        ]
         if self.features != "isotropic":
             sizes.append(("n_test", "n_test × p_max", self.n_test * p_max))
         for name, what, size in sizes:
             if size > MAX_ENTRIES:
-                raise ValueError(f"{name}: {what} = {size} exceeds the {MAX_ENTRIES} matrix "
-                                 f"entries a sweep may use; use fewer or smaller widths")
+                raise ValueError(
+                    f"{name}: {what} = {size} exceeds the {MAX_ENTRIES} matrix "
+                    f"entries a sweep may use; use fewer or smaller widths"
+                )
 
     @property
     def p_max(self) -> int:
@@ -714,15 +723,17 @@ class SweepResult:
             shapes.append(arr.shape)
             set_(self, name, _readonly(arr))
         if len(set(shapes)) != 1:
-            raise ValueError(f"test_trials, train_trials and norm_trials must have the same "
-                             f"shape, got {shapes}")
+            raise ValueError(
+                f"test_trials, train_trials and norm_trials must have the same shape, got {shapes}"
+            )
         done = shapes[0][0]
         if not 0 <= done <= self.params.trials:
             raise ValueError(f"trials_done must be in [0, {self.params.trials}], got {done}")
         set_(self, "cancelled", bool(self.cancelled))
         if not self.cancelled and done != self.params.trials:
-            raise ValueError(f"trials_done must equal trials ({self.params.trials}) unless "
-                             f"cancelled, got {done}")
+            raise ValueError(
+                f"trials_done must equal trials ({self.params.trials}) unless cancelled, got {done}"
+            )
         set_(self, "fallbacks", _as_int(self.fallbacks, "fallbacks", 0, 2**62))
         set_(self, "trials_done", done)
         set_(self, "p", _readonly(np.array(self.params.widths, dtype=np.int64)))
@@ -752,8 +763,19 @@ class SweepResult:
 
 
 def fourier_target(x: ArrayLike) -> FloatArray:
-    """The smooth 1-D target of the ``"fourier"`` family, ``f(x) = sin 2x + ½ cos 5x``."""
-    x = np.asarray(x, dtype=np.float64)
+    """The smooth 1-D target of the ``"fourier"`` family, ``f(x) = sin 2x + ½ cos 5x``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not an array of finite real numbers.
+    """
+    try:
+        x = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"x must be an array of finite real numbers ({exc})") from exc
+    if not np.all(np.isfinite(x)):
+        raise ValueError("x: entries must be finite numbers (found NaN or inf)")
     return np.sin(2.0 * x) + 0.5 * np.cos(5.0 * x)
 
 
@@ -809,8 +831,7 @@ class _FourierDraw:
 
     def features(self, x: FloatArray) -> FloatArray:
         """``a_j cos(ω_j x + b_j)``, shape (len(x), p_max), Fortran order."""
-        return (self.amplitude[:, None] * np.cos(np.outer(self.omega, x)
-                                                 + self.phase[:, None])).T
+        return (self.amplitude[:, None] * np.cos(np.outer(self.omega, x) + self.phase[:, None])).T
 
 
 def _fourier_draw(seed: int, trial: int, n: int, p_max: int, sigma: float) -> _FourierDraw:
@@ -867,8 +888,9 @@ def draw_trial(params: SweepParams, trial: int) -> TrialDraw:
         np.maximum(Phi, 0.0, out=Phi)
         np.maximum(Phi_test, 0.0, out=Phi_test)
         Phi, Phi_test = Phi.T, Phi_test.T
-        return TrialDraw(Phi=Phi, Y=np.repeat(y[:, None], W, axis=1), Phi_test=Phi_test,
-                         f_test=X_test @ theta)
+        return TrialDraw(
+            Phi=Phi, Y=np.repeat(y[:, None], W, axis=1), Phi_test=Phi_test, f_test=X_test @ theta
+        )
     draw = _fourier_draw(params.seed, trial, n, P, params.sigma)
     x_test = _streams(params.seed, trial, 4)[3].uniform(-1.0, 1.0, params.n_test)
     return TrialDraw(
@@ -974,11 +996,18 @@ def run_sweep(
         test[t], train[t], norm[t] = _trial_errors(params.widths, draw, B)
         done = t + 1
         if progress is not None:
-            partial = SweepResult(params, test[:done], train[:done], norm[:done],
-                                  cancelled=done < params.trials, fallbacks=fallbacks)
+            partial = SweepResult(
+                params,
+                test[:done],
+                train[:done],
+                norm[:done],
+                cancelled=done < params.trials,
+                fallbacks=fallbacks,
+            )
             progress(done, params.trials, partial)
-    return SweepResult(params, test[:done], train[:done], norm[:done], cancelled=cancelled,
-                       fallbacks=fallbacks)
+    return SweepResult(
+        params, test[:done], train[:done], norm[:done], cancelled=cancelled, fallbacks=fallbacks
+    )
 
 
 def sweep(
@@ -1007,9 +1036,18 @@ def sweep(
         ``.p``, ``.test_mean``, ``.test_std``, ``.train_mean``, ``.train_std``,
         ``.norm_mean``, ``.norm_std``, ``.trials_done``, ``.n``, ``.cancelled``.
     """
-    params = SweepParams(n=n, widths=widths, trials=trials, sigma=sigma, ridge=ridge,
-                         features=features, signal=signal, seed=seed, input_dim=input_dim,
-                         n_test=n_test)
+    params = SweepParams(
+        n=n,
+        widths=widths,
+        trials=trials,
+        sigma=sigma,
+        ridge=ridge,
+        features=features,
+        signal=signal,
+        seed=seed,
+        input_dim=input_dim,
+        n_test=n_test,
+    )
     return run_sweep(params, progress=progress, cancel=cancel)
 
 
@@ -1051,7 +1089,10 @@ class FunctionFit:
 
     def __post_init__(self) -> None:
         for name in ("x_train", "y_train", "x_grid", "f_true", "f_hat", "beta"):
-            arr = np.array(getattr(self, name), dtype=np.float64)
+            try:
+                arr = np.array(getattr(self, name), dtype=np.float64)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{name} must be a 1-D array of numbers ({exc})") from exc
             if arr.ndim != 1:
                 raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
             object.__setattr__(self, name, _readonly(arr))
@@ -1059,8 +1100,11 @@ class FunctionFit:
             raise ValueError("x_train and y_train must have the same shape")
         if not self.x_grid.shape == self.f_true.shape == self.f_hat.shape:
             raise ValueError("x_grid, f_true and f_hat must have the same shape")
-        object.__setattr__(self, "train_error", float(self.train_error))
-        object.__setattr__(self, "grid_error", float(self.grid_error))
+        for name in ("train_error", "grid_error"):
+            try:
+                object.__setattr__(self, name, float(getattr(self, name)))
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{name} must be a real number ({exc})") from exc
 
     @property
     def n(self) -> int:
@@ -1109,8 +1153,9 @@ def fit_function(
         For a bad argument (the message names it).
     """
     p = _as_int(p, "p", 1, MAX_WIDTH)
-    params = SweepParams(n=n, widths=(p,), trials=1, sigma=sigma, ridge=ridge,
-                         features="fourier", seed=seed)
+    params = SweepParams(
+        n=n, widths=(p,), trials=1, sigma=sigma, ridge=ridge, features="fourier", seed=seed
+    )
     grid = _as_int(grid, "grid", 2, MAX_GRID)
     if grid * p > MAX_ENTRIES:
         raise ValueError(f"grid: grid × p = {grid * p} exceeds {MAX_ENTRIES} matrix entries")
@@ -1122,7 +1167,12 @@ def fit_function(
     f_true = fourier_target(x_grid)
     f_hat = draw.features(x_grid) @ beta
     return FunctionFit(
-        x_train=draw.x, y_train=draw.y, x_grid=x_grid, f_true=f_true, f_hat=f_hat, beta=beta,
+        x_train=draw.x,
+        y_train=draw.y,
+        x_grid=x_grid,
+        f_true=f_true,
+        f_hat=f_hat,
+        beta=beta,
         train_error=float(np.mean((draw.y - Phi @ beta) ** 2)),
         grid_error=float(np.mean((f_hat - f_true) ** 2)),
     )

@@ -222,8 +222,11 @@ def _mul(a: _Node, b: _Node) -> _Node:
         return _neg(_mul(a, b.arg))
     if isinstance(b, _Const) and not isinstance(a, _Const):
         return _mul(b, a)  # constants in front: 2*x rather than x*2
-    if isinstance(a, _Const) and isinstance(b, _BinOp) and b.op == "*" and isinstance(
-        b.left, _Const
+    if (
+        isinstance(a, _Const)
+        and isinstance(b, _BinOp)
+        and b.op == "*"
+        and isinstance(b.left, _Const)
     ):
         folded = _fold("*", a.value, b.left.value)  # c·(d·r) = (c d)·r
         if folded is not None:
@@ -244,8 +247,12 @@ def _div(a: _Node, b: _Node) -> _Node:
         return _neg(a)
     if isinstance(a, _Neg):
         return _neg(_div(a.arg, b))
-    if (isinstance(b, _Const) and isinstance(a, _BinOp) and a.op == "*"
-            and isinstance(a.left, _Const)):
+    if (
+        isinstance(b, _Const)
+        and isinstance(a, _BinOp)
+        and a.op == "*"
+        and isinstance(a.left, _Const)
+    ):
         folded = _fold("/", a.left.value, b.value)  # (c·r)/d = (c/d)·r
         if folded is not None:
             return _mul(_Const(folded), a.right)
@@ -367,8 +374,9 @@ class _Converter:
             op = _BINOPS.get(type(node.op))
             if op is None:
                 what = _REFUSED_BINOPS.get(type(node.op), type(node.op).__name__)
-                raise self.refuse(f"operator {what} is", node,
-                                  "allowed operators: + - * / ** and unary -")
+                raise self.refuse(
+                    f"operator {what} is", node, "allowed operators: + - * / ** and unary -"
+                )
             left = self.convert(node.left, depth + 1)
             right = self.convert(node.right, depth + 1)
             return _BUILD[op](left, right)
@@ -383,8 +391,9 @@ class _Converter:
         if isinstance(value, str | bytes):
             raise self.refuse("strings are", node, "only numbers are allowed")
         if isinstance(value, complex):
-            raise self.refuse(f"the complex number {value!r} is", node,
-                              "only real numbers are allowed")
+            raise self.refuse(
+                f"the complex number {value!r} is", node, "only real numbers are allowed"
+            )
         if not isinstance(value, numbers.Real):
             raise self.refuse(f"the constant {value!r} is", node)
         try:
@@ -406,22 +415,30 @@ class _Converter:
         if node.id in CONSTANTS:
             return _Const(CONSTANTS[node.id])
         if node.id in FUNCTIONS:
-            raise self.refuse(f"the function name '{node.id}' without a call is", node,
-                              f"write {node.id}(...)")
+            raise self.refuse(
+                f"the function name '{node.id}' without a call is", node, f"write {node.id}(...)"
+            )
         raise self.refuse(f"the name '{node.id}' is", node, self.allowed_names())
 
     def call(self, node: ast.Call, depth: int) -> _Node:
         func = node.func
         if not isinstance(func, ast.Name):
             what = _describe(func).rsplit(" ", 1)[0]
-            raise self.refuse(f"calling {what} is", node,
-                              "only the functions " + ", ".join(FUNCTIONS) + " may be called")
+            raise self.refuse(
+                f"calling {what} is",
+                node,
+                "only the functions " + ", ".join(FUNCTIONS) + " may be called",
+            )
         if func.id not in FUNCTIONS:
-            raise self.refuse(f"the function '{func.id}' is", node,
-                              "allowed functions: " + ", ".join(FUNCTIONS))
+            raise self.refuse(
+                f"the function '{func.id}' is", node, "allowed functions: " + ", ".join(FUNCTIONS)
+            )
         if node.keywords:
-            raise self.refuse(f"keyword arguments (in {func.id}(...)) are", node.keywords[0],
-                              f"write {func.id}(x)")
+            raise self.refuse(
+                f"keyword arguments (in {func.id}(...)) are",
+                node.keywords[0],
+                f"write {func.id}(x)",
+            )
         if len(node.args) != 1:
             raise ValueError(
                 f"{func.id}() takes exactly one argument, got {len(node.args)}{_where(node)} "
@@ -450,8 +467,9 @@ def _check_variables(variables: object) -> tuple[str, ...]:
     return names
 
 
-def parse_expression(text: str, variables: tuple[str, ...] | list[str] | str = ("x",)
-                     ) -> Expression:
+def parse_expression(
+    text: str, variables: tuple[str, ...] | list[str] | str = ("x",)
+) -> Expression:
     """Parse a formula in the given variables, safely (never ``eval``).
 
     Parameters
@@ -482,7 +500,7 @@ def parse_expression(text: str, variables: tuple[str, ...] | list[str] | str = (
     """
     names = _check_variables(variables)
     if not isinstance(text, str):
-        raise ValueError(f"the expression must be a string, got {type(text).__name__}")
+        raise ValueError(f"text: the expression must be a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ValueError(
             f"the expression is too long ({len(text)} characters; at most {MAX_LENGTH})"
@@ -506,8 +524,9 @@ def parse_expression(text: str, variables: tuple[str, ...] | list[str] | str = (
 # --------------------------------------------------------------------------------------------
 
 
-def _evaluate(node: _Node, env: dict[str, FloatArray], cache: dict[int, FloatArray]
-              ) -> FloatArray | float:
+def _evaluate(
+    node: _Node, env: dict[str, FloatArray], cache: dict[int, FloatArray]
+) -> FloatArray | float:
     key = id(node)
     if key in cache:
         return cache[key]
@@ -700,11 +719,21 @@ class Expression:
         missing = [name for name in self.variables if name not in env]
         if missing:
             raise ValueError(f"missing value for variable(s) {', '.join(missing)}")
+        arrays = {}
+        for k, v in env.items():
+            try:
+                arrays[k] = np.asarray(v, dtype=np.float64)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    f"variables must be real numbers or arrays; {k} is not ({exc})"
+                ) from exc
         try:
-            arrays = {k: np.asarray(v, dtype=np.float64) for k, v in env.items()}
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"variables must be real numbers or arrays ({exc})") from exc
-        shape = np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
+            shape = np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
+        except ValueError as exc:
+            shapes = ", ".join(f"{k}: {a.shape}" for k, a in arrays.items())
+            raise ValueError(
+                f"variables must have shapes that broadcast together, got {shapes}"
+            ) from exc
         with np.errstate(all="ignore"):
             out = _evaluate(self._root, arrays, {})
         out = np.asarray(out, dtype=np.float64)
@@ -731,9 +760,7 @@ class Expression:
         """
         if var is None:
             if len(self.variables) != 1:
-                raise ValueError(
-                    f"derivative: name the variable, one of {self.variables}"
-                )
+                raise ValueError(f"derivative: name the variable (var), one of {self.variables}")
             var = self.variables[0]
         if var not in self.variables:
             raise ValueError(f"derivative: var must be one of {self.variables}, got {var!r}")

@@ -91,8 +91,20 @@ def sg_coefficients(V: ArrayLike, sigma: float, h: float) -> tuple[FloatArray, F
     -------
     alpha, beta : ndarray, shape (N − 1,)
         Both ≥ 0, with ``beta/alpha = exp(ΔV/D)`` (detailed balance with exp(−V/D)).
+
+    Raises
+    ------
+    ValueError
+        If V is not a 1-D array of finite numbers, σ < 0 or h ≤ 0 (the message names which).
     """
-    V = np.asarray(V, dtype=np.float64)
+    try:
+        V = np.asarray(V, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"V must be a 1-D array of finite numbers ({exc})") from exc
+    if V.ndim != 1 or not np.all(np.isfinite(V)):
+        raise ValueError(f"V must be a 1-D array of finite numbers, got shape {V.shape}")
+    sigma = _real(sigma, "sigma", lo=0.0)
+    h = _real(h, "h", lo=0.0, lo_open=True)
     D = 0.5 * sigma * sigma
     g = np.diff(V) / h  # ΔV/h: minus the face velocity
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
@@ -133,9 +145,26 @@ def gth_factor(e: ArrayLike, c: ArrayLike) -> tuple[FloatArray, ...]:
     -------
     dl, d, du, du2, ipiv
         Multipliers, pivots, super-diagonal of U, zeros, identity pivoting (1-based).
+
+    Raises
+    ------
+    ValueError
+        Unless e and c are non-empty 1-D arrays of the same length with finite entries ≥ 0.
     """
-    e = np.asarray(e, dtype=np.float64)
-    c = np.asarray(c, dtype=np.float64)
+    arrays = []
+    for name, value in (("e", e), ("c", c)):
+        try:
+            arr = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{name} must be a 1-D array of finite numbers ≥ 0 ({exc})") from exc
+        if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr) & (arr >= 0.0)):
+            raise ValueError(
+                f"{name} must be a non-empty 1-D array of finite numbers ≥ 0, got shape {arr.shape}"
+            )
+        arrays.append(arr)
+    e, c = arrays
+    if c.shape != e.shape:
+        raise ValueError(f"c must have the shape of e {e.shape}, got {c.shape}")
     n = e.size + 1
     d = np.empty(n)
     e_list, c_list = e.tolist(), c.tolist()
@@ -213,8 +242,9 @@ class FokkerPlanck1D:
         except (TypeError, ValueError) as exc:
             raise ValueError(f"x_grid must be a 1-D array of numbers ({exc})") from exc
         if x.ndim != 1 or x.size < MIN_CELLS:
-            raise ValueError(f"x_grid must be 1-D with at least {MIN_CELLS} points, got shape "
-                             f"{x.shape}")
+            raise ValueError(
+                f"x_grid must be 1-D with at least {MIN_CELLS} points, got shape {x.shape}"
+            )
         if not np.all(np.isfinite(x)):
             raise ValueError("x_grid: points must be finite")
         d = np.diff(x)
@@ -222,8 +252,9 @@ class FokkerPlanck1D:
             raise ValueError("x_grid must be strictly increasing")
         h = (x[-1] - x[0]) / (x.size - 1)
         if np.max(np.abs(d - h)) > UNIFORM_RTOL * h:
-            raise ValueError(f"x_grid must be uniformly spaced (relative tolerance "
-                             f"{UNIFORM_RTOL:g})")
+            raise ValueError(
+                f"x_grid must be uniformly spaced (relative tolerance {UNIFORM_RTOL:g})"
+            )
         x.setflags(write=False)
         return x
 
@@ -233,9 +264,13 @@ class FokkerPlanck1D:
         if isinstance(spec, Gaussian):
             if isinstance(spec.mean, tuple):
                 raise ValueError("p0: a 1-D Gaussian needs a scalar mean")
-            if spec.std == 0.0:
-                return self._delta(spec.mean)
-            return np.exp(-0.5 * ((x - spec.mean) / spec.std) ** 2)
+            if spec.std > 0.0:
+                with np.errstate(over="ignore"):  # a tiny std: exp(−∞) = 0
+                    p = np.exp(-0.5 * ((x - spec.mean) / spec.std) ** 2)
+                if np.any(p > 0.0) or spec.std >= self._h:
+                    return p
+            # std = 0, or narrower than a cell so that it underflows at every cell centre
+            return self._delta(spec.mean)
         if isinstance(spec, Uniform):
             if spec.lo == spec.hi:
                 return self._delta(spec.lo)
@@ -248,8 +283,9 @@ class FokkerPlanck1D:
         try:
             p = np.array(spec, dtype=np.float64)
         except (TypeError, ValueError) as exc:
-            raise ValueError(f"p0 must be an array of densities or an initial condition, got "
-                             f"{p0!r}") from exc
+            raise ValueError(
+                f"p0 must be an array of densities or an initial condition, got {p0!r}"
+            ) from exc
         if p.shape != x.shape:
             raise ValueError(f"p0 must have the grid's shape {x.shape}, got {p.shape}")
         if not np.all(np.isfinite(p)):
@@ -367,14 +403,16 @@ class FokkerPlanck1D:
         ValueError
             For σ = 0 (no detailed balance) or ``count`` outside [1, N − 1].
         """
-        if isinstance(count, bool) or not isinstance(count, numbers.Integral) or not (
-            1 <= count <= self._x.size - 1
+        if (
+            isinstance(count, bool)
+            or not isinstance(count, numbers.Integral)
+            or not (1 <= count <= self._x.size - 1)
         ):
-            raise ValueError(f"count must be an integer in [1, {self._x.size - 1}], got "
-                             f"{count!r}")
+            raise ValueError(f"count must be an integer in [1, {self._x.size - 1}], got {count!r}")
         if self._sigma == 0.0:
-            raise ValueError("relaxation_rates needs sigma > 0 (at σ = 0 the dynamics is "
-                             "pure transport)")
+            raise ValueError(
+                "relaxation_rates needs sigma > 0 (at σ = 0 the dynamics is pure transport)"
+            )
         _, diag, _ = self._bands()
         off = np.sqrt(self._alpha * self._beta) / self._h
         n = self._x.size
@@ -395,8 +433,9 @@ class FokkerPlanck1D:
         if self._sigma == 0.0:
             w = (V == V.min()).astype(np.float64)
         else:
-            D = 0.5 * self._sigma**2
-            w = np.exp(-(V - V.min()) / D)
+            s = self._sigma  # divide by σ twice: σ² may underflow (0/0) or overflow
+            with np.errstate(over="ignore"):
+                w = np.exp(-2.0 * ((V - V.min()) / s) / s)
         return w / (np.sum(w) * self._h)
 
     # time stepping ---------------------------------------------------------------------------
@@ -404,10 +443,15 @@ class FokkerPlanck1D:
     def _factorisation(self, dt: float) -> tuple[Any, ...]:
         if self._factor is not None and self._factor[0] == dt:
             return self._factor[1]
-        factors = gth_factor(dt * self._alpha / self._h, dt * self._beta / self._h)
-        if not all(np.all(np.isfinite(f)) for f in factors[:3]):
-            raise ValueError(f"dt = {dt:g} is too large for this grid and potential "
-                             f"(overflow); the state after such a step is the stationary one")
+        with np.errstate(over="ignore"):
+            e, c = dt * self._alpha / self._h, dt * self._beta / self._h
+        finite = np.all(np.isfinite(e)) and np.all(np.isfinite(c))
+        factors = gth_factor(e, c) if finite else None
+        if factors is None or not all(np.all(np.isfinite(f)) for f in factors[:3]):
+            raise ValueError(
+                f"dt = {dt:g} is too large for this grid and potential "
+                f"(overflow); the state after such a step is the stationary one"
+            )
         self._factor = (dt, factors)
         return factors
 

@@ -103,8 +103,15 @@ MAX_PARTICLES = 10**8
 # --------------------------------------------------------------------------------------------
 
 
-def _real(value: object, name: str, *, lo: float = -math.inf, hi: float = math.inf,
-          lo_open: bool = False, allowed: str | None = None) -> float:
+def _real(
+    value: object,
+    name: str,
+    *,
+    lo: float = -math.inf,
+    hi: float = math.inf,
+    lo_open: bool = False,
+    allowed: str | None = None,
+) -> float:
     """A finite real number in the given range, else ValueError naming ``name``."""
     rng = allowed or _range_text(lo, hi, lo_open)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -145,13 +152,20 @@ def _grid(x: ArrayLike, name: str = "x") -> FloatArray:
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be a 1-D array of numbers ({exc})") from exc
     if arr.ndim != 1 or arr.size < 2:
-        raise ValueError(f"{name} must be a 1-D grid of at least 2 points, got shape "
-                         f"{arr.shape}")
+        raise ValueError(f"{name} must be a 1-D grid of at least 2 points, got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name}: grid points must be finite")
     if not np.all(np.diff(arr) > 0):
         raise ValueError(f"{name}: grid points must be strictly increasing")
     return arr
+
+
+def _floats(value: ArrayLike, name: str) -> FloatArray:
+    """``value`` as a float64 array (NaN allowed), or ValueError naming ``name``."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be an array of numbers ({exc})") from exc
 
 
 def _readonly_view(arr: np.ndarray) -> np.ndarray:
@@ -398,8 +412,9 @@ def tilted_double_well(depth: float = 1.0, tilt: float = 0.0) -> DoubleWell:
     return DoubleWell(depth, tilt)
 
 
-def from_expression(text: str, reference: tuple[float, float] = REFERENCE_INTERVAL
-                    ) -> ExpressionPotential:
+def from_expression(
+    text: str, reference: tuple[float, float] = REFERENCE_INTERVAL
+) -> ExpressionPotential:
     """Potential from a formula in ``x`` such as ``"x**4/4 - x**2/2"`` (parsed, never eval).
 
     Raises
@@ -415,7 +430,7 @@ def from_expression(text: str, reference: tuple[float, float] = REFERENCE_INTERV
 
 
 def _points(xy: ArrayLike) -> FloatArray:
-    arr = np.asarray(xy, dtype=np.float64)
+    arr = _floats(xy, "xy")
     if arr.ndim < 1 or arr.shape[-1] != 2:
         raise ValueError(f"xy must have shape (n, 2), got {arr.shape}")
     return arr
@@ -555,8 +570,7 @@ class ExpressionPotential2D:
 
     def grad(self, xy: ArrayLike) -> FloatArray:
         p = _points(xy)
-        return np.stack([self._dx(p[..., 0], p[..., 1]), self._dy(p[..., 0], p[..., 1])],
-                        axis=-1)
+        return np.stack([self._dx(p[..., 0], p[..., 1]), self._dy(p[..., 0], p[..., 1])], axis=-1)
 
     def grad_into(self, xy: FloatArray, out: FloatArray) -> None:
         x, y = xy[:, 0], xy[:, 1]
@@ -569,8 +583,9 @@ def double_well_2d(depth: float = 1.0, ky: float = 1.0, tilt: float = 0.0) -> Do
     return DoubleWell2D(depth, ky, tilt)
 
 
-def from_expression_2d(text: str, reference: tuple[float, float] = REFERENCE_INTERVAL
-                       ) -> ExpressionPotential2D:
+def from_expression_2d(
+    text: str, reference: tuple[float, float] = REFERENCE_INTERVAL
+) -> ExpressionPotential2D:
     """2-D potential from a formula in ``x`` and ``y`` (parsed safely, exact gradient)."""
     return ExpressionPotential2D(text, reference)
 
@@ -579,10 +594,12 @@ def _check_potential(potential: object, dim: int) -> None:
     need = ("V", "dV") if dim == 1 else ("V", "grad")
     missing = [m for m in need if not callable(getattr(potential, m, None))]
     if missing:
-        kind = "1-D potential with V(x) and dV(x)" if dim == 1 else \
-            "2-D potential with V(xy) and grad(xy)"
-        raise ValueError(f"potential must be a {kind}; {potential!r} lacks "
-                         f"{', '.join(missing)}")
+        kind = (
+            "1-D potential with V(x) and dV(x)"
+            if dim == 1
+            else "2-D potential with V(xy) and grad(xy)"
+        )
+        raise ValueError(f"potential must be a {kind}; {potential!r} lacks {', '.join(missing)}")
 
 
 def _curvature_1d(potential: Any, lo: float, hi: float) -> float:
@@ -595,8 +612,9 @@ def _curvature_1d(potential: Any, lo: float, hi: float) -> float:
             c = np.abs(np.asarray(potential.d2V(grid), dtype=np.float64))
         else:
             h = 1e-4 * max(1.0, hi - lo)
-            c = np.abs((np.asarray(potential.dV(grid + h)) - np.asarray(potential.dV(grid - h)))
-                       / (2 * h))
+            c = np.abs(
+                (np.asarray(potential.dV(grid + h)) - np.asarray(potential.dV(grid - h))) / (2 * h)
+            )
         c = c[np.isfinite(c)]
     return float(c.max()) if c.size else math.nan
 
@@ -653,8 +671,7 @@ class Gaussian:
     def __post_init__(self) -> None:
         if isinstance(self.mean, tuple | list):
             if len(self.mean) != 2:
-                raise ValueError(f"Gaussian: mean must be a number or a pair, got "
-                                 f"{self.mean!r}")
+                raise ValueError(f"Gaussian: mean must be a number or a pair, got {self.mean!r}")
             mean: Any = (_real(self.mean[0], "mean[0]"), _real(self.mean[1], "mean[1]"))
         else:
             mean = _real(self.mean, "mean")
@@ -679,18 +696,21 @@ def parse_initial_condition(x0: object, name: str = "x0") -> object:
         kind = x0[0].lower()
         if len(x0) != 3:
             raise ValueError(f"{name}: expected ({kind!r}, a, b), got {x0!r}")
-        if kind == "uniform":
-            return Uniform(x0[1], x0[2])
-        if kind in ("gaussian", "normal"):
-            mean = tuple(x0[1]) if isinstance(x0[1], tuple | list) else x0[1]
-            return Gaussian(mean, x0[2])
-        raise ValueError(f"{name}: unknown distribution {x0[0]!r}; use 'uniform' or "
-                         f"'gaussian'")
+        try:
+            if kind == "uniform":
+                return Uniform(x0[1], x0[2])
+            if kind in ("gaussian", "normal"):
+                mean = tuple(x0[1]) if isinstance(x0[1], tuple | list) else x0[1]
+                return Gaussian(mean, x0[2])
+        except ValueError as exc:
+            raise ValueError(f"{name}: {exc}") from exc
+        raise ValueError(f"{name}: unknown distribution {x0[0]!r}; use 'uniform' or 'gaussian'")
     return x0
 
 
-def initial_positions(x0: InitialCondition, n: int, rng: np.random.Generator, dim: int = 1,
-                      *, name: str = "x0") -> FloatArray:
+def initial_positions(
+    x0: InitialCondition, n: int, rng: np.random.Generator, dim: int = 1, *, name: str = "x0"
+) -> FloatArray:
     """Draw or copy n initial positions (shape (n,) for dim 1, (n, 2) for dim 2).
 
     Parameters
@@ -714,6 +734,11 @@ def initial_positions(x0: InitialCondition, n: int, rng: np.random.Generator, di
     ndarray
         A new float64 array; all entries finite.
     """
+    n = _count(n, "n")
+    if isinstance(dim, bool) or dim not in (1, 2):
+        raise ValueError(f"dim must be 1 or 2, got {dim!r}")
+    if not isinstance(rng, np.random.Generator):
+        raise ValueError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
     shape = (n,) if dim == 1 else (n, dim)
     spec = parse_initial_condition(x0, name)
     if isinstance(spec, Uniform):
@@ -729,8 +754,10 @@ def initial_positions(x0: InitialCondition, n: int, rng: np.random.Generator, di
     try:
         arr = np.array(spec, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a number, an array, Uniform/Gaussian or "
-                         f"('uniform', lo, hi) / ('gaussian', mean, std); got {x0!r}") from exc
+        raise ValueError(
+            f"{name} must be a number, an array, Uniform/Gaussian or "
+            f"('uniform', lo, hi) / ('gaussian', mean, std); got {x0!r}"
+        ) from exc
     if dim == 2 and arr.shape == (2,):
         arr = np.broadcast_to(arr, shape).copy()
     if arr.shape != shape:
@@ -740,8 +767,9 @@ def initial_positions(x0: InitialCondition, n: int, rng: np.random.Generator, di
     return arr
 
 
-def _initial_velocities(v0: object, n: int, rng: np.random.Generator, kT: float, mass: float
-                        ) -> FloatArray:
+def _initial_velocities(
+    v0: object, n: int, rng: np.random.Generator, kT: float, mass: float
+) -> FloatArray:
     if isinstance(v0, str):
         if v0 != "thermal":
             raise ValueError(f"v0 must be a number, an array or 'thermal', got {v0!r}")
@@ -786,8 +814,17 @@ class _Overdamped:
 
     _dim = 1
 
-    def __init__(self, potential: Any, n: int, sigma: float, dt: float, seed: int = 0,
-                 x0: InitialCondition = 0.0, *, bound: float = DEFAULT_BOUND) -> None:
+    def __init__(
+        self,
+        potential: Any,
+        n: int,
+        sigma: float,
+        dt: float,
+        seed: int = 0,
+        x0: InitialCondition = 0.0,
+        *,
+        bound: float = DEFAULT_BOUND,
+    ) -> None:
         _check_potential(potential, self._dim)
         self._n = _count(n, "n")
         self._sigma = _real(sigma, "sigma", lo=0.0)
@@ -797,8 +834,7 @@ class _Overdamped:
         self._rng = np.random.default_rng(self._seed)
         start = initial_positions(x0, self._n, self._rng, self._dim)
         if start.size and float(np.max(np.abs(start))) > self._bound:
-            raise ValueError(f"x0: initial positions must lie within ±bound = "
-                             f"{self._bound:g}")
+            raise ValueError(f"x0: initial positions must lie within ±bound = {self._bound:g}")
         self._cur = np.ascontiguousarray(start)
         self._next = np.empty_like(self._cur)
         self._range = _chunk_range(start) if start.size else (0.0, 0.0)
@@ -849,7 +885,7 @@ class _Overdamped:
     @property
     def kT(self) -> float:
         """Temperature of the stationary state, kT = σ²/2 (p∞ ∝ exp(−V/kT))."""
-        return 0.5 * self._sigma**2
+        return 0.5 * self._sigma * self._sigma  # (σ**2 raises OverflowError for σ > 1e154)
 
     @property
     def diverged(self) -> bool:
@@ -939,8 +975,7 @@ class _Overdamped:
                 self._t += dt
                 self._steps += 1
 
-    def _divergence(self, i: int, k: int, start_range: tuple[float, float]
-                    ) -> DivergenceError:
+    def _divergence(self, i: int, k: int, start_range: tuple[float, float]) -> DivergenceError:
         lo, hi = start_range
         if self._dim == 1:
             curv = _curvature_1d(self._potential, lo, hi)
@@ -949,9 +984,12 @@ class _Overdamped:
             curv = _curvature_2d(self._potential, np.array([lo, lo]), np.array([hi, hi]))
             where = f"[{lo:.3g}, {hi:.3g}]²"
         suggested = 1.0 / curv if curv > 0 else math.nan
-        hint = (f"max |V″| ≈ {curv:.3g} on the range {where} occupied before this call, "
-                f"so try dt < {suggested:.3g}" if math.isfinite(suggested)
-                else "try a smaller dt")
+        hint = (
+            f"max |V″| ≈ {curv:.3g} on the range {where} occupied before this call, "
+            f"so try dt < {suggested:.3g}"
+            if math.isfinite(suggested)
+            else "try a smaller dt"
+        )
         message = (
             f"Langevin simulation diverged at t = {self._t:.6g} (step {i + 1} of {k}): a "
             f"particle became non-finite or left |x| ≤ {self._bound:g}. The time step "
@@ -1072,9 +1110,20 @@ class UnderdampedEnsemble:
         Divergence bound for both |x| and |v|.
     """
 
-    def __init__(self, potential: Any, n: int, sigma: float, gamma: float, mass: float,
-                 dt: float, seed: int = 0, x0: InitialCondition = 0.0,
-                 v0: InitialCondition | str = 0.0, *, bound: float = DEFAULT_BOUND) -> None:
+    def __init__(
+        self,
+        potential: Any,
+        n: int,
+        sigma: float,
+        gamma: float,
+        mass: float,
+        dt: float,
+        seed: int = 0,
+        x0: InitialCondition = 0.0,
+        v0: InitialCondition | str = 0.0,
+        *,
+        bound: float = DEFAULT_BOUND,
+    ) -> None:
         _check_potential(potential, 1)
         self._n = _count(n, "n")
         self._sigma = _real(sigma, "sigma", lo=0.0)
@@ -1088,8 +1137,9 @@ class UnderdampedEnsemble:
         v = _initial_velocities(v0, self._n, self._rng, self.kT, self._mass)
         for label, arr in (("x0", x), ("v0", v)):
             if arr.size and float(np.max(np.abs(arr))) > self._bound:
-                raise ValueError(f"{label}: initial values must lie within ±bound = "
-                                 f"{self._bound:g}")
+                raise ValueError(
+                    f"{label}: initial values must lie within ±bound = {self._bound:g}"
+                )
         self._x, self._v = x, v
         self._f = np.empty_like(x)  # acceleration −V′(x)/m at the current positions
         self._x2, self._v2, self._f2 = np.empty_like(x), np.empty_like(x), np.empty_like(x)
@@ -1156,7 +1206,7 @@ class UnderdampedEnsemble:
     @property
     def kT(self) -> float:
         """Stationary temperature kT = σ²/(2γ) (fluctuation–dissipation)."""
-        return self._sigma**2 / (2.0 * self._gamma)
+        return self._sigma * self._sigma / (2.0 * self._gamma)  # (σ**2 may raise OverflowError)
 
     @property
     def diverged(self) -> bool:
@@ -1231,8 +1281,7 @@ class UnderdampedEnsemble:
                     np.add(vo, z, out=vo)
                     x_lo, x_hi = _chunk_range(xo)
                     v_lo, v_hi = _chunk_range(vo)
-                    if not (x_lo >= -bound and x_hi <= bound and v_lo >= -bound
-                            and v_hi <= bound):
+                    if not (x_lo >= -bound and x_hi <= bound and v_lo >= -bound and v_hi <= bound):
                         self._diverged = True
                         raise self._divergence(i, k, start_range)
                     lo, hi = min(lo, x_lo), max(hi, x_hi)
@@ -1244,15 +1293,18 @@ class UnderdampedEnsemble:
                 self._t += dt
                 self._steps += 1
 
-    def _divergence(self, i: int, k: int, start_range: tuple[float, float]
-                    ) -> DivergenceError:
+    def _divergence(self, i: int, k: int, start_range: tuple[float, float]) -> DivergenceError:
         lo, hi = start_range
         curv = _curvature_1d(self._potential, lo, hi)
         # velocity Verlet is stable for ω dt < 2 with ω² = V″/m
         suggested = math.sqrt(self._mass / curv) if curv > 0 else math.nan
-        hint = (f"max |V″| ≈ {curv:.3g} on the range [{lo:.3g}, {hi:.3g}] occupied before "
-                f"this call, so try dt < "
-                f"{suggested:.3g}" if math.isfinite(suggested) else "try a smaller dt")
+        hint = (
+            f"max |V″| ≈ {curv:.3g} on the range [{lo:.3g}, {hi:.3g}] occupied before "
+            f"this call, so try dt < "
+            f"{suggested:.3g}"
+            if math.isfinite(suggested)
+            else "try a smaller dt"
+        )
         message = (
             f"Langevin simulation diverged at t = {self._t:.6g} (step {i + 1} of {k}): a "
             f"position or velocity became non-finite or exceeded {self._bound:g}. The time "
@@ -1289,12 +1341,14 @@ def boltzmann(potential: Any, sigma: float, x: ArrayLike) -> FloatArray:
         Non-negative, with trapezoid-rule integral 1 over the grid.  min V is subtracted
         before exponentiating, so deep wells do not overflow.
     """
+    _check_potential(potential, 1)
     s = _real(sigma, "sigma", lo=0.0, lo_open=True)
     grid = _grid(x)
     V = np.asarray(potential.V(grid), dtype=np.float64)
     if V.shape != grid.shape or not np.all(np.isfinite(V)):
         raise ValueError("potential: V must be finite on the grid x")
-    w = np.exp(-2.0 * (V - V.min()) / (s * s))
+    with np.errstate(over="ignore"):  # divide by σ twice: σ² underflows to 0 for σ < 1e-162
+        w = np.exp(-2.0 * ((V - V.min()) / s) / s)
     return w / np.trapezoid(w, grid)
 
 
@@ -1304,13 +1358,15 @@ def boltzmann_2d(potential: Any, sigma: float, x: ArrayLike, y: ArrayLike) -> Fl
     Returns an array of shape (len(y), len(x)) (rows are y, as for an image), normalised
     with the 2-D trapezoid rule.
     """
+    _check_potential(potential, 2)
     s = _real(sigma, "sigma", lo=0.0, lo_open=True)
     gx, gy = _grid(x, "x"), _grid(y, "y")
     X, Y = np.meshgrid(gx, gy)
     V = np.asarray(potential.V(np.stack([X, Y], axis=-1)), dtype=np.float64)
     if V.shape != X.shape or not np.all(np.isfinite(V)):
         raise ValueError("potential: V must be finite on the grid")
-    w = np.exp(-2.0 * (V - V.min()) / (s * s))
+    with np.errstate(over="ignore"):  # as in boltzmann: σ² may underflow
+        w = np.exp(-2.0 * ((V - V.min()) / s) / s)
     return w / np.trapezoid(np.trapezoid(w, gx, axis=1), gy)
 
 
@@ -1336,7 +1392,7 @@ def histogram(x: ArrayLike, edges: ArrayLike) -> FloatArray:
         Zeros when there are no samples.
     """
     e = _grid(edges, "edges")
-    samples = np.asarray(x, dtype=np.float64).reshape(-1)
+    samples = _floats(x, "x").reshape(-1)
     m = e.size - 1
     total = samples.size
     if total == 0:
@@ -1379,7 +1435,7 @@ def summary(x: ArrayLike, barrier: float = 0.0) -> EnsembleSummary:
     whose relaxation Kramers' rate describes (see :func:`kramers_rate`).
     """
     b = _real(barrier, "barrier")
-    arr = np.asarray(x, dtype=np.float64).reshape(-1)
+    arr = _floats(x, "x").reshape(-1)
     n = arr.size
     if n == 0:
         return EnsembleSummary(0, math.nan, math.nan, math.nan)
@@ -1416,11 +1472,15 @@ def kramers_rate(potential: Any, sigma: float, x_min: float, x_barrier: float) -
     ka = float(potential.d2V(np.array([a]))[0])
     kb = float(potential.d2V(np.array([b]))[0])
     if not (ka > 0 and kb < 0):
-        raise ValueError(f"need V″(x_min) > 0 and V″(x_barrier) < 0, got {ka:.3g} and "
-                         f"{kb:.3g}")
+        raise ValueError(f"need V″(x_min) > 0 and V″(x_barrier) < 0, got {ka:.3g} and {kb:.3g}")
     barrier = float(potential.V(np.array([b]))[0] - potential.V(np.array([a]))[0])
+    if not barrier > 0.0:
+        raise ValueError(
+            f"x_barrier: need V(x_barrier) > V(x_min) (a barrier to cross), got ΔV = {barrier:.3g}"
+        )
     kT = 0.5 * s * s
-    return math.sqrt(ka * -kb) / (2.0 * math.pi) * math.exp(-barrier / kT)
+    attempt = math.sqrt(ka * -kb) / (2.0 * math.pi)
+    return attempt * math.exp(-barrier / kT) if kT > 0.0 else 0.0  # kT underflows for σ < 1e-162
 
 
 def histogram_2d(xy: ArrayLike, x_edges: ArrayLike, y_edges: ArrayLike) -> FloatArray:
@@ -1445,7 +1505,7 @@ def histogram_2d(xy: ArrayLike, x_edges: ArrayLike, y_edges: ArrayLike) -> Float
 def bin_average(values: ArrayLike, factor: int) -> FloatArray:
     """Average consecutive groups of ``factor`` cells: a fine grid's density on coarser bins
     (the length must be a multiple of ``factor``)."""
-    v = np.asarray(values, dtype=np.float64)
+    v = _floats(values, "values")
     k = _count(factor, "factor", lo=1)
     if v.ndim != 1 or v.size % k:
         raise ValueError(f"values must be 1-D with a length divisible by factor = {k}")
@@ -1455,7 +1515,7 @@ def bin_average(values: ArrayLike, factor: int) -> FloatArray:
 def total_variation(p: ArrayLike, q: ArrayLike, width: float) -> float:
     """Total-variation distance ½∫|p − q| dx between two densities on the same bins of
     ``width``: 0 for equal densities, 1 for disjoint ones."""
-    a, b = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
+    a, b = _floats(p, "p"), _floats(q, "q")
     if a.shape != b.shape:
         raise ValueError(f"p and q must have the same shape, got {a.shape} and {b.shape}")
     w = _real(width, "width", lo=0.0, lo_open=True)

@@ -141,9 +141,7 @@ def _float_array(value: ArrayLike, name: str) -> FloatArray:
         if not all(isinstance(v, numbers.Real) for v in arr.flat):
             raise ValueError(f"{name} must contain finite real numbers (got non-numeric)")
     elif arr.dtype.kind not in "biuf":
-        raise ValueError(
-            f"{name} must contain finite real numbers, got dtype {arr.dtype}"
-        )
+        raise ValueError(f"{name} must contain finite real numbers, got dtype {arr.dtype}")
     try:
         out = np.array(arr, dtype=np.float64, copy=True)
     except (TypeError, ValueError, OverflowError) as exc:
@@ -169,8 +167,7 @@ def _as_design(Phi: ArrayLike, name: str = "Phi") -> FloatArray:
     if arr.ndim != 2:
         raise ValueError(f"{name} must be 2-D (N points × M features), got shape {arr.shape}")
     if arr.shape[1] < 1:
-        raise ValueError(f"{name} must have at least one column (feature), got shape "
-                         f"{arr.shape}")
+        raise ValueError(f"{name} must have at least one column (feature), got shape {arr.shape}")
     return arr
 
 
@@ -219,16 +216,19 @@ def _as_int(value: object, name: str, lower: int, upper: int) -> int:
     return out
 
 
-def _as_sigma(sigma: ArrayLike, n: int, name: str = "sigma", *, allow_zero: bool = False
-              ) -> FloatArray:
+def _as_sigma(
+    sigma: ArrayLike, n: int, name: str = "sigma", *, allow_zero: bool = False
+) -> FloatArray:
     """σ as an array of shape (n,): a scalar is broadcast; every value finite and > 0."""
     arr = _float_array(sigma, name)
     bound = "≥ 0" if allow_zero else "> 0"
     if arr.ndim == 0:
         arr = np.full(n, float(arr))
     elif arr.ndim != 1 or arr.shape[0] != n:
-        raise ValueError(f"{name} must be a scalar or have shape ({n},) (one value per point), "
-                         f"got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must be a scalar or have shape ({n},) (one value per point), "
+            f"got shape {arr.shape}"
+        )
     bad = arr < 0.0 if allow_zero else arr <= 0.0
     if np.any(bad):
         raise ValueError(f"{name} must be finite and {bound}, got min {float(arr.min())!r}")
@@ -239,12 +239,14 @@ def _as_x_range(x_range: object, name: str = "x_range") -> tuple[float, float]:
     try:
         lo, hi = x_range  # type: ignore[misc]
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a pair (lo, hi) of finite numbers with lo < hi, "
-                         f"got {x_range!r}") from exc
+        raise ValueError(
+            f"{name} must be a pair (lo, hi) of finite numbers with lo < hi, got {x_range!r}"
+        ) from exc
     for v in (lo, hi):
         if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
-            raise ValueError(f"{name} must be a pair (lo, hi) of finite numbers with lo < hi, "
-                             f"got {x_range!r}")
+            raise ValueError(
+                f"{name} must be a pair (lo, hi) of finite numbers with lo < hi, got {x_range!r}"
+            )
     lo, hi = float(lo), float(hi)
     if not lo < hi:
         raise ValueError(f"{name} must satisfy lo < hi, got ({lo:g}, {hi:g})")
@@ -304,7 +306,7 @@ def gaussian_features(x: ArrayLike, centers: ArrayLike, width: float) -> FloatAr
         Column 0 is 1; column k + 1 is ``exp(−(x − c_k)² / (2 s²))``.
     """
     xs = _as_vector(x, "x")
-    cs = _as_vector(centers, "centers") if np.size(centers) else np.zeros(0)
+    cs = _as_vector(centers, "centers")
     s = _as_positive(width, "width")
     out = np.empty((xs.size, cs.size + 1))
     out[:, 0] = 1.0
@@ -312,8 +314,9 @@ def gaussian_features(x: ArrayLike, centers: ArrayLike, width: float) -> FloatAr
     return out
 
 
-def gaussian_centers(size: int, x_range: tuple[float, float] = (-1.0, 1.0)
-                     ) -> tuple[FloatArray, float]:
+def gaussian_centers(
+    size: int, x_range: tuple[float, float] = (-1.0, 1.0)
+) -> tuple[FloatArray, float]:
     """Centres and default width used by :func:`features` for ``size`` Gaussian bumps.
 
     The centres are ``linspace(lo, hi, size)``; the default width is their spacing
@@ -370,8 +373,9 @@ def features(
 # --------------------------------------------------------------------------------------------
 
 
-def _scaled_svd(Phi: FloatArray, y: FloatArray, sigma: FloatArray, what: str
-                ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+def _scaled_svd(
+    Phi: FloatArray, y: FloatArray, sigma: FloatArray, what: str
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
     """SVD of the whitened, column-equilibrated Φ̃ after the checks that make the MLE unique.
 
     Returns ``(U, s, Vt, scale, ỹ)`` with ``Φ̃ / scale = U diag(s) Vt``.
@@ -612,12 +616,12 @@ def prior(n_weights: int, prior_precision: float) -> Posterior:
     m = _as_int(n_weights, "n_weights", 1, 10_000)
     lam = _as_positive(prior_precision, "prior_precision")
     eye = np.eye(m)
-    return Posterior(mean=np.zeros(m), cov=eye / lam, precision=lam * eye,
-                     root=math.sqrt(lam) * eye)
+    return Posterior(
+        mean=np.zeros(m), cov=eye / lam, precision=lam * eye, root=math.sqrt(lam) * eye
+    )
 
 
-def posterior(Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike, prior_precision: float
-              ) -> Posterior:
+def posterior(Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike, prior_precision: float) -> Posterior:
     """Conjugate Gaussian posterior over β (notes eq. 4.16; Bishop PRML eqs. 3.53–3.54).
 
     With likelihood ``y_i ~ N(φ_iᵀβ, σ_i²)`` (eq. 4.2) and prior ``N(0, λ⁻¹I)`` (eq. 3.12)::
@@ -714,12 +718,17 @@ def update(post: Posterior, phi: ArrayLike, y: float, sigma: float) -> Posterior
     Q, R_new = np.linalg.qr(stacked, mode="reduced")
     mean = solve_triangular(R_new, Q.T @ rhs, lower=False)
     R_new = _positive_diagonal(R_new)
-    return Posterior(mean=mean, cov=_cov_from_root(R_new),
-                     precision=post.precision + np.outer(f, f) / s**2, root=R_new)
+    return Posterior(
+        mean=mean,
+        cov=_cov_from_root(R_new),
+        precision=post.precision + np.outer(f, f) / s**2,
+        root=R_new,
+    )
 
 
-def map_estimate(Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike, prior_precision: float
-                 ) -> FloatArray:
+def map_estimate(
+    Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike, prior_precision: float
+) -> FloatArray:
     """MAP weights ``argmax_β p(β|y)`` (notes eq. 3.10) with prior N(0, λ⁻¹I) (eq. 3.12).
 
     For a Gaussian posterior the mode is the mean, so this is ``posterior(...).mean``; for
@@ -729,8 +738,9 @@ def map_estimate(Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike, prior_precision
     return posterior(Phi, y, sigma, prior_precision).mean
 
 
-def predictive(post: Posterior, Phi_star: ArrayLike, sigma: ArrayLike
-               ) -> tuple[FloatArray, FloatArray]:
+def predictive(
+    post: Posterior, Phi_star: ArrayLike, sigma: ArrayLike
+) -> tuple[FloatArray, FloatArray]:
     """Posterior predictive ``p(y*|x*, data) = N(φ*ᵀμ, σ² + φ*ᵀΣφ*)`` (Bishop eqs. 3.58–3.59).
 
     Parameters
@@ -790,8 +800,9 @@ def sample_weights(post: Posterior, n_samples: int, seed: int) -> FloatArray:
 # --------------------------------------------------------------------------------------------
 
 
-def _evidence_terms(P: FloatArray, t: FloatArray, s_i: FloatArray
-                    ) -> tuple[FloatArray, FloatArray, float, float]:
+def _evidence_terms(
+    P: FloatArray, t: FloatArray, s_i: FloatArray
+) -> tuple[FloatArray, FloatArray, float, float]:
     """Precompute the λ-independent parts of the log evidence from one SVD of Φ̃.
 
     Returns ``(s², c², ‖ỹ_⊥‖², const)`` with ``Φ̃ = U diag(s) Vᵀ`` (thin), ``c = Uᵀỹ``,
@@ -806,8 +817,9 @@ def _evidence_terms(P: FloatArray, t: FloatArray, s_i: FloatArray
     return s**2, c**2, float(resid @ resid), const
 
 
-def _evidence_on_grid(s2: FloatArray, c2: FloatArray, perp: float, const: float,
-                      lams: FloatArray) -> FloatArray:
+def _evidence_on_grid(
+    s2: FloatArray, c2: FloatArray, perp: float, const: float, lams: FloatArray
+) -> FloatArray:
     """``log N(y | 0, D + ΦΦᵀ/λ)`` for each λ in ``lams``, from :func:`_evidence_terms`.
 
     Determinant lemma: ``log|D + ΦΦᵀ/λ| = log|D| + Σ_i log(1 + s_i²/λ)``.  Woodbury:
@@ -827,8 +839,7 @@ def _as_precisions(precisions: ArrayLike) -> FloatArray:
     return lams
 
 
-def log_evidence(Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike, prior_precision: float
-                 ) -> float:
+def log_evidence(Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike, prior_precision: float) -> float:
     """Log marginal likelihood ``log p(y) = log N(y | 0, diag(σ_i²) + ΦΦᵀ/λ)`` (Bishop eq. 3.86).
 
     The "evidence" ``p(y)`` in the denominator of Bayes' rule (eqs. 3.9, 4.16): the likelihood
@@ -854,8 +865,9 @@ def log_evidence(Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike, prior_precision
     return float(evidence_vs_precision(Phi, y, sigma, [lam])[0])
 
 
-def evidence_vs_precision(Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike,
-                          precisions: ArrayLike) -> FloatArray:
+def evidence_vs_precision(
+    Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike, precisions: ArrayLike
+) -> FloatArray:
     """:func:`log_evidence` for every prior precision λ in ``precisions`` (one SVD in total).
 
     Parameters
@@ -904,11 +916,18 @@ def evidence_vs_degree(
     t = _as_targets(y, xs.size)
     s_i = _as_sigma(sigma, xs.size)
     lam = np.array([_as_positive(prior_precision, "prior_precision")])
-    ds = np.asarray(degrees)
+    if basis not in BASES:
+        raise ValueError(f"basis must be one of {BASES}, got {basis!r}")
+    try:
+        ds = np.asarray(degrees)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise ValueError(f"degrees must be a 1-D sequence of integers ({exc})") from exc
     if ds.ndim != 1:
         raise ValueError(f"degrees must be a 1-D sequence of integers, got shape {ds.shape}")
-    out = np.empty(ds.size)
-    for k, d in enumerate(ds.tolist()):
+    upper = MAX_DEGREE if basis == "polynomial" else MAX_GAUSSIAN_SIZE
+    sizes = [_as_int(d, f"degrees[{k}]", 0, upper) for k, d in enumerate(ds.tolist())]
+    out = np.empty(len(sizes))
+    for k, d in enumerate(sizes):
         P = features(xs, basis, d, width, x_range=x_range)
         out[k] = 0.0 if xs.size == 0 else _evidence_on_grid(*_evidence_terms(P, t, s_i), lam)[0]
     return out
@@ -947,8 +966,9 @@ def _grid_axes(b0: ArrayLike, b1: ArrayLike) -> tuple[FloatArray, FloatArray]:
     return np.meshgrid(g0, g1)  # shape (len(b1), len(b0)): b0 along columns, b1 along rows
 
 
-def gaussian_grid(mean2: ArrayLike, cov2: ArrayLike, b0: ArrayLike, b1: ArrayLike,
-                  *, log: bool = False) -> FloatArray:
+def gaussian_grid(
+    mean2: ArrayLike, cov2: ArrayLike, b0: ArrayLike, b1: ArrayLike, *, log: bool = False
+) -> FloatArray:
     """Density of a 2-D Gaussian ``N(mean2, cov2)`` on the grid ``meshgrid(b0, b1)``.
 
     Parameters
@@ -984,8 +1004,9 @@ def gaussian_grid(mean2: ArrayLike, cov2: ArrayLike, b0: ArrayLike, b1: ArrayLik
     return logp if log else np.exp(logp)
 
 
-def likelihood_grid(phi2: ArrayLike, y: float, sigma: float, b0: ArrayLike, b1: ArrayLike,
-                    *, log: bool = False) -> FloatArray:
+def likelihood_grid(
+    phi2: ArrayLike, y: float, sigma: float, b0: ArrayLike, b1: ArrayLike, *, log: bool = False
+) -> FloatArray:
     """Likelihood of one observation as a function of two weights (eq. 4.2; Bishop fig. 3.7).
 
     ``N(y | β₀φ₀ + β₁φ₁, σ²)`` on ``meshgrid(b0, b1)``; for a straight line
@@ -1018,8 +1039,9 @@ def likelihood_grid(phi2: ArrayLike, y: float, sigma: float, b0: ArrayLike, b1: 
     return logp if log else np.exp(logp)
 
 
-def covariance_ellipses(mean2: ArrayLike, cov2: ArrayLike, levels: Sequence[float] = (1.0, 2.0),
-                        n_points: int = 100) -> tuple[FloatArray, FloatArray]:
+def covariance_ellipses(
+    mean2: ArrayLike, cov2: ArrayLike, levels: Sequence[float] = (1.0, 2.0), n_points: int = 100
+) -> tuple[FloatArray, FloatArray]:
     """Contours of constant Mahalanobis distance of ``N(mean2, cov2)``, ready for one curve.
 
     The k-σ ellipse is ``{μ + k L u : ‖u‖ = 1}`` with ``L Lᵀ = cov2`` (the boundary of the
@@ -1066,8 +1088,18 @@ def covariance_ellipses(mean2: ArrayLike, cov2: ArrayLike, levels: Sequence[floa
     return out[0].copy(), out[1].copy()
 
 
-def likelihood_slice(post: Posterior, phi: ArrayLike, y: float, sigma: float, i: int, j: int,
-                     b0: ArrayLike, b1: ArrayLike, *, log: bool = False) -> FloatArray:
+def likelihood_slice(
+    post: Posterior,
+    phi: ArrayLike,
+    y: float,
+    sigma: float,
+    i: int,
+    j: int,
+    b0: ArrayLike,
+    b1: ArrayLike,
+    *,
+    log: bool = False,
+) -> FloatArray:
     """Likelihood of one observation over weights ``(β_i, β_j)``, the others at the posterior mean.
 
     ``N(y | φᵀβ, σ²)`` with ``β_k = μ_k`` for k ∉ {i, j} and ``(β_i, β_j)`` on
@@ -1151,8 +1183,7 @@ class GeneratorParams:
             raise ValueError(f"truth must be one of {TRUTHS}, got {self.truth!r}")
         object.__setattr__(self, "sigma", _as_positive(self.sigma, "sigma", SIGMA_MAX))
         if not isinstance(self.heteroscedastic, bool | np.bool_):
-            raise ValueError(f"heteroscedastic must be True or False, got "
-                             f"{self.heteroscedastic!r}")
+            raise ValueError(f"heteroscedastic must be True or False, got {self.heteroscedastic!r}")
         object.__setattr__(self, "heteroscedastic", bool(self.heteroscedastic))
         object.__setattr__(self, "x_range", _as_x_range(self.x_range))
         object.__setattr__(self, "seed", _as_int(self.seed, "seed", 0, 2**63 - 1))

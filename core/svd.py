@@ -85,8 +85,9 @@ def _as_matrix(A: ArrayLike, name: str) -> FloatArray:
             f"{name}: matrix entries must be finite numbers, got dtype {arr.dtype} (non-numeric)"
         )
     if arr.ndim != 2:
-        raise ValueError(f"{name} must be 2-D (a matrix), got {arr.ndim}-D array of shape "
-                         f"{arr.shape}")
+        raise ValueError(
+            f"{name} must be 2-D (a matrix), got {arr.ndim}-D array of shape {arr.shape}"
+        )
     if arr.size == 0:
         raise ValueError(f"{name} must be non-empty, got shape {arr.shape}")
     out = np.array(arr, dtype=np.float64, copy=True)
@@ -110,8 +111,9 @@ def _as_points(points: ArrayLike) -> FloatArray:
     if arr.dtype.kind == "O" or arr.dtype.kind not in "biuf":
         raise ValueError(f"points: entries must be finite real numbers, got dtype {arr.dtype}")
     if arr.ndim != 2 or arr.shape[0] != 2:
-        raise ValueError(f"points must be a 2×N array (one column per point), got shape "
-                         f"{arr.shape}")
+        raise ValueError(
+            f"points must be a 2×N array (one column per point), got shape {arr.shape}"
+        )
     out = np.array(arr, dtype=np.float64, copy=True)
     if not np.all(np.isfinite(out)):
         raise ValueError("points: entries must be finite numbers (found NaN or inf)")
@@ -230,9 +232,7 @@ def decompose(A: ArrayLike) -> SVDResult:
     rank = int(np.count_nonzero(s > tol))
     smin = float(s[-1])
     cond = smax / smin if smin > 0.0 else math.inf
-    return SVDResult(
-        U=_readonly(U), s=_readonly(s), Vt=_readonly(Vt), rank=rank, cond=cond
-    )
+    return SVDResult(U=_readonly(U), s=_readonly(s), Vt=_readonly(Vt), rank=rank, cond=cond)
 
 
 def low_rank(A: ArrayLike, k: int) -> FloatArray:
@@ -278,6 +278,10 @@ def reconstruct(result: SVDResult, k: int) -> FloatArray:
     ValueError
         For ``k`` outside [0, min(m, n)].
     """
+    if not isinstance(result, SVDResult):
+        raise ValueError(
+            f"result must be an SVDResult (from decompose), got {type(result).__name__}"
+        )
     k = _as_index(k, "k", result.s.size)
     return (result.U[:, :k] * result.s[:k]) @ result.Vt[:k, :]
 
@@ -287,6 +291,9 @@ def relative_error(A: ArrayLike, B: ArrayLike) -> float:
     M, N = _as_matrix(A, "A"), _as_matrix(B, "B")
     if M.shape != N.shape:
         raise ValueError(f"A and B must have the same shape, got {M.shape} and {N.shape}")
+    peak = max(float(np.max(np.abs(M))), float(np.max(np.abs(N))))
+    if peak > 0.0:  # the ratio is scale-free: scale so the squares neither underflow nor overflow
+        M, N = M / peak, N / peak
     norm = float(np.linalg.norm(M))
     difference = float(np.linalg.norm(M - N))
     if norm == 0.0:
@@ -371,7 +378,15 @@ def storage_ratio(m: int, n: int, k: int) -> float:
 
 
 def rotation(theta: float) -> FloatArray:
-    """The 2-D rotation matrix ``R(θ) = [[cos θ, −sin θ], [sin θ, cos θ]]`` (det +1)."""
+    """The 2-D rotation matrix ``R(θ) = [[cos θ, −sin θ], [sin θ, cos θ]]`` (det +1).
+
+    Raises
+    ------
+    ValueError
+        If ``theta`` is not a finite real number (radians).
+    """
+    if isinstance(theta, bool) or not isinstance(theta, numbers.Real) or not math.isfinite(theta):
+        raise ValueError(f"theta must be a finite real number (radians), got {theta!r}")
     c, s = math.cos(theta), math.sin(theta)
     return np.array([[c, -s], [s, c]])
 
@@ -400,12 +415,18 @@ class StagedSVD:
     d: FloatArray
 
     def __post_init__(self) -> None:
+        for name, value in (("theta_v", self.theta_v), ("theta_u", self.theta_u)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise ValueError(f"{name} must be a real number (radians), got {value!r}")
         tv, tu = float(self.theta_v), float(self.theta_u)
         if not (math.isfinite(tv) and -math.pi / 2 < tv <= math.pi / 2):
             raise ValueError(f"theta_v must be in (−π/2, π/2], got {self.theta_v!r}")
         if not (math.isfinite(tu) and -math.pi < tu <= math.pi):
             raise ValueError(f"theta_u must be in (−π, π], got {self.theta_u!r}")
-        d = np.array(self.d, dtype=np.float64, copy=True)
+        try:
+            d = np.array(self.d, dtype=np.float64, copy=True)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"d must be 2 finite numbers, got {self.d!r}") from exc
         if d.shape != (2,) or not np.all(np.isfinite(d)):
             raise ValueError(f"d must be 2 finite numbers, got {self.d!r}")
         if not (d[0] >= 0.0 and abs(d[1]) <= d[0]):
@@ -474,8 +495,9 @@ def staged_factors(A: ArrayLike) -> StagedSVD:
     peak = float(np.max(np.abs(M)))
     if peak == 0.0:
         return StagedSVD(theta_v=0.0, theta_u=0.0, d=np.zeros(2))
-    # Scale by a power of two (exact) so nothing below overflows or underflows.
-    scale = math.ldexp(1.0, math.frexp(peak)[1])
+    # Scale by a power of two (exact) so nothing below overflows or underflows: |M/scale| < 2.
+    # (2^e with peak = m·2^e, m ∈ [0.5, 1), would itself overflow for peak ≥ 2^1023.)
+    scale = math.ldexp(1.0, math.frexp(peak)[1] - 1)
     (a, b), (c, dd) = (M / scale).tolist()
     E, F = 0.5 * (a + dd), 0.5 * (a - dd)
     G, H = 0.5 * (c + b), 0.5 * (c - b)
@@ -499,6 +521,8 @@ def staged_factors(A: ArrayLike) -> StagedSVD:
     det = a * dd - b * c
     d2 = det / sigma1
     d2 = math.copysign(min(abs(d2), sigma1), d2) if d2 != 0.0 else 0.0
+    if not math.isfinite(sigma1 * scale):
+        raise ValueError("A is too large: its largest singular value overflows float64")
     return StagedSVD(
         theta_v=theta_v,
         theta_u=_wrap_angle(theta_u),

@@ -76,9 +76,7 @@ def reference_sweep(params: SweepParams) -> tuple[np.ndarray, np.ndarray, np.nda
 def test_isotropic_risk_matches_theorem_formulas() -> None:
     r2, s2 = 2.0, 0.3
     gamma = np.array([0.01, 0.2, 0.5, 0.9, 0.999, 1.001, 1.5, 2.0, 10.0, 1e4])
-    want = np.where(
-        gamma < 1, s2 * gamma / (1 - gamma), r2 * (1 - 1 / gamma) + s2 / (gamma - 1)
-    )
+    want = np.where(gamma < 1, s2 * gamma / (1 - gamma), r2 * (1 - 1 / gamma) + s2 / (gamma - 1))
     np.testing.assert_allclose(isotropic_risk(gamma, r2, s2), want, rtol=1e-14)
     assert isotropic_risk(1.0, r2, s2) == math.inf
     assert isinstance(isotropic_risk(0.5, r2, s2), float)
@@ -333,8 +331,9 @@ def test_ridge_flattens_the_peak() -> None:
     n, sigma, r2 = 40, 0.5, 1.0
     ridgeless = sweep(n, [n], 200, sigma, features="isotropic", signal=r2, seed=3)
     # λ = pσ²/r²: the optimal ridge for isotropic features (Dobriban & Wager 2018).
-    ridge = sweep(n, [n], 200, sigma, ridge=n * sigma**2 / r2, features="isotropic",
-                  signal=r2, seed=3)
+    ridge = sweep(
+        n, [n], 200, sigma, ridge=n * sigma**2 / r2, features="isotropic", signal=r2, seed=3
+    )
     assert math.isfinite(ridgeless.test_mean[0])
     assert ridgeless.test_mean[0] > 100.0  # the expectation is infinite at p = n
     assert ridge.test_mean[0] < r2  # better than predicting 0
@@ -347,8 +346,16 @@ def test_ridge_flattens_the_peak() -> None:
 @pytest.mark.parametrize("features", FEATURE_FAMILIES)
 @pytest.mark.parametrize("ridge", [0.0, 0.3])
 def test_sweep_equals_per_width_lstsq(features: str, ridge: float) -> None:
-    params = SweepParams(n=25, widths=(1, 2, 7, 20, 24, 25, 26, 27, 40, 80, 150), trials=3,
-                         sigma=0.4, ridge=ridge, features=features, seed=4, n_test=300)
+    params = SweepParams(
+        n=25,
+        widths=(1, 2, 7, 20, 24, 25, 26, 27, 40, 80, 150),
+        trials=3,
+        sigma=0.4,
+        ridge=ridge,
+        features=features,
+        seed=4,
+        n_test=300,
+    )
     result = run_sweep(params)
     test, train, norm = reference_sweep(params)
     np.testing.assert_allclose(result.test_trials, test, rtol=1e-8)
@@ -368,8 +375,16 @@ def test_interpolation_beyond_the_threshold() -> None:
 
 
 def test_relu_and_fourier_draws_follow_their_distributions() -> None:
-    params = SweepParams(n=200, widths=(300,), trials=1, sigma=0.5, features="relu",
-                         signal=2.0, input_dim=10, n_test=3000)
+    params = SweepParams(
+        n=200,
+        widths=(300,),
+        trials=1,
+        sigma=0.5,
+        features="relu",
+        signal=2.0,
+        input_dim=10,
+        n_test=3000,
+    )
     d = draw_trial(params, 0)
     # φ = max(0, w·x)/√d with w·x ~ N(0, ‖x‖²): E φ² = E‖x‖²/(2d) = 1/2.
     assert np.mean(d.Phi_test**2) == pytest.approx(0.5, rel=0.03)
@@ -419,10 +434,8 @@ def test_one_trial_has_zero_spread() -> None:
 
 def test_progress_is_called_after_every_trial_with_partial_averages() -> None:
     calls = []
-    params = SweepParams(n=12, widths=(2, 12, 30), trials=5, sigma=0.3, features="relu",
-                         n_test=50)
-    final = run_sweep(params, progress=lambda done, total, part: calls.append(
-        (done, total, part)))
+    params = SweepParams(n=12, widths=(2, 12, 30), trials=5, sigma=0.3, features="relu", n_test=50)
+    final = run_sweep(params, progress=lambda done, total, part: calls.append((done, total, part)))
     assert [c[:2] for c in calls] == [(k, 5) for k in range(1, 6)]
     for done, _, part in calls:
         assert isinstance(part, SweepResult)
@@ -438,8 +451,15 @@ def test_cancel_after_the_first_trial() -> None:
     def progress(done, total, partial):
         state["progress"] += 1
 
-    r = sweep(10, [5, 10, 20], 8, 0.5, features="isotropic", progress=progress,
-              cancel=lambda: state["progress"] >= 1)
+    r = sweep(
+        10,
+        [5, 10, 20],
+        8,
+        0.5,
+        features="isotropic",
+        progress=progress,
+        cancel=lambda: state["progress"] >= 1,
+    )
     assert r.cancelled and r.trials_done == 1 and state["progress"] == 1
     assert r.test_trials.shape == (1, 3)
     full = sweep(10, [5, 10, 20], 8, 0.5, features="isotropic")
@@ -470,8 +490,16 @@ def test_result_fields_and_read_only() -> None:
     np.testing.assert_array_equal(r.p, [2, 10, 25])
     assert r.n == 10 and r.trials_done == 2 and not r.cancelled
     np.testing.assert_allclose(r.gamma, [0.2, 1.0, 2.5])
-    for name in ("p", "test_mean", "test_std", "train_mean", "train_std", "norm_mean",
-                 "norm_std", "test_trials"):
+    for name in (
+        "p",
+        "test_mean",
+        "test_std",
+        "train_mean",
+        "train_std",
+        "norm_mean",
+        "norm_std",
+        "test_trials",
+    ):
         with pytest.raises(ValueError):
             getattr(r, name)[0] = 1.0
 
@@ -563,8 +591,9 @@ def test_sweep_result_validates_shapes() -> None:
         SweepResult(params, np.zeros((2, 3)), ok, ok)
     with pytest.raises(ValueError, match="trials_done"):
         SweepResult(params, np.zeros((1, 2)), np.zeros((1, 2)), np.zeros((1, 2)))
-    partial = SweepResult(params, np.zeros((1, 2)), np.zeros((1, 2)), np.zeros((1, 2)),
-                          cancelled=True)
+    partial = SweepResult(
+        params, np.zeros((1, 2)), np.zeros((1, 2)), np.zeros((1, 2)), cancelled=True
+    )
     assert partial.trials_done == 1
 
 
@@ -583,8 +612,7 @@ def test_fit_function_shapes_and_consistency_with_the_sweep() -> None:
     np.testing.assert_allclose(fit.x_grid, np.linspace(-1, 1, 101))
     assert np.all(np.diff(fit.x_train) > 0) and np.all(np.abs(fit.x_train) <= 1)
     # Trial 0 of the Fourier sweep with the same n, σ and seed, at width p.
-    params = SweepParams(n=n, widths=(p, 2 * p), trials=1, sigma=0.2, features="fourier",
-                         seed=3)
+    params = SweepParams(n=n, widths=(p, 2 * p), trials=1, sigma=0.2, features="fourier", seed=3)
     d = draw_trial(params, 0)
     np.testing.assert_allclose(d.Y[:, 0], fit.y_train, rtol=1e-15)
     np.testing.assert_allclose(fit.beta, lstsq(d.Phi[:, :p], d.Y[:, 0]), rtol=1e-9)
@@ -614,8 +642,15 @@ def test_fit_function_wild_at_the_threshold_smooth_far_past_it() -> None:
 
 @pytest.mark.parametrize(
     "kwargs, field",
-    [({"n": 0}, "n"), ({"p": 0}, "p"), ({"sigma": -1}, "sigma"), ({"ridge": -1}, "ridge"),
-     ({"seed": -2}, "seed"), ({"grid": 1}, "grid"), ({"grid": 10**6, "p": 10**4}, "grid")],
+    [
+        ({"n": 0}, "n"),
+        ({"p": 0}, "p"),
+        ({"sigma": -1}, "sigma"),
+        ({"ridge": -1}, "ridge"),
+        ({"seed": -2}, "seed"),
+        ({"grid": 1}, "grid"),
+        ({"grid": 10**6, "p": 10**4}, "grid"),
+    ],
 )
 def test_fit_function_rejects_bad_values(kwargs, field) -> None:
     with pytest.raises(ValueError, match=field):

@@ -73,8 +73,13 @@ def test_derivative_of_every_function_matches_finite_differences(text, grid) -> 
 
 
 def test_derivative_text_parses_back_to_the_same_function() -> None:
-    for text in ["x**4/4 - x**2/2 + 0.2*sin(5*x)", "(-x)**3 - 2**-x", "exp(-x)/(1+x**2)",
-                 "-(x - 2)**2*3", "x/(2*x + 3)**2"]:
+    for text in [
+        "x**4/4 - x**2/2 + 0.2*sin(5*x)",
+        "(-x)**3 - 2**-x",
+        "exp(-x)/(1+x**2)",
+        "-(x - 2)**2*3",
+        "x/(2*x + 3)**2",
+    ]:
         d = parse_expression(text).derivative()
         again = parse_expression(d.text)
         np.testing.assert_allclose(again(GRID), d(GRID), rtol=1e-13, atol=1e-13)

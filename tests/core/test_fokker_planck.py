@@ -272,8 +272,15 @@ def test_initial_conditions_and_set_potential_continue() -> None:
         ((harmonic(), 1.0, GRID, np.zeros(GRID.size)), "positive"),
         ((harmonic(), 1.0, GRID, -np.ones(GRID.size)), "≥ 0"),
         ((harmonic(), 1.0, GRID, np.ones(5)), "shape"),
-        ((from_expression("1/(x - 0.5)**2", (1.0, 2.0)), 1.0, np.linspace(0.0, 1.0, 3),
-          [1, 1, 1]), "finite at every grid point"),
+        (
+            (
+                from_expression("1/(x - 0.5)**2", (1.0, 2.0)),
+                1.0,
+                np.linspace(0.0, 1.0, 3),
+                [1, 1, 1],
+            ),
+            "finite at every grid point",
+        ),
         (("not a potential", 1.0, GRID, Gaussian(0, 1)), "potential must"),
     ],
 )

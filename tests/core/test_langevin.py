@@ -388,8 +388,17 @@ def test_underdamped_thermal_start_and_temperature() -> None:
     kT_target = 0.3
     gamma, m = 2.0, 0.5
     sigma = math.sqrt(2 * gamma * kT_target)
-    ens = UnderdampedEnsemble(double_well(1.0), 50_000, sigma, gamma, m, 0.01, seed=5,
-                              x0=("gaussian", 1.0, 0.2), v0="thermal")
+    ens = UnderdampedEnsemble(
+        double_well(1.0),
+        50_000,
+        sigma,
+        gamma,
+        m,
+        0.01,
+        seed=5,
+        x0=("gaussian", 1.0, 0.2),
+        v0="thermal",
+    )
     assert abs(np.var(ens.v) - kT_target / m) < 0.02 * kT_target / m
     ens.step(300)
     # kinetic temperature stays kT (BAOAB's velocity error is O(dt²))
@@ -411,8 +420,9 @@ def test_boltzmann_harmonic_is_the_gaussian() -> None:
     k, sigma = 2.0, 0.9
     p = boltzmann(harmonic(k), sigma, X)
     var = sigma**2 / (2 * k)
-    np.testing.assert_allclose(p, np.exp(-X**2 / (2 * var)) / math.sqrt(2 * math.pi * var),
-                               rtol=1e-6)
+    np.testing.assert_allclose(
+        p, np.exp(-(X**2) / (2 * var)) / math.sqrt(2 * math.pi * var), rtol=1e-6
+    )
     deep = boltzmann(double_well(500.0), 0.1, X)  # exp(−10⁵) would underflow without shift
     assert np.all(np.isfinite(deep)) and math.isclose(np.trapezoid(deep, X), 1.0)
     with pytest.raises(ValueError, match="sigma must be"):
