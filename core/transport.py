@@ -172,13 +172,15 @@ def _tau(value: object, name: str = "tau") -> float:
 
 
 def _process(value: object) -> str:
-    if value not in PROCESSES:
+    if not isinstance(value, str) or value not in PROCESSES:
         raise ValueError(f"process must be one of {PROCESSES}, got {value!r}")
     return str(value)
 
 
-def _float_array(value: object, name: str) -> FloatArray:
+def _float_array(value: object, name: str, copy: bool = True) -> FloatArray:
     try:
+        if not copy:
+            return np.asarray(value, dtype=np.float64)
         return np.array(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be an array of real numbers ({exc})") from exc
@@ -190,21 +192,23 @@ def _readonly(arr: FloatArray) -> FloatArray:
 
 
 def _points(x: ArrayLike, d: int, name: str = "x") -> FloatArray:
-    """Points as an (n, d) array; in 1-D a scalar or an (n,) array is accepted too."""
+    """Finite points as an (n, d) array; in 1-D a scalar or an (n,) array is accepted too."""
     try:
         arr = np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be an array of real numbers ({exc})") from exc
     if d == 1 and arr.ndim <= 1:
-        return arr.reshape(-1, 1)
-    if d == 2 and arr.ndim == 1 and arr.shape[0] == 2:
-        return arr.reshape(1, 2)
-    if arr.ndim == 2 and arr.shape[1] == d:
-        return arr
-    allowed = f"(n, {d}), (n,) or a scalar" if d == 1 else "(n, 2) or (2,)"
-    raise ValueError(
-        f"{name} must hold points of dimension d = {d}, shape {allowed}; got shape {arr.shape}"
-    )
+        arr = arr.reshape(-1, 1)
+    elif d == 2 and arr.ndim == 1 and arr.shape[0] == 2:
+        arr = arr.reshape(1, 2)
+    elif not (arr.ndim == 2 and arr.shape[1] == d):
+        allowed = f"(n, {d}), (n,) or a scalar" if d == 1 else "(n, 2) or (2,)"
+        raise ValueError(
+            f"{name} must hold points of dimension d = {d}, shape {allowed}; got shape {arr.shape}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite")
+    return arr
 
 
 def _batch_shape(x: ArrayLike, d: int) -> tuple[int, ...]:
@@ -278,10 +282,10 @@ class GaussianMixture:
         k = w.size
         if not np.all(np.isfinite(w)) or np.any(w < 0):
             raise ValueError(f"weights must be finite and ≥ 0, got {w.tolist()}")
-        total = float(w.sum())
-        if not total > 0:
+        if not w.max() > 0:
             raise ValueError("weights must have a positive sum (at least one weight > 0)")
-        w = w / total
+        w = w / w.max()  # first, so that the sum cannot overflow
+        w = w / w.sum()
 
         m = _float_array(self.means, "means")
         if m.ndim == 1 and m.size == k:
@@ -319,6 +323,8 @@ class GaussianMixture:
         except np.linalg.LinAlgError as exc:  # pragma: no cover - eigenvalues checked above
             raise ValueError(f"covs must be positive definite ({exc})") from exc
         prec = np.linalg.inv(c)
+        if not np.all(np.isfinite(prec)):  # e.g. a subnormal variance: 1/1e-320 overflows
+            raise ValueError("covs must have an inverse representable in float64 (too small)")
         prec = 0.5 * (prec + prec.transpose(0, 2, 1))
         logdet = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
         with np.errstate(divide="ignore"):
@@ -655,7 +661,7 @@ class NoiseSchedule:
     beta_max: float = 20.0
 
     def __post_init__(self) -> None:
-        if self.kind not in SCHEDULE_KINDS:
+        if not isinstance(self.kind, str) or self.kind not in SCHEDULE_KINDS:
             raise ValueError(f"kind must be one of {SCHEDULE_KINDS}, got {self.kind!r}")
         bmax = _real(self.beta_max, "beta_max", lo=0.0, lo_open=True)
         # only the linear schedule uses β_min; the others ignore it
@@ -751,13 +757,16 @@ def base_mismatch(schedule: NoiseSchedule) -> float:
 # --------------------------------------------------------------------------------------------
 
 
-def _check_target(target: object) -> GaussianMixture:
+def _check_target(target: object, name: str = "target") -> GaussianMixture:
     if not isinstance(target, GaussianMixture):
-        raise ValueError(f"target must be a GaussianMixture, got {type(target).__name__}")
+        raise ValueError(f"{name} must be a GaussianMixture, got {type(target).__name__}")
     return target
 
 
 def _check_schedule(schedule: object) -> NoiseSchedule:
+    """A NoiseSchedule; None stands for the default ``NoiseSchedule()``."""
+    if schedule is None:
+        return NoiseSchedule()
     if not isinstance(schedule, NoiseSchedule):
         raise ValueError(f"schedule must be a NoiseSchedule, got {type(schedule).__name__}")
     return schedule
@@ -811,9 +820,10 @@ def marginal(
     """
     process = _process(process)
     tau = _tau(tau)
+    schedule = _check_schedule(schedule)
     if process == "flow_matching":
         return interpolant_marginal(target, tau)
-    return vp_marginal(target, _check_schedule(schedule or NoiseSchedule()), 1.0 - tau)
+    return vp_marginal(target, schedule, 1.0 - tau)
 
 
 # --------------------------------------------------------------------------------------------
@@ -931,9 +941,9 @@ def velocity(
     :func:`flow_matching_velocity` (which ignores ``schedule``).
     """
     process = _process(process)
+    schedule = _check_schedule(schedule)
     if process == "flow_matching":
         return flow_matching_velocity(target, tau, x)
-    schedule = schedule or NoiseSchedule()
     if process == "reverse_sde":
         return reverse_sde_drift(target, schedule, tau, x)
     return probability_flow_velocity(target, schedule, tau, x)
@@ -946,9 +956,10 @@ def noise_scale(process: str, tau: float, schedule: NoiseSchedule | None = None)
     """
     process = _process(process)
     tau = _tau(tau)
+    schedule = _check_schedule(schedule)
     if process != "reverse_sde":
         return 0.0
-    return math.sqrt(float(_check_schedule(schedule or NoiseSchedule()).beta(1.0 - tau)))
+    return math.sqrt(float(schedule.beta(1.0 - tau)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -973,8 +984,8 @@ class Trajectory:
     x: FloatArray
 
     def __post_init__(self) -> None:
-        tau = np.asarray(self.tau, dtype=np.float64)
-        x = np.asarray(self.x, dtype=np.float64)
+        tau = _float_array(self.tau, "tau", copy=False)
+        x = _float_array(self.x, "x", copy=False)  # sample() hands over its path: no copy
         if tau.ndim != 1 or tau.size < 1:
             raise ValueError(f"tau must be a 1-D array of times, got shape {tau.shape}")
         if x.ndim != 3 or x.shape[0] != tau.size or x.shape[2] not in (1, 2):
@@ -1055,8 +1066,6 @@ def _run(
         cur = _points(x_start, d, "x_start")
         if cur.shape[0] != n:
             raise ValueError(f"x_start must hold n = {n} points, got {cur.shape[0]}")
-        if not np.all(np.isfinite(cur)):
-            raise ValueError("x_start must be finite")
         cur = np.array(cur, dtype=np.float64)
     if recorded is None:
         recorded = np.arange(steps + 1)
@@ -1137,8 +1146,10 @@ def sample(
         ``tau`` (k,), ``x`` (k, n, d) with k = steps + 1, or fewer with ``frames``.
     """
     target, process, n, steps, seed, schedule, tau_end = _prepare(
-        target, process, n, steps, seed, schedule or NoiseSchedule(), tau_end
+        target, process, n, steps, seed, schedule, tau_end
     )
+    if cancel is not None and not callable(cancel):
+        raise ValueError(f"cancel must be a callable returning a bool, got {cancel!r}")
     if frames is None:
         recorded = np.arange(steps + 1)
     else:
@@ -1171,7 +1182,7 @@ def sample_final(
     Same arguments, same numbers: ``sample_final(...)`` equals ``sample(...).x[-1]``.
     """
     target, process, n, steps, seed, schedule, tau_end = _prepare(
-        target, process, n, steps, seed, schedule or NoiseSchedule(), tau_end
+        target, process, n, steps, seed, schedule, tau_end
     )
     return _run(target, process, n, steps, seed, schedule, tau_end, x_start, None)
 
@@ -1196,7 +1207,7 @@ def grid_density(
     (rows are y, as ``np.meshgrid(xs, ys)``; for pyqtgraph's default column-major
     ``ImageItem`` pass ``Z.T`` or use ``imageAxisOrder="row-major"``).
     """
-    mixture = _check_target(mixture)
+    mixture = _check_target(mixture, "mixture")
     xs = _grid_axis(xs, "xs")
     if mixture.dim == 1:
         if ys is not None:

@@ -182,12 +182,11 @@ class ProcessPanel:
     """The plots of one process: in 1-D the paths over the (τ, x) map of p_τ above the density
     at τ; in 2-D the particles over the heat map of p_τ with the field as arrows."""
 
-    def __init__(self, process: str, layout_1d: pg.GraphicsLayout, layout_2d: pg.GraphicsLayout):
+    def __init__(self, process: str):
         self.process = process
         self.paths_plot = pg.PlotItem()
         self.density_plot = pg.PlotItem()
         self.plot_2d = pg.PlotItem()
-        self.layout_1d, self.layout_2d = layout_1d, layout_2d
         for plot in (self.paths_plot, self.density_plot, self.plot_2d):
             plot.setMenuEnabled(False)
             plot.hideButtons()
@@ -490,10 +489,7 @@ class TransportTab(TabBase):
         self.view_2d = pg.GraphicsLayoutWidget()
         self.pages.addWidget(self.view_1d)
         self.pages.addWidget(self.view_2d)
-        self.panels = {
-            process: ProcessPanel(process, self.view_1d.ci, self.view_2d.ci)
-            for process in PROCESS_NAMES
-        }
+        self.panels = {process: ProcessPanel(process) for process in PROCESS_NAMES}
         first = self.panels["reverse_sde"]
         self.legend_1d = pg.LegendItem(colCount=3)
         self.legend_2d = pg.LegendItem(colCount=1)

@@ -40,6 +40,13 @@ fokker_planck
     .generator .stationary .relaxation_rates .mass .summary), FPSummary
 expressions
     parse_expression, Expression (.derivative; calling it)
+transport
+    GaussianMixture (.isotropic .log_pdf .pdf .score .responsibilities .cdf .mean .cov .sample
+    .affine .with_component .without_component .with_mean .with_weight .with_std),
+    default_target, NoiseSchedule (.beta .integral .alpha .sigma), base_mismatch, vp_marginal,
+    interpolant_marginal, marginal, reverse_sde_drift, probability_flow_velocity,
+    flow_matching_velocity, velocity, noise_scale, Trajectory (.index .at), sample,
+    sample_final, SamplingCancelledError, grid_density, vector_field
 
 Exempt (``EXEMPT``): the Protocols ``langevin.Potential`` and ``langevin.Potential2D``, pure
 interfaces without behaviour of their own.
@@ -49,6 +56,11 @@ Valid input only, on purpose: the result containers ``SVDResult``, ``TrialDraw``
 the potential kernels ``.V .dV .d2V .dV_into .drift_into`` of the 1-D potentials (numpy
 semantics on the integrators' hot path; the 2-D ones do check the shape of ``xy``) and the
 ``Expression`` constructor (documented: build one with ``parse_expression``).
+
+transport: points ``x`` (densities, scores, fields) must be finite — NaN and ±inf are refused,
+as are falsy non-schedules (``schedule=0`` used to mean the default).  Out of scope, like the
+overflowing matrices above: points or variances so extreme that ``(x − m)²/s²`` overflows
+float64 (say |x| ≈ 1e155 for s = 1), where the log-density itself is not a float64.
 """
 
 from __future__ import annotations
@@ -68,6 +80,7 @@ from scipy.linalg import lapack
 
 from core import double_descent as dd
 from core import expressions, fokker_planck, langevin, regression, svd
+from core import transport as tr
 from core.fokker_planck import FokkerPlanck1D
 
 # derandomize=True fixes Hypothesis' seed.  It still mixes in literal constants found in the
@@ -113,7 +126,7 @@ def names(name: str) -> str:
 # coverage: every public name has a test
 # --------------------------------------------------------------------------------------------
 
-MODULES = (svd, regression, dd, langevin, fokker_planck, expressions)
+MODULES = (svd, regression, dd, langevin, fokker_planck, expressions, tr)
 
 #: What this file tests, per module: ``Class:method,method`` also lists public methods.
 TESTED = {
@@ -150,6 +163,14 @@ TESTED = {
         FokkerPlanck1D:relaxation_rates,mass,summary
     """,
     "expressions": "parse_expression Expression:derivative",
+    "transport": """
+        GaussianMixture:isotropic,log_pdf,pdf,score,responsibilities,cdf,mean,cov,sample,affine
+        GaussianMixture:with_component,without_component,with_mean,with_weight,with_std
+        default_target NoiseSchedule:beta,integral,alpha,sigma base_mismatch vp_marginal
+        interpolant_marginal marginal reverse_sde_drift probability_flow_velocity
+        flow_matching_velocity velocity noise_scale Trajectory:index,at sample sample_final
+        SamplingCancelledError grid_density vector_field
+    """,
 }
 COVERED = {
     f"{module}.{name}{member}"
@@ -167,7 +188,8 @@ EXEMPT = {
 
 def public_names(module) -> set[str]:
     """``module.name`` of every public callable defined in ``module``, and
-    ``module.Class.method`` of every public method of its classes (inherited ones included)."""
+    ``module.Class.method`` of every public method of its classes (inherited ones and
+    classmethods included)."""
     short = module.__name__.rsplit(".", 1)[-1]
     found = set()
     for name, obj in vars(module).items():
@@ -177,8 +199,8 @@ def public_names(module) -> set[str]:
             continue  # imported, or a type alias
         found.add(f"{short}.{name}")
         if inspect.isclass(obj) and f"{short}.{name}" not in EXEMPT:
-            for method, fn in inspect.getmembers(obj, inspect.isfunction):
-                if not method.startswith("_") and fn.__module__ == module.__name__:
+            for method, fn in inspect.getmembers(obj, inspect.isroutine):
+                if not method.startswith("_") and getattr(fn, "__module__", "") == module.__name__:
                     found.add(f"{short}.{name}.{method}")
     return found
 
@@ -1944,6 +1966,600 @@ def test_refused_text_is_named_by_quoting_it(text):
 
 
 # --------------------------------------------------------------------------------------------
+# transport
+# --------------------------------------------------------------------------------------------
+
+dims = st.sampled_from([1, 2])
+processes = st.sampled_from(tr.PROCESSES)
+PROCESS_FM = "flow_matching"
+#: Schedules with β_max ≤ 50, so that α(s) = exp(−½∫β) stays far from underflowing.
+schedules = st.builds(
+    lambda kind, beta_max, fraction: tr.NoiseSchedule(kind, fraction * beta_max, beta_max),
+    st.sampled_from(tr.SCHEDULE_KINDS),
+    st.floats(1e-3, 50.0),
+    st.floats(0.0, 1.0),
+)
+#: Affine coefficients: 0, or a magnitude in [0.01, 10] (a², b² must neither under- nor
+#: overflow in the covariances).
+scales = st.just(0.0) | st.floats(0.01, 10.0) | st.floats(-10.0, -0.01)
+
+
+@st.composite
+def mixtures(draw, dim=None, max_k=3):
+    """Gaussian mixtures with k ≤ max_k components, some weights 0, means in [−5, 5] and
+    isotropic or full covariances with standard deviations ≥ 0.1; or a default target."""
+    d = draw(dims) if dim is None else dim
+    if draw(st.integers(0, 9)) == 0:
+        return tr.default_target(d)
+    k = draw(st.integers(1, max_k))
+    rest = draw(arrays(np.float64, k - 1, elements=st.floats(0.0, 10.0)))
+    weights = np.insert(rest, draw(st.integers(0, k - 1)), draw(st.floats(0.01, 10.0)))
+    means = draw(arrays(np.float64, (k, d), elements=st.floats(-5.0, 5.0)))
+    stds = draw(arrays(np.float64, k, elements=st.floats(0.1, 3.0)))
+    if draw(st.booleans()):
+        return tr.GaussianMixture.isotropic(weights, means, stds)
+    a = draw(arrays(np.float64, (k, d, d), elements=st.floats(-2.0, 2.0)))
+    covs = a @ a.transpose(0, 2, 1) + stds[:, None, None] ** 2 * np.eye(d)
+    return tr.GaussianMixture(weights, means, covs)
+
+
+def points(d, max_n=8, lo=-10.0, hi=10.0):
+    """Points in every accepted form: (n, d); in 1-D also (n,) and a scalar, in 2-D (2,)."""
+    shapes = [st.tuples(st.integers(0, max_n), st.just(d))]
+    shapes += [st.tuples(st.integers(0, max_n)), st.just(())] if d == 1 else [st.just((2,))]
+    return st.one_of(shapes).flatmap(
+        lambda shape: arrays(np.float64, shape, elements=st.floats(lo, hi))
+    )
+
+
+def batch_shape(x, d):
+    """Shape of a per-point result for the points x."""
+    shape = np.shape(x)
+    return shape[:1] if d == 1 else shape[:-1]
+
+
+def standard_normal_pdf(x, d):
+    pts = np.reshape(x, (-1, d))
+    return np.exp(-0.5 * np.sum(pts**2, axis=1)) / (2 * math.pi) ** (d / 2)
+
+
+def close(a, b, rtol=1e-9, atol=1e-9):
+    return np.allclose(a, b, rtol=rtol, atol=atol)
+
+
+def same_law(a, b):
+    """Equal mixtures up to rounding (the weights are renormalised on construction)."""
+    return all(
+        close(getattr(a, f), getattr(b, f), 1e-14, 1e-15) for f in ("weights", "means", "covs")
+    )
+
+
+@FAST
+@given(mixtures())
+def test_a_gaussian_mixture_is_a_normalised_read_only_law(mix):
+    d, k = mix.dim, mix.k
+    assert d in (1, 2) and k >= 1
+    assert mix.weights.shape == (k,) and mix.means.shape == (k, d) and mix.covs.shape == (k, d, d)
+    assert np.all(mix.weights >= 0) and mix.weights.sum() == pytest.approx(1.0, abs=1e-12)
+    assert not any(a.flags.writeable for a in (mix.weights, mix.means, mix.covs))
+    assert np.all(np.linalg.eigvalsh(mix.covs) > 0) and np.all(mix.stds > 0)
+    assert np.array_equal(mix.covs, mix.covs.transpose(0, 2, 1))
+    twin = tr.GaussianMixture(7 * mix.weights, mix.means.tolist(), mix.covs)  # weights: relative
+    assert close(twin.weights, mix.weights, atol=1e-15) and twin.means.shape == (k, d)
+    mean, cov = mix.mean(), mix.cov()
+    assert mean.shape == (d,) and cov.shape == (d, d) and is_finite(mean, cov)
+    assert np.all(mean >= mix.means.min(axis=0) - 1e-9) and np.all(mean <= mix.means.max(axis=0))
+    # the law of total variance: Cov X = E[Cov(X | k)] + Cov E[X | k] ⪰ Σ w_k S_k
+    within = np.einsum("k,kij->ij", mix.weights, mix.covs)
+    assert np.linalg.eigvalsh(cov - within).min() >= -1e-9 * (1 + np.abs(cov).max())
+
+
+@FAST
+@given(mixtures(), st.data())
+def test_mixture_densities_scores_and_responsibilities_are_finite_and_shaped(mix, data):
+    x = data.draw(points(mix.dim), label="x")
+    batch = batch_shape(x, mix.dim)
+    log_p, p, score = mix.log_pdf(x), mix.pdf(x), mix.score(x)
+    assert log_p.shape == p.shape == batch and is_finite(log_p, p)
+    assert np.all(p >= 0) and close(p, np.exp(log_p), rtol=1e-12, atol=0)
+    peak = np.sum(mix.weights / np.sqrt(np.linalg.det(2 * math.pi * mix.covs)))
+    assert np.all(p <= peak * (1 + 1e-12))  # no component is denser than at its mean
+    assert score.shape == np.shape(x) and is_finite(score)
+    r = mix.responsibilities(x)
+    assert r.shape == batch + (mix.k,) and np.all(r >= 0) and close(r.sum(axis=-1), 1.0)
+    assert np.all(r[..., mix.weights == 0] == 0)  # a component of weight 0 explains nothing
+    if mix.dim == 1:
+        F = mix.cdf(x)
+        assert F.shape == batch and np.all((F >= 0) & (F <= 1 + 1e-12))  # Σ w_k = 1 ± 1 ulp
+        flat = np.sort(np.ravel(x))
+        assert np.all(np.diff(mix.cdf(flat)) >= 0)
+    else:
+        with pytest.raises(ValueError, match="1-D"):
+            mix.cdf(x)
+
+
+@FAST
+@given(dims, st.floats(0.01, 10.0), st.floats(0.1, 3.0), st.data())
+def test_the_score_of_one_gaussian_points_back_to_its_mean(d, weight, std, data):
+    m = data.draw(arrays(np.float64, d, elements=st.floats(-5.0, 5.0)), label="m")
+    x = data.draw(arrays(np.float64, (5, d), elements=st.floats(-10.0, 10.0)), label="x")
+    one = tr.GaussianMixture.isotropic([weight], m[None, :], std)
+    assert one.weights.tolist() == [1.0] and close(one.covs[0], std**2 * np.eye(d), atol=0)
+    assert close(one.score(x), -(x - m) / std**2, rtol=1e-12, atol=1e-12)
+    assert np.all(one.log_pdf(x) <= one.log_pdf(m if d == 2 else m[0]) + 1e-12)
+    a = data.draw(arrays(np.float64, (d, d), elements=st.floats(-2.0, 2.0)), label="a")
+    S = a @ a.T + std**2 * np.eye(d)
+    full = tr.GaussianMixture([weight], [m], [S])  # anisotropic: −S⁻¹(x − m)
+    expected = -np.linalg.solve(S, (x - m).T).T
+    assert close(full.score(x), expected, rtol=1e-9, atol=1e-9 * np.abs(expected).max())
+    assert np.array_equal(full.responsibilities(x), np.ones((5, 1)))
+
+
+@FAST
+@given(mixtures(), st.integers(0, 50), seeds)
+def test_mixture_samples_are_finite_and_reproducible(mix, n, seed):
+    x = mix.sample(n, seed)
+    assert x.shape == (n, mix.dim) and is_finite(x)
+    assert np.array_equal(x, mix.sample(n, seed))
+    if n:  # every draw comes from a component of positive weight
+        assert np.all(mix.responsibilities(x)[:, mix.weights > 0].sum(axis=1) > 0)
+
+
+@FAST
+@given(mixtures(), scales, scales)
+def test_affine_is_the_law_of_a_x_plus_b_z(mix, a, b):
+    assume(a != 0 or b != 0)
+    out = mix.affine(a, b)
+    assert out.k == mix.k and out.dim == mix.dim and close(out.weights, mix.weights, atol=1e-15)
+    # a X + b Z with Z ~ N(0, I) independent: mean a·E X, covariance a²·Cov X + b²·I
+    scale = 1 + np.abs(mix.cov()).max() + np.abs(mix.mean()).max() ** 2
+    assert close(out.mean(), a * mix.mean(), atol=1e-9 * scale)
+    expected = a * a * mix.cov() + b * b * np.eye(mix.dim)
+    assert close(out.cov(), expected, rtol=1e-9, atol=1e-9 * scale * (a * a + b * b))
+    assert same_law(mix.affine(1.0, 0.0), mix)
+
+
+@FAST
+@given(mixtures(), st.data())
+def test_editing_helpers_change_one_component_and_renormalise(mix, data):
+    d, k = mix.dim, mix.k
+    i = data.draw(st.integers(0, k - 1), label="index")
+    weight = data.draw(st.floats(0.0, 10.0), label="weight")
+    mean = data.draw(arrays(np.float64, d, elements=st.floats(-5.0, 5.0)), label="mean")
+    std = data.draw(st.floats(0.1, 3.0), label="std")
+
+    added = mix.with_component(weight, mean if d == 2 else float(mean[0]), std)
+    assert added.k == k + 1 and np.array_equal(added.means[-1], mean)
+    assert close(added.covs[-1], std**2 * np.eye(d), atol=0)
+    # the old weights keep their ratios; the new one is on the scale of the old (sum 1)
+    assert close(added.weights * (1 + weight), np.append(mix.weights, weight), atol=1e-15)
+    back = added.without_component(k)
+    assert close(back.weights, mix.weights, atol=1e-15) and np.array_equal(back.means, mix.means)
+
+    moved = mix.with_mean(i, mean)
+    assert np.array_equal(moved.means[i], mean) and np.array_equal(moved.covs, mix.covs)
+    assert np.array_equal(np.delete(moved.means, i, 0), np.delete(mix.means, i, 0))
+    wider = mix.with_std(i, std)
+    assert close(wider.covs[i], std**2 * np.eye(d), atol=0)
+    assert np.array_equal(np.delete(wider.covs, i, 0), np.delete(mix.covs, i, 0))
+
+    raw = mix.weights.copy()
+    raw[i] = weight
+    if raw.max() > 0:
+        assert close(mix.with_weight(i, weight).weights, raw / raw.sum(), atol=1e-15)
+    else:
+        assert_invalid(partial(mix.with_weight, i, weight), "weight")
+    keep = np.delete(mix.weights, i)
+    if k > 1 and keep.max() > 0:
+        removed = mix.without_component(i)
+        assert removed.k == k - 1 and close(removed.weights, keep / keep.sum(), atol=1e-15)
+    else:
+        assert_invalid(partial(mix.without_component, i), "index")
+
+
+@FAST
+@given(schedules, arrays(np.float64, st.integers(1, 20), elements=st.floats(0.0, 1.0)))
+def test_noise_schedules_carry_the_data_monotonically_into_noise(schedule, s):
+    s = np.sort(s)
+    beta, B = schedule.beta(s), schedule.integral(s)
+    alpha, sigma = schedule.alpha(s), schedule.sigma(s)
+    assert beta.shape == B.shape == alpha.shape == sigma.shape == s.shape
+    assert is_finite(beta, B, alpha, sigma)
+    assert np.all(beta >= 0) and np.all(beta <= schedule.beta_max * (1 + 1e-12))
+    assert np.all(np.diff(beta) >= -1e-12 * schedule.beta_max)  # β never decreases in s
+    # B = ∫₀ˢ β with β non-decreasing: β(s₁)·Δs ≤ B(s₂) − B(s₁) ≤ β(s₂)·Δs
+    ds, dB, tol = np.diff(s), np.diff(B), 1e-9 * (1 + B.max())
+    assert np.all(dB >= beta[:-1] * ds - tol) and np.all(dB <= beta[1:] * ds + tol)
+    assert np.all(B >= 0) and np.all((alpha > 0) & (alpha <= 1)) and np.all(np.diff(alpha) <= 0)
+    assert np.all((sigma >= 0) & (sigma <= 1)) and np.all(np.diff(sigma) >= 0)
+    assert close(alpha**2 + sigma**2, 1.0, rtol=1e-12, atol=1e-12)
+    assert schedule.integral(0.0) == 0.0 and schedule.alpha(0.0) == 1.0
+    assert schedule.sigma(0.0) == 0.0 and np.ndim(schedule.beta(0.5)) == 0
+    mismatch = tr.base_mismatch(schedule)
+    assert 0 < mismatch <= 1 and mismatch == pytest.approx(float(schedule.alpha(1.0)) ** 2)
+    stronger = dataclasses.replace(schedule, beta_max=2 * schedule.beta_max)
+    assert tr.base_mismatch(stronger) <= mismatch  # more noise, less leftover signal
+
+
+@FAST
+@given(mixtures(), schedules, st.floats(0.0, 1.0), st.data())
+def test_exact_marginals_go_from_the_base_to_the_target(mix, schedule, tau, data):
+    d, x = mix.dim, data.draw(points(mix.dim), label="x")
+    flow = tr.interpolant_marginal(mix, tau)
+    assert tr.marginal(mix, "flow_matching", tau, schedule) == flow
+    # (1 − τ) X₀ + τ X₁ with X₀ ~ N(0, I): mean τ·E X₁, covariance τ²·Cov X₁ + (1 − τ)²·I
+    scale = 1 + np.abs(mix.cov()).max() + np.abs(mix.mean()).max() ** 2
+    assert close(flow.mean(), tau * mix.mean(), atol=1e-9 * scale)
+    assert close(flow.cov(), tau**2 * mix.cov() + (1 - tau) ** 2 * np.eye(d), atol=1e-9 * scale)
+    vp = tr.vp_marginal(mix, schedule, 1 - tau)
+    for process in ("reverse_sde", "probability_flow"):
+        assert tr.marginal(mix, process, tau, schedule) == vp
+    for law in (flow, vp):
+        assert law.k == mix.k and law.dim == d and is_finite(law.log_pdf(x))
+    a2 = float(schedule.alpha(1 - tau)) ** 2
+    assert close(vp.cov(), a2 * mix.cov() + (1 - a2) * np.eye(d), atol=1e-9 * scale)
+    # the ends: τ = 0 is N(0, I) for flow matching, α(1)² away from it for the VP SDE
+    base = tr.marginal(mix, "flow_matching", 0.0)
+    assert close(base.pdf(x), standard_normal_pdf(x, d).reshape(np.shape(base.pdf(x))))
+    noise = tr.vp_marginal(mix, schedule, 1.0)
+    mismatch = tr.base_mismatch(schedule)
+    assert close(noise.cov() - np.eye(d), mismatch * (mix.cov() - np.eye(d)), atol=1e-9 * scale)
+    assert same_law(tr.interpolant_marginal(mix, 1.0), mix)
+    assert same_law(tr.vp_marginal(mix, schedule, 0.0), mix)
+
+
+@FAST
+@given(mixtures(), schedules, st.floats(0.0, 1.0), st.data())
+def test_fields_are_finite_and_keep_the_shape_of_x(mix, schedule, tau, data):
+    x = data.draw(points(mix.dim), label="x")
+    drift = tr.reverse_sde_drift(mix, schedule, tau, x)
+    flow = tr.probability_flow_velocity(mix, schedule, tau, x)
+    fm = tr.flow_matching_velocity(mix, tau, x)
+    for field, process in ((drift, "reverse_sde"), (flow, "probability_flow"), (fm, PROCESS_FM)):
+        assert field.shape == np.shape(x) and is_finite(field)
+        assert np.array_equal(tr.velocity(mix, process, tau, x, schedule), field)
+    beta = float(schedule.beta(1 - tau))
+    # the SDE drift ½βx + β∇log p and the ODE velocity ½βx + ½β∇log p share the score term
+    size = 1 + np.abs(drift).max(initial=0) + np.abs(flow).max(initial=0)
+    assert close(2 * flow - drift, 0.5 * beta * np.asarray(x), atol=1e-9 * size)
+    g = tr.noise_scale("reverse_sde", tau, schedule)
+    assert g >= 0 and g**2 == pytest.approx(beta)
+    assert tr.noise_scale("probability_flow", tau, schedule) == 0.0
+    assert tr.noise_scale(PROCESS_FM, tau) == 0.0
+    # flow matching, v = E[x₁ − x₀ | x_τ]: at τ = 0 (x_τ = x₀) towards the target mean,
+    # at τ = 1 (x_τ = x₁, E[x₀] = 0) the point itself
+    pts = np.reshape(x, (-1, mix.dim))
+    assert close(tr.flow_matching_velocity(mix, 0.0, pts), mix.mean() - pts, atol=1e-9)
+    assert close(tr.flow_matching_velocity(mix, 1.0, pts), pts, atol=1e-9)
+
+
+@FAST
+@given(dims, schedules, st.floats(0.0, 1.0), st.data())
+def test_the_standard_normal_is_at_rest_under_the_probability_flow(d, schedule, tau, data):
+    """N(0, I) is the stationary law of the forward VP SDE, so p_s = N(0, I) for every s:
+    the probability-flow velocity vanishes and the reverse drift is ½βx − βx = −½βx."""
+    x = data.draw(arrays(np.float64, (6, d), elements=st.floats(-10.0, 10.0)), label="x")
+    normal = tr.GaussianMixture.isotropic([1.0], np.zeros((1, d)), 1.0)
+    beta = float(schedule.beta(1 - tau))
+    assert close(tr.probability_flow_velocity(normal, schedule, tau, x), 0.0, atol=1e-9 * beta)
+    assert close(tr.reverse_sde_drift(normal, schedule, tau, x), -0.5 * beta * x, atol=1e-9)
+
+
+@FAST
+@given(
+    mixtures(),
+    vectors(1, 8, -10.0, 10.0),
+    vectors(1, 8, -10.0, 10.0),
+    processes,
+    st.floats(0.0, 1.0),
+    schedules,
+    st.data(),
+)
+def test_density_and_field_grids_are_finite_and_oriented(mix, xs, ys, process, tau, sched, data):
+    if mix.dim == 1:
+        z = tr.grid_density(mix, xs)
+        assert z.shape == xs.shape and np.all(z >= 0) and np.array_equal(z, mix.pdf(xs))
+        assert_invalid(partial(tr.vector_field, mix, process, tau, xs, ys, sched), "target")
+        return
+    z = tr.grid_density(mix, xs, ys)
+    assert z.shape == (ys.size, xs.size) and is_finite(z) and np.all(z >= 0)
+    u, v = tr.vector_field(mix, process, tau, xs, ys, sched)
+    assert u.shape == v.shape == (ys.size, xs.size) and is_finite(u, v)
+    i = data.draw(st.integers(0, ys.size - 1), label="i")
+    j = data.draw(st.integers(0, xs.size - 1), label="j")
+    point = [xs[j], ys[i]]  # column j is x, row i is y
+    assert z[i, j] == pytest.approx(float(mix.pdf(point)), rel=1e-12)
+    expected = tr.velocity(mix, process, tau, point, sched)
+    assert close([u[i, j], v[i, j]], expected, rtol=1e-12, atol=1e-12 * np.abs(expected).max())
+
+
+@FAST
+@given(
+    mixtures(),
+    processes,
+    schedules,
+    st.integers(0, 6),
+    st.integers(1, 12),
+    seeds,
+    st.just(1.0) | st.floats(1e-3, 1.0),
+    st.none() | st.integers(1, 15),
+    st.data(),
+)
+def test_samplers_give_finite_reproducible_paths(
+    mix, process, schedule, n, steps, seed, tau_end, frames, data
+):
+    d = mix.dim
+    x_start = data.draw(
+        st.none() | arrays(np.float64, (n, d), elements=st.floats(-5.0, 5.0)), label="x_start"
+    )
+    args = (mix, process, n, steps, seed, schedule, tau_end, x_start)
+    traj = tr.sample(*args, frames=frames)
+    kept = steps + 1 if frames is None else min(frames, steps) + 1
+    assert traj.tau.shape == (kept,) and traj.x.shape == (kept, n, d) and is_finite(traj.x)
+    assert (traj.steps, traj.n, traj.dim) == (kept - 1, n, d)
+    assert traj.tau[0] == 0.0 and traj.tau[-1] == pytest.approx(tau_end, rel=1e-15)
+    assert np.all(np.diff(traj.tau) > 0) and not traj.x.flags.writeable
+    if x_start is not None:
+        assert np.array_equal(traj.x[0], x_start)
+    assert np.array_equal(tr.sample(*args, frames=frames).x, traj.x)  # same seed, same path
+    end = tr.sample_final(*args)
+    assert end.shape == (n, d) and np.array_equal(end, traj.final)
+    if process != "reverse_sde" and x_start is not None:  # the ODEs use no random numbers
+        assert np.array_equal(tr.sample_final(mix, process, n, steps, seed + 1, *args[5:]), end)
+    i = data.draw(st.integers(0, kept - 1), label="i")
+    assert traj.index(traj.tau[i]) == i and np.array_equal(traj.at(traj.tau[i]), traj.x[i])
+    assert traj.index(-1.0) == 0 and traj.index(2.0) == kept - 1
+
+
+@FAST
+@given(processes, st.integers(1, 10), st.integers(0, 12))
+def test_sampling_stops_when_cancel_returns_true(process, steps, allowed):
+    calls = []
+
+    def cancel():
+        calls.append(None)
+        return len(calls) > allowed
+
+    run = partial(tr.sample, tr.default_target(1), process, 3, steps, 0, cancel=cancel)
+    if allowed >= steps:
+        assert run().x.shape == (steps + 1, 3, 1) and len(calls) == steps
+    else:
+        with pytest.raises(tr.SamplingCancelledError, match=f"after {allowed} of {steps}"):
+            run()
+        assert len(calls) == allowed + 1
+    assert not issubclass(tr.SamplingCancelledError, ValueError)  # stopping is not an error
+
+
+@FAST
+@given(st.integers(1, 8), st.integers(0, 4), dims, st.data())
+def test_a_trajectory_finds_the_stored_time_nearest_to_tau(k, n, d, data):
+    tau = np.sort(
+        data.draw(arrays(np.float64, k, elements=st.floats(0.0, 1.0), unique=True), label="tau")
+    )
+    x = data.draw(arrays(np.float64, (k, n, d), elements=st.floats(-5.0, 5.0)), label="x")
+    traj = tr.Trajectory(tau, x)
+    assert (traj.steps, traj.n, traj.dim) == (k - 1, n, d) and np.array_equal(traj.final, x[-1])
+    t = data.draw(st.floats(-2.0, 2.0), label="t")
+    i = traj.index(t)
+    assert 0 <= i < k and abs(tau[i] - t) == np.abs(tau - t).min()
+    assert np.array_equal(traj.at(t), x[i])
+
+
+ONE, TWO = tr.default_target(1), tr.default_target(2)
+SINGLE = tr.GaussianMixture.isotropic([1.0], [0.0], 1.0)
+HALF_EMPTY = tr.GaussianMixture([1.0, 0.0], [0.0, 1.0], [1.0, 1.0])
+SCHED = tr.NoiseSchedule()
+TRAJ = tr.Trajectory([0.0, 1.0], np.zeros((2, 3, 1)))
+BAD_POINTS_1D = ([NAN], [0.0, INF], -INF, None, "ab", [[1.0], [1.0, 2.0]], np.zeros((3, 2)))
+BAD_POINTS_2D = ([NAN, 0.0], [[0.0, INF]], [1.0, 2.0, 3.0], np.zeros((3, 3)), 0.5, "ab")
+BAD_SCHEDULES = ("linear", 0, "", [], SCHED.beta)  # 0, "" and [] used to mean the default
+BAD_TAUS = (-0.1, 1.5, NAN, INF, "a", None, True)
+
+TRANSPORT_INVALID = [
+    *[
+        (partial(tr.GaussianMixture, w, [0.0], [1.0]), "weights")
+        for w in ([], [[1.0]], [-1.0], [NAN], [INF], [0.0], "ab", None)
+    ],
+    *[
+        (partial(tr.GaussianMixture, [1, 1], m, [1.0, 1.0]), "means")
+        for m in ([0.0, NAN], np.zeros((2, 3)), [0.0], "ab", None)
+    ],
+    *[
+        (partial(tr.GaussianMixture, [1, 1], [0.0, 1.0], c), "covs")
+        for c in ([1.0, 0.0], [1.0, -1.0], [1.0, NAN], [1.0, INF], [1.0], "ab", [1e-320, 1.0])
+    ],
+    *[
+        (partial(tr.GaussianMixture, [1], [[0.0, 0.0]], c), "covs")
+        for c in ([[[1, 2], [2, 1]]], [[[1, 0.5], [0.4, 1]]], np.eye(3)[None], [1.0])
+    ],
+    (partial(tr.GaussianMixture.isotropic, [], [0.0], 1.0), "weights"),
+    (partial(tr.GaussianMixture.isotropic, [1.0], [[0.0, 0.0, 0.0]], 1.0), "means"),
+    *[
+        (partial(tr.GaussianMixture.isotropic, [1, 1], [0.0, 1.0], s), "stds")
+        for s in (0.0, -1.0, NAN, INF, [1.0, 2.0, 3.0], "a")
+    ],
+    *[
+        (partial(getattr(ONE, method), x), "x")
+        for method in ("log_pdf", "pdf", "score", "responsibilities", "cdf")
+        for x in BAD_POINTS_1D
+    ],
+    *[
+        (partial(getattr(TWO, method), x), "x")
+        for method in ("log_pdf", "pdf", "score", "responsibilities")
+        for x in BAD_POINTS_2D
+    ],
+    *[(partial(ONE.sample, n, 0), "n") for n in (-1, 1.5, True, "3", 10**8)],
+    *[(partial(ONE.sample, 3, seed), "seed") for seed in (-1, 1.5, True, "0", None)],
+    *[(partial(ONE.affine, a, 1.0), "a") for a in (NAN, INF, "a", None, True)],
+    *[(partial(ONE.affine, 1.0, b), "b") for b in (NAN, -INF, "b")],
+    (partial(ONE.affine, 0.0, 0.0), "a"),
+    *[(partial(ONE.with_component, w, 0.0, 1.0), "weight") for w in (-1.0, NAN, INF, "a")],
+    *[(partial(ONE.with_component, 1.0, m, 1.0), "mean") for m in ([1.0, 2.0], NAN, "ab")],
+    (partial(TWO.with_component, 1.0, [1.0], 1.0), "mean"),
+    *[(partial(ONE.with_component, 1.0, 0.0, s), "std") for s in (0.0, -1.0, INF, None)],
+    *[(partial(ONE.without_component, i), "index") for i in (-1, 2, 1.5, True, "0")],
+    (partial(SINGLE.without_component, 0), "index"),  # the only component
+    (partial(HALF_EMPTY.without_component, 0), "index"),  # would leave weight 0 only
+    *[(partial(ONE.with_mean, i, 0.0), "index") for i in (-1, 2, 0.5)],
+    *[(partial(TWO.with_mean, 0, m), "mean") for m in ([1.0], [NAN, 0.0], None, "ab")],
+    (partial(ONE.with_weight, 5, 1.0), "index"),
+    *[(partial(ONE.with_weight, 0, w), "weight") for w in (-1.0, NAN, "a")],
+    (partial(HALF_EMPTY.with_weight, 0, 0.0), "weight"),  # all weights 0
+    (partial(ONE.with_std, -1, 1.0), "index"),
+    *[(partial(ONE.with_std, 0, s), "std") for s in (0.0, -1.0, NAN, "a")],
+    *[(partial(tr.default_target, dim), "dim") for dim in (0, 3, 1.5, True, "1", None)],
+    *[
+        (partial(tr.NoiseSchedule, kind), "kind")
+        for kind in ("quadratic", None, 1, ["linear"], np.array(["linear", "cosine"]))
+    ],
+    *[
+        (partial(tr.NoiseSchedule, "linear", 0.1, b), "beta_max")
+        for b in (0.0, -1.0, NAN, INF, "a", None)
+    ],
+    *[
+        (partial(tr.NoiseSchedule, kind, b, 20.0), "beta_min")
+        for kind in tr.SCHEDULE_KINDS
+        for b in (-1.0, NAN, INF, "a")
+    ],
+    (partial(tr.NoiseSchedule, "linear", 30.0, 20.0), "beta_min"),  # β_min > β_max
+    *[
+        (partial(getattr(schedule, method), s), "s")
+        for schedule in (SCHED, tr.NoiseSchedule("cosine"), tr.NoiseSchedule("constant"))
+        for method in ("beta", "integral", "alpha", "sigma")
+        for s in (-0.1, 1.5, NAN, INF, [0.5, 2.0], "ab", None)
+    ],
+    *[(partial(tr.base_mismatch, s), "schedule") for s in ("linear", None, 20.0)],
+    *[(partial(tr.vp_marginal, t, SCHED, 0.5), "target") for t in (None, "x", SCHED)],
+    *[(partial(tr.vp_marginal, ONE, s, 0.5), "schedule") for s in BAD_SCHEDULES],
+    *[(partial(tr.vp_marginal, ONE, SCHED, s), "s") for s in BAD_TAUS],
+    (partial(tr.interpolant_marginal, None, 0.5), "target"),
+    *[(partial(tr.interpolant_marginal, ONE, tau), "tau") for tau in BAD_TAUS],
+    *[(partial(tr.marginal, None, p, 0.5), "target") for p in tr.PROCESSES],
+    *[
+        (partial(tr.marginal, ONE, p, 0.5), "process")
+        for p in ("ddpm", None, 1, np.array(list(tr.PROCESSES)))
+    ],
+    *[(partial(tr.marginal, ONE, "reverse_sde", tau), "tau") for tau in BAD_TAUS],
+    *[
+        (partial(tr.marginal, ONE, p, 0.5, s), "schedule")  # flow matching ignores valid ones
+        for p in tr.PROCESSES
+        for s in BAD_SCHEDULES
+    ],
+    *[
+        (partial(field, t, SCHED, 0.5, [0.0]), "target")
+        for field in (tr.reverse_sde_drift, tr.probability_flow_velocity)
+        for t in (None, "x")
+    ],
+    *[
+        (partial(field, ONE, s, 0.5, [0.0]), "schedule")
+        for field in (tr.reverse_sde_drift, tr.probability_flow_velocity)
+        for s in BAD_SCHEDULES
+    ],
+    *[
+        (partial(field, ONE, SCHED, tau, [0.0]), "tau")
+        for field in (tr.reverse_sde_drift, tr.probability_flow_velocity)
+        for tau in BAD_TAUS
+    ],
+    *[
+        (partial(field, target, SCHED, 0.5, x), "x")
+        for field in (tr.reverse_sde_drift, tr.probability_flow_velocity)
+        for target, bad in ((ONE, BAD_POINTS_1D), (TWO, BAD_POINTS_2D))
+        for x in bad
+    ],
+    (partial(tr.flow_matching_velocity, None, 0.5, [0.0]), "target"),
+    *[(partial(tr.flow_matching_velocity, ONE, tau, [0.0]), "tau") for tau in BAD_TAUS],
+    *[(partial(tr.flow_matching_velocity, ONE, 0.5, x), "x") for x in BAD_POINTS_1D],
+    *[(partial(tr.flow_matching_velocity, TWO, 0.5, x), "x") for x in BAD_POINTS_2D],
+    *[(partial(tr.velocity, None, p, 0.5, [0.0]), "target") for p in tr.PROCESSES],
+    *[(partial(tr.velocity, ONE, p, 0.5, [0.0]), "process") for p in ("ode", None, ["ode"])],
+    *[(partial(tr.velocity, ONE, p, tau, [0.0]), "tau") for p in tr.PROCESSES for tau in BAD_TAUS],
+    *[(partial(tr.velocity, TWO, p, 0.5, x), "x") for p in tr.PROCESSES for x in BAD_POINTS_2D],
+    *[
+        (partial(tr.velocity, ONE, p, 0.5, [0.0], s), "schedule")
+        for p in tr.PROCESSES
+        for s in BAD_SCHEDULES
+    ],
+    *[(partial(tr.noise_scale, p, 0.5), "process") for p in ("sde", None)],
+    *[(partial(tr.noise_scale, p, tau), "tau") for p in tr.PROCESSES for tau in BAD_TAUS],
+    *[
+        (partial(tr.noise_scale, p, 0.5, s), "schedule")
+        for p in tr.PROCESSES
+        for s in BAD_SCHEDULES
+    ],
+    *[
+        (partial(tr.Trajectory, tau, np.zeros((2, 1, 1))), "tau")
+        for tau in ("ab", [[0.0, 1.0]], [], None)
+    ],
+    *[
+        (partial(tr.Trajectory, [0.0, 1.0], x), "x")
+        for x in ([[1], [1, 2]], np.zeros((2, 3)), np.zeros((2, 3, 3)), np.zeros((3, 1, 1)), "ab")
+    ],
+    *[(partial(method, tau), "tau") for method in (TRAJ.index, TRAJ.at) for tau in BAD_TAUS[2:]],
+]
+
+SAMPLE_ARGS = {"process": "flow_matching", "n": 3, "steps": 4, "seed": 0}
+SAMPLER_INVALID = [
+    ({"target": None}, "target"),
+    *[({"process": p}, "process") for p in ("ddpm", None, 1)],
+    *[({"n": n}, "n") for n in (-1, 1.5, True, "3", tr.MAX_PARTICLES + 1)],
+    *[({"steps": k}, "steps") for k in (0, -1, 1.5, None, tr.MAX_STEPS + 1)],
+    *[({"seed": seed}, "seed") for seed in (-1, 1.5, True, None)],
+    *[({"schedule": s}, "schedule") for s in BAD_SCHEDULES],
+    *[({"tau_end": t}, "tau_end") for t in (0.0, -0.5, 1.5, NAN, INF, "1", None)],
+    *[
+        ({"x_start": x}, "x_start")
+        for x in (np.zeros((2, 1)), [NAN, 0.0, 0.0], [0.0, INF, 0.0], np.zeros((3, 2)), "ab")
+    ],
+]
+
+
+@pytest.mark.parametrize(("call", "name"), TRANSPORT_INVALID, ids=case_id)
+def test_invalid_transport_parameters_name_themselves(call, name):
+    assert_invalid(call, name)
+
+
+@pytest.mark.parametrize("sampler", [tr.sample, tr.sample_final])
+@pytest.mark.parametrize(("kwargs", "name"), SAMPLER_INVALID, ids=case_id)
+def test_invalid_sampler_parameters_name_themselves(sampler, kwargs, name):
+    assert_invalid(partial(sampler, **({"target": ONE} | SAMPLE_ARGS | kwargs)), name)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        *[({"frames": f}, "frames") for f in (0, -1, 1.5, "2")],
+        *[({"cancel": c}, "cancel") for c in ("stop", True, 1)],  # "stop" raised TypeError
+        ({"n": tr.MAX_PARTICLES, "steps": 100}, "steps"),  # a path of 800 MB
+    ],
+    ids=case_id,
+)
+def test_invalid_sample_only_parameters_name_themselves(kwargs, name):
+    assert_invalid(partial(tr.sample, ONE, **(SAMPLE_ARGS | kwargs)), name)
+
+
+def test_grid_parameters_name_themselves():
+    for xs in ([], [[0.0, 1.0]], [NAN], [0.0, INF], "ab", None):
+        assert_invalid(partial(tr.grid_density, ONE, xs), "xs")
+        assert_invalid(partial(tr.vector_field, TWO, PROCESS_FM, 0.5, xs, [0.0]), "xs")
+    for ys in ([], [[0.0]], [NAN], "ab"):
+        assert_invalid(partial(tr.grid_density, TWO, [0.0], ys), "ys")
+        assert_invalid(partial(tr.vector_field, TWO, PROCESS_FM, 0.5, [0.0], ys), "ys")
+    assert_invalid(partial(tr.grid_density, ONE, [0.0], [0.0]), "ys")  # 1-D: no ys
+    assert_invalid(partial(tr.grid_density, TWO, [0.0]), "ys")  # 2-D: ys required
+    for target in (None, "x", ONE):
+        assert_invalid(partial(tr.vector_field, target, PROCESS_FM, 0.5, [0.0], [0.0]), "target")
+    for mixture in (None, SCHED):  # used to say "target"
+        assert_invalid(partial(tr.grid_density, mixture, [0.0]), "mixture")
+    assert_invalid(partial(tr.vector_field, TWO, "ode", 0.5, [0.0], [0.0]), "process")
+    for tau in BAD_TAUS:
+        assert_invalid(partial(tr.vector_field, TWO, PROCESS_FM, tau, [0.0], [0.0]), "tau")
+    for s in BAD_SCHEDULES:
+        assert_invalid(
+            partial(tr.vector_field, TWO, "reverse_sde", 0.5, [0.0], [0.0], s), "schedule"
+        )
+
+
+# --------------------------------------------------------------------------------------------
 # regressions: valid input that used to crash or give NaN (fixed in core)
 # --------------------------------------------------------------------------------------------
 
@@ -1991,3 +2607,11 @@ def test_a_gaussian_narrower_than_a_cell_becomes_a_point_mass(mean):
     pde = FokkerPlanck1D(langevin.harmonic(), 1.0, grid, ("gaussian", mean, 1e-4))
     assert np.count_nonzero(pde.p) == 1 and pde.mass() == pytest.approx(1.0)
     assert abs(pde.x[np.argmax(pde.p)] - mean) <= pde.h / 2
+
+
+def test_mixture_weights_may_sum_beyond_the_float_range():
+    # the sum overflowed to inf and normalised every weight to 0: NaN densities
+    mix = tr.GaussianMixture([1e308, 1e308], [0.0, 1.0], [1.0, 1.0])
+    assert np.array_equal(mix.weights, [0.5, 0.5]) and is_finite(mix.pdf([0.0, 0.5]))
+    heavy = tr.GaussianMixture.isotropic([1.5e308] * 3, [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]], 1.0)
+    assert np.allclose(heavy.weights, 1 / 3) and is_finite(heavy.score([[0.0, 3.0]]))
