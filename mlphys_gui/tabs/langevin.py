@@ -8,6 +8,7 @@ potential. Numerics: core.langevin, core.fokker_planck, core.expressions.
 """
 
 from collections.abc import Mapping
+from time import monotonic
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,8 @@ DRAWN_PARTICLES = 2500
 PDE_DT = 2e-3
 STEP_BUDGET = 1.0e6  # particle updates per frame before the run slows below the set speed
 STEP_TIME = 0.05  # simulated time per press of →
+HEAVY_FRAME_N = 200_000  # from here on a frame's steps and its drawing take two loop turns
+READOUT_INTERVAL = 0.1  # s between readout updates while playing
 MIN_SIGMA = 1e-6  # below this exp(−2V/σ²) underflows: no Boltzmann curve (σ → 0 is transport)
 DEFAULT_EXPRESSION = "x**4/4 - x**2/2 + 0.2*sin(5*x)"
 BOX_2D = QtCore.QRectF(-HALF_WIDTH, -HALF_WIDTH, 2 * HALF_WIDTH, 2 * HALF_WIDTH)
@@ -99,9 +102,12 @@ class LangevinTab(TabBase):
         self._jitter = np.zeros(0)
         self._boltzmann: np.ndarray | None = None
         self._drawn_boltzmann: np.ndarray | None = None
+        self._redraw_queued = False
+        self._readouts_shown_at = 0.0
         self._build_controls()
         self._build_plots()
         self.animator = Animator(self.advance, step_amount=STEP_TIME, parent=self)
+        self.animator.playingChanged.connect(self._playing_changed)
         self.playback = PlaybackBar(self.animator, self.reset, f"Advance t by {STEP_TIME}")
         self._run_layout.insertWidget(0, self.playback)
         controls_beside(self, self._panel, self.pages)
@@ -688,8 +694,23 @@ class LangevinTab(TabBase):
         self._wall_speed = steps / wanted
         if not self._run_steps(steps):
             return False
-        self.redraw()
+        if self.animator.playing and self.n >= HEAVY_FRAME_N:
+            # the steps took this event-loop turn; drawing waits for the next one, so input,
+            # timers and a worker's results are handled in between
+            if not self._redraw_queued:
+                self._redraw_queued = True
+                QtCore.QTimer.singleShot(0, self._queued_redraw)
+        else:
+            self.redraw()
         return True
+
+    def _playing_changed(self, playing: bool) -> None:
+        if not playing and self.ensemble is not None:
+            self._show_readouts()  # the last frame's numbers, not ones up to 0.1 s old
+
+    def _queued_redraw(self) -> None:
+        self._redraw_queued = False
+        self.redraw()
 
     def run_for(self, time: float) -> None:
         """Advance exactly ``time`` (restoring a scene): the same steps every time."""
@@ -758,7 +779,10 @@ class LangevinTab(TabBase):
             self._redraw_2d()
         else:
             self._redraw_1d()
-        self._show_readouts()
+        now = monotonic()
+        if not self.animator.playing or now - self._readouts_shown_at >= READOUT_INTERVAL:
+            self._readouts_shown_at = now  # while playing, ten updates a second are readable
+            self._show_readouts()
 
     def _redraw_1d(self) -> None:
         x = self.ensemble.x

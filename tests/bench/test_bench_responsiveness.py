@@ -12,7 +12,7 @@ from bench_report import report
 from PyQt6 import QtCore, QtWidgets
 
 STALL_LIMIT = 0.100  # s
-WARM_UP_SECONDS = 0.5  # both loads starting at once: the first frame meets the sweep's start
+WARM_UP_SECONDS = 0.5  # the first paint of the two new scenes rebuilds every cached layer
 LOAD_SECONDS = 4.0
 DRAG_EVERY = 0.25  # s between slider moves
 
@@ -86,7 +86,8 @@ def test_event_loop_stays_responsive_under_load(window):
         f"longest gap between 10 ms ticks {max(gaps) * 1e3:.0f} ms, median "
         f"{np.median(gaps) * 1e3:.0f} ms; slider drag → next paint: longest "
         f"{max(latencies) * 1e3:.0f} ms over {len(drags)} drags (sweep still running: {busy}); "
-        f"in the first {WARM_UP_SECONDS} s, as both start: {max(first_gaps) * 1e3:.0f} ms",
+        f"in the first {WARM_UP_SECONDS} s, with the new scenes' first paint: "
+        f"{max(first_gaps) * 1e3:.0f} ms",
     )
     assert busy, "the sweep finished early: the load did not last the whole measurement"
     assert max(gaps) < STALL_LIMIT
