@@ -10,6 +10,7 @@ import pytest
 from PyQt6 import QtCore, QtTest, QtWidgets
 
 from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
+from mlphys_gui.worker import stop_all_jobs
 
 GARBAGE = [
     "",
@@ -76,16 +77,15 @@ def test_random_use_of_every_tab_raises_nothing(window, caught, tmp_path, seed):
         elif choice < 0.93:
             assert window.save_scene(tmp_path / "scene.json")
             assert window.open_scene(tmp_path / "scene.json"), window.statusBar().currentMessage()
-        elif choice < 0.96:
+        elif choice < 0.99:
             assert window.export(tmp_path / rng.choice(["fig.svg", "fig.csv", "fig.png"]))
-        elif choice < 0.98:
+        elif choice < 0.995:  # zoom and theme re-polish every widget (0.3 s): rarer
             window.zoom(rng.choice([1.15, 1 / 1.15]))
         else:
             window.projector_action.toggle()
         if rng.random() < 0.3:  # bursts of actions between repaints, like fast hands
             QtWidgets.QApplication.processEvents()
         assert not caught, caught[0]
-    for tab in window.tabs.values():
-        tab.settle()
+    stop_all_jobs()  # as when quitting: a running sweep is cancelled, not waited for
     QtWidgets.QApplication.processEvents()
     assert not caught, caught[0]
