@@ -30,11 +30,12 @@ TRUTHS = {"line": "Line −0.3 + 0.5x", "sine": "Sine", "cubic": "Cubic"}
 BASES = {"polynomial": "Polynomial", "gaussian": "Gaussian bumps"}
 SIZE_RANGE = {"polynomial": (0, 12), "gaussian": (1, 20)}
 ELLIPSE_LEVELS = (1.0, 2.0)
+MIN_X_SPAN = 1e-3  # a narrower x-range (1e-320 wide, typed) overflows the plot's transform
 
 
 def _check_state(state: dict[str, Any]) -> None:
-    if not state["x_low"] < state["x_high"]:
-        raise SceneError("state.x_low must be below state.x_high")
+    if not state["x_high"] - state["x_low"] >= MIN_X_SPAN:
+        raise SceneError(f"state.x_high must exceed state.x_low by at least {MIN_X_SPAN:g}")
     size = state["degree"] if state["basis"] == "polynomial" else state["bumps"]
     if max(state["weight_i"], state["weight_j"]) > max(size, 1):  # the spin boxes' range
         raise SceneError("state.weight_i / weight_j: the model has no such weight")
@@ -510,9 +511,11 @@ class PosteriorTab(TabBase):
             super().keyPressEvent(event)
 
     def _range_committed(self, entry: NumberEntry) -> None:
-        if self.x_low.value() >= self.x_high.value():
+        if not self.x_high.value() - self.x_low.value() >= MIN_X_SPAN:
             other = self.x_high if entry is self.x_low else self.x_low
-            self.message.emit("x-range not changed: 'x from' must be below 'to'")
+            self.message.emit(
+                f"x-range not changed: 'to' must exceed 'x from' by at least {MIN_X_SPAN:g}"
+            )
             entry.set_value(other.value() - 1.0 if entry is self.x_low else other.value() + 1.0)
             return
         self.refresh(rescale=True)

@@ -292,6 +292,7 @@ class TransportTab(TabBase):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._restoring = False
+        self._out_of_date = False
         self._style: Style | None = None
         self.tau = 0.0
         self.targets = {"1d": default_rows(1), "2d": default_rows(2)}
@@ -734,9 +735,19 @@ class TransportTab(TabBase):
         self.resample()
 
     def resample(self) -> None:
-        """Sample again for the current settings, off the GUI thread; newest request wins."""
+        """Sample again for the current settings, off the GUI thread; newest request wins.
+
+        A tab in the background only notes that it is out of date, and samples when it is
+        shown (or settled for an export): the app's start does not wait for it.
+        """
         if self._restoring:
             return
+        self._out_of_date = self.isHidden()
+        if not self._out_of_date:
+            self._submit()
+
+    def _submit(self) -> None:
+        self._out_of_date = False
         try:
             schedule = self.schedule()
             request = SamplingRequest(
@@ -749,8 +760,15 @@ class TransportTab(TabBase):
         self.job.submit(sample_processes, request)
 
     def settle(self) -> None:
+        if self._out_of_date:
+            self._submit()
         self.job.wait()
         QtCore.QCoreApplication.processEvents()
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        if self._out_of_date:
+            self._submit()
 
     def _sampling_progress(self, values) -> None:
         done, total = values

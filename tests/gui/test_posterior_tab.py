@@ -156,7 +156,20 @@ def test_bad_x_range_is_refused_at_the_entry(qtbot, window, tab):
     qtbot.keyClicks(entry, "5")
     qtbot.keyClick(entry, QtCore.Qt.Key.Key_Return)
     assert tab.x_low.value() < tab.x_high.value()
-    assert "below" in window.statusBar().currentMessage()
+    assert "must exceed" in window.statusBar().currentMessage()
+
+
+def test_a_vanishing_x_range_is_refused(qtbot, window, tab):
+    """Typed 0 and 1e-320 (a fuzz found it): the plot's transform would overflow."""
+    for entry, text in ((tab.x_low, "0"), (tab.x_high, "1e-320")):
+        entry.setFocus()
+        entry.selectAll()
+        qtbot.keyClicks(entry, text)
+        qtbot.keyClick(entry, QtCore.Qt.Key.Key_Return)
+    assert tab.x_high.value() - tab.x_low.value() >= 1e-3
+    assert "must exceed" in window.statusBar().currentMessage()
+    (low, high), _ = tab.data_plot.viewRange()
+    assert high - low > 1e-3
 
 
 def test_a_degree_zero_model_saves_and_reopens(window, tab, tmp_path):
