@@ -1,6 +1,7 @@
 """Random use of every tab: slider moves, typed garbage, combo boxes, check boxes, buttons, keys,
 tab switches, scene save/open, exports, zoom and theme — 10 000 actions in 8 chunks with fixed
-seeds. No exception may reach sys.excepthook (where PyQt sends exceptions raised in slots)."""
+seeds. No exception may reach sys.excepthook (where PyQt sends exceptions raised in slots), and
+numpy's RuntimeWarnings (overflow, invalid value) are errors."""
 
 import random
 import sys
@@ -45,6 +46,7 @@ def caught(monkeypatch):
     return errors
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # overflow or NaN on the way: a bug too
 @pytest.mark.parametrize("seed", range(CHUNKS))
 def test_random_use_of_every_tab_raises_nothing(window, caught, tmp_path, seed):
     rng = random.Random(seed)
