@@ -97,4 +97,4 @@ class PlaybackBar(QtWidgets.QWidget):
 
     def _show_playing(self, playing: bool) -> None:
         self.play_button.setChecked(playing)
-        self.play_button.setText("⏸ Pause" if playing else "▶ Play")
+        self.play_button.setText("❚❚ Pause" if playing else "▶ Play")  # ⏸ is missing in DejaVu
