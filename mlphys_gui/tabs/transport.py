@@ -22,7 +22,7 @@ from core import transport as tr
 from mlphys_gui.scene import SceneError, StateSpec, boolean, choice, integer, real, rows
 from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
 from mlphys_gui.tabs.base import TabBase
-from mlphys_gui.widgets.components import ComponentEditor
+from mlphys_gui.widgets.components import STD_RANGE, WEIGHT_RANGE, ComponentEditor
 from mlphys_gui.widgets.equation import EquationPanel
 from mlphys_gui.widgets.panels import ReadoutPanel, controls_beside
 from mlphys_gui.widgets.playback import Animator, PlaybackBar
@@ -62,22 +62,24 @@ HEAT_RECT = QtCore.QRectF(0.0, -BOX, 1.0, 2 * BOX)  # (τ, x) plane
 IMAGE_RECT = QtCore.QRectF(-BOX, -BOX, 2 * BOX, 2 * BOX)
 
 
-def _target_rows_ok(rows_: list[list[float]], dim: int, where: str) -> None:
+def _target_rows_ok(rows_: list[list[float]], where: str) -> None:
+    """The checks the component editor makes, for a scene's rows."""
     if not rows_:
         raise SceneError(f"{where}: at least one component is needed")
+    (w_low, w_high), (s_low, s_high) = WEIGHT_RANGE, STD_RANGE
     for i, row in enumerate(rows_):
         weight, means, std = row[0], row[1:-1], row[-1]
-        if not 0 < weight <= 100:
-            raise SceneError(f"{where}[{i}]: weight must be in (0, 100], got {weight:g}")
+        if not w_low <= weight <= w_high:
+            raise SceneError(f"{where}[{i}]: weight must be in [{w_low:g}, {w_high:g}]")
         if any(abs(m) > MEAN_LIMIT for m in means):
             raise SceneError(f"{where}[{i}]: means must lie in [−{MEAN_LIMIT}, {MEAN_LIMIT}]")
-        if not 0.05 <= std <= 3.0:
-            raise SceneError(f"{where}[{i}]: σ must be in [0.05, 3], got {std:g}")
+        if not s_low <= std <= s_high:
+            raise SceneError(f"{where}[{i}]: σ must be in [{s_low:g}, {s_high:g}], got {std:g}")
 
 
 def _check_state(state: dict[str, Any]) -> None:
-    _target_rows_ok(state["target_1d"], 1, "state.target_1d")
-    _target_rows_ok(state["target_2d"], 2, "state.target_2d")
+    _target_rows_ok(state["target_1d"], "state.target_1d")
+    _target_rows_ok(state["target_2d"], "state.target_2d")
     if state["schedule"] == "linear" and state["beta_min"] > state["beta_max"]:
         raise SceneError("state.beta_min must not exceed state.beta_max")
 
