@@ -695,11 +695,12 @@ class LangevinTab(TabBase):
         if not self._run_steps(steps):
             return False
         if self.animator.playing and self.n >= HEAVY_FRAME_N:
-            # the steps took this event-loop turn; drawing waits for the next one, so input,
-            # timers and a worker's results are handled in between
+            # the steps took this event-loop turn; drawing waits for a later one (a 1 ms timer,
+            # not 0: that would run before the timers already due), so input, other timers and
+            # a worker's results are handled in between
             if not self._redraw_queued:
                 self._redraw_queued = True
-                QtCore.QTimer.singleShot(0, self._queued_redraw)
+                QtCore.QTimer.singleShot(1, self._queued_redraw)
         else:
             self.redraw()
         return True
