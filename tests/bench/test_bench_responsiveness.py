@@ -1,8 +1,9 @@
 """Responsiveness under load (issue 7): while a 10⁶-particle animation and a long double-descent
 sweep run at once, the event loop never stalls more than 100 ms and a slider drag repaints.
 
-This is the one timed bound the suite asserts besides cold start: the issue asks that it hold,
-not only that it be reported. The figures are printed as well.
+This is the one timed bound the suite asserts: the issue asks that it hold, not only that it be
+reported. The clock starts once both scenes are loaded, so their first paint counts. The figures
+are printed as well.
 """
 
 import time
@@ -12,7 +13,6 @@ from bench_report import report
 from PyQt6 import QtCore, QtWidgets
 
 STALL_LIMIT = 0.100  # s
-WARM_UP_SECONDS = 0.5  # the first paint of the two new scenes rebuilds every cached layer
 LOAD_SECONDS = 4.0
 DRAG_EVERY = 0.25  # s between slider moves
 
@@ -32,19 +32,9 @@ class PaintClock(QtCore.QObject):
 
 def test_event_loop_stays_responsive_under_load(window):
     sweep, particles = window.tabs["double-descent"], window.tabs["langevin"]
-    window.show()
+    window.show()  # the app is open and painted before the loads start
     window.select_tab("langevin")
-    particles.restore({**particles.default_state(), "n": 1_000_000, "initial": "uniform"})
-    sweep.restore(
-        {**sweep.default_state(), "n": 300, "trials": 200, "family": "relu", "ratio": 6.0}
-    )
-    particles.animator.play()
-    warm_up_end = time.perf_counter() + WARM_UP_SECONDS
-    first_gaps, last = [], [time.perf_counter()]
-    while time.perf_counter() < warm_up_end:
-        QtWidgets.QApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
-        first_gaps.append(time.perf_counter() - last[0])
-        last[0] = time.perf_counter()
+    QtWidgets.QApplication.processEvents()
     viewport = particles.view.viewport()
     paints = PaintClock()
     viewport.installEventFilter(paints)
@@ -56,9 +46,15 @@ def test_event_loop_stays_responsive_under_load(window):
         gaps.append(now - last[0])
         last[0] = now
 
-    timer = QtCore.QTimer()
+    particles.restore({**particles.default_state(), "n": 1_000_000, "initial": "uniform"})
+    sweep.restore(
+        {**sweep.default_state(), "n": 300, "trials": 200, "family": "relu", "ratio": 6.0}
+    )
+    particles.animator.play()
+    timer = QtCore.QTimer()  # from here on, including the new scenes' first paint
     timer.timeout.connect(tick)
     timer.start(10)
+    last[0] = time.perf_counter()
     drags, boltzmann_changes = [], 0
     start = time.perf_counter()
     next_drag = start + DRAG_EVERY
@@ -83,11 +79,11 @@ def test_event_loop_stays_responsive_under_load(window):
         latencies.append((after[0] if after else float("inf")) - moved)
     report(
         "Event loop under load (10⁶ particles playing + a 200-trial sweep running)",
-        f"longest gap between 10 ms ticks {max(gaps) * 1e3:.0f} ms, median "
+        f"longest gap between 10 ms ticks {max(gaps) * 1e3:.0f} ms (ending "
+        f"{sum(gaps[: int(np.argmax(gaps)) + 1]):.2f} s in), median "
         f"{np.median(gaps) * 1e3:.0f} ms; slider drag → next paint: longest "
         f"{max(latencies) * 1e3:.0f} ms over {len(drags)} drags (sweep still running: {busy}); "
-        f"in the first {WARM_UP_SECONDS} s, with the new scenes' first paint: "
-        f"{max(first_gaps) * 1e3:.0f} ms",
+        f"the first, with the new scenes' first paint: {gaps[0] * 1e3:.0f} ms",
     )
     assert busy, "the sweep finished early: the load did not last the whole measurement"
     assert max(gaps) < STALL_LIMIT
