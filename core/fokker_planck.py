@@ -54,6 +54,7 @@ import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import lapack
 
+from core.checks import real as _real
 from core.langevin import Gaussian, Uniform, parse_initial_condition
 
 __all__ = ["FPSummary", "FokkerPlanck1D", "gth_factor", "sg_coefficients"]
@@ -63,16 +64,6 @@ FloatArray = NDArray[np.float64]
 #: Relative tolerance for "uniform" grid spacing.
 UNIFORM_RTOL = 1e-6
 MIN_CELLS = 3
-
-
-def _real(value: object, name: str, *, lo: float = -math.inf, lo_open: bool = False) -> float:
-    rng = f"{'>' if lo_open else '≥'} {lo:g}" if lo > -math.inf else "(finite)"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number {rng}, got {value!r}")
-    x = float(value)
-    if not (math.isfinite(x) and (x > lo if lo_open else x >= lo)):
-        raise ValueError(f"{name} must be a finite number {rng}, got {value!r}")
-    return x
 
 
 def sg_coefficients(V: ArrayLike, sigma: float, h: float) -> tuple[FloatArray, FloatArray]:

@@ -51,6 +51,9 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from core.checks import count
+from core.checks import real as _real
+from core.checks import seed as _seed
 from core.expressions import Expression, parse_expression
 
 __all__ = [
@@ -103,47 +106,8 @@ MAX_PARTICLES = 10**8
 # --------------------------------------------------------------------------------------------
 
 
-def _real(
-    value: object,
-    name: str,
-    *,
-    lo: float = -math.inf,
-    hi: float = math.inf,
-    lo_open: bool = False,
-    allowed: str | None = None,
-) -> float:
-    """A finite real number in the given range, else ValueError naming ``name``."""
-    rng = allowed or _range_text(lo, hi, lo_open)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number {rng}, got {value!r}")
-    x = float(value)
-    ok = math.isfinite(x) and (x > lo if lo_open else x >= lo) and x <= hi
-    if not ok:
-        raise ValueError(f"{name} must be a finite number {rng}, got {value!r}")
-    return x
-
-
-def _range_text(lo: float, hi: float, lo_open: bool) -> str:
-    if lo == -math.inf and hi == math.inf:
-        return "(any finite value)"
-    if hi == math.inf:
-        return f"{'>' if lo_open else '≥'} {lo:g}"
-    return f"in {'(' if lo_open else '['}{lo:g}, {hi:g}]"
-
-
 def _count(value: object, name: str, lo: int = 0, hi: int = MAX_PARTICLES) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer in [{lo}, {hi:g}], got {value!r}")
-    k = int(value)
-    if not lo <= k <= hi:
-        raise ValueError(f"{name} must be an integer in [{lo}, {hi:g}], got {k}")
-    return k
-
-
-def _seed(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
-        raise ValueError(f"seed must be an integer ≥ 0, got {value!r}")
-    return int(value)
+    return count(value, name, lo, hi)
 
 
 def _grid(x: ArrayLike, name: str = "x") -> FloatArray:

@@ -71,7 +71,6 @@ Pictures
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -79,6 +78,10 @@ import numpy as np
 import numpy.typing as npt
 from numpy.typing import ArrayLike
 from scipy.special import ndtr
+
+from core.checks import count as _count
+from core.checks import real as _real
+from core.checks import seed as _seed
 
 __all__ = [
     "COSINE_OFFSET",
@@ -132,39 +135,6 @@ _LOG_2PI = math.log(2.0 * math.pi)
 # --------------------------------------------------------------------------------------------
 # validation helpers
 # --------------------------------------------------------------------------------------------
-
-
-def _real(
-    value: object, name: str, *, lo: float = -math.inf, hi: float = math.inf, lo_open: bool = False
-) -> float:
-    """A finite real number in [lo, hi] (or (lo, hi]), else ValueError naming ``name``."""
-    if lo == -math.inf and hi == math.inf:
-        rng = "(any finite value)"
-    elif hi == math.inf:
-        rng = f"{'>' if lo_open else '≥'} {lo:g}"
-    else:
-        rng = f"in {'(' if lo_open else '['}{lo:g}, {hi:g}]"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a real number {rng}, got {value!r}")
-    x = float(value)
-    if not (math.isfinite(x) and (x > lo if lo_open else x >= lo) and x <= hi):
-        raise ValueError(f"{name} must be a finite number {rng}, got {value!r}")
-    return x
-
-
-def _count(value: object, name: str, lo: int, hi: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer in [{lo}, {hi:g}], got {value!r}")
-    k = int(value)
-    if not lo <= k <= hi:
-        raise ValueError(f"{name} must be an integer in [{lo}, {hi:g}], got {k}")
-    return k
-
-
-def _seed(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
-        raise ValueError(f"seed must be an integer ≥ 0, got {value!r}")
-    return int(value)
 
 
 def _tau(value: object, name: str = "tau") -> float:

@@ -40,6 +40,8 @@ fokker_planck
     .generator .stationary .relaxation_rates .mass .summary), FPSummary
 expressions
     parse_expression, Expression (.derivative; calling it)
+checks
+    range_text, real, count, seed (the argument checks the other modules share)
 transport
     GaussianMixture (.isotropic .log_pdf .pdf .score .responsibilities .cdf .mean .cov .sample
     .affine .with_component .without_component .with_mean .with_weight .with_std),
@@ -66,8 +68,10 @@ float64 (say |x| ≈ 1e155 for s = 1), where the log-density itself is not a flo
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import inspect
 import math
+import pkgutil
 import re
 from functools import partial
 
@@ -78,8 +82,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.linalg import lapack
 
+import core
+from core import checks, expressions, fokker_planck, langevin, regression, svd
 from core import double_descent as dd
-from core import expressions, fokker_planck, langevin, regression, svd
 from core import transport as tr
 from core.fokker_planck import FokkerPlanck1D
 
@@ -126,7 +131,9 @@ def names(name: str) -> str:
 # coverage: every public name has a test
 # --------------------------------------------------------------------------------------------
 
-MODULES = (svd, regression, dd, langevin, fokker_planck, expressions, tr)
+MODULES = tuple(
+    importlib.import_module(f"core.{info.name}") for info in pkgutil.iter_modules(core.__path__)
+)  # every module of core, so a new one cannot slip past
 
 #: What this file tests, per module: ``Class:method,method`` also lists public methods.
 TESTED = {
@@ -163,6 +170,7 @@ TESTED = {
         FokkerPlanck1D:relaxation_rates,mass,summary
     """,
     "expressions": "parse_expression Expression:derivative",
+    "checks": "range_text real count seed",
     "transport": """
         GaussianMixture:isotropic,log_pdf,pdf,score,responsibilities,cdf,mean,cov,sample,affine
         GaussianMixture:with_component,without_component,with_mean,with_weight,with_std
@@ -2615,3 +2623,36 @@ def test_mixture_weights_may_sum_beyond_the_float_range():
     assert np.array_equal(mix.weights, [0.5, 0.5]) and is_finite(mix.pdf([0.0, 0.5]))
     heavy = tr.GaussianMixture.isotropic([1.5e308] * 3, [[0.0, 0.0], [1.0, 0.0], [0.0, 1.0]], 1.0)
     assert np.allclose(heavy.weights, 1 / 3) and is_finite(heavy.score([[0.0, 3.0]]))
+
+
+# --------------------------------------------------------------------------------------------
+# checks: the shared argument checks
+# --------------------------------------------------------------------------------------------
+
+
+@FAST
+@given(st.floats(allow_nan=True, allow_infinity=True), st.floats(-10, 10), st.floats(0, 10))
+def test_real_returns_the_number_or_names_the_parameter(x, lo, width):
+    hi = lo + width
+    if math.isfinite(x) and lo <= x <= hi:
+        assert checks.real(x, "speed", lo=lo, hi=hi) == x
+    else:
+        with pytest.raises(ValueError, match=names("speed")):
+            checks.real(x, "speed", lo=lo, hi=hi)
+    assert checks.range_text(lo, hi, False) == f"in [{lo:g}, {hi:g}]"
+
+
+@pytest.mark.parametrize("bad", [True, 1.5, "3", None, -1, 11])
+def test_count_and_seed_refuse_what_is_not_a_whole_number_in_range(bad):
+    with pytest.raises(ValueError, match=names("steps")):
+        checks.count(bad, "steps", 0, 10)
+    if not (isinstance(bad, int) and not isinstance(bad, bool) and bad >= 0):
+        with pytest.raises(ValueError, match=names("seed")):
+            checks.seed(bad)
+
+
+@FAST
+@given(st.integers(0, 10**6))
+def test_count_and_seed_accept_whole_numbers(k):
+    assert checks.count(np.int64(k), "n", 0, 10**6) == k
+    assert checks.seed(k) == k
