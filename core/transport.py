@@ -993,6 +993,17 @@ class Trajectory:
         """The particles at the stored time nearest to ``tau``, shape (n, d)."""
         return self.x[self.index(tau)]
 
+    def interpolate(self, tau: float) -> FloatArray:
+        """The particles at ``tau``, linear between the two stored times around it (exact for
+        Euler steps when every step is stored: an Euler step is a straight line), shape (n, d);
+        ``tau`` beyond the stored times gives the first or last particles."""
+        t = _real(tau, "tau")
+        i = int(np.clip(np.searchsorted(self.tau, t, side="right") - 1, 0, self.tau.size - 1))
+        if i == self.tau.size - 1:
+            return self.x[i]
+        w = min(max((t - self.tau[i]) / (self.tau[i + 1] - self.tau[i]), 0.0), 1.0)
+        return (1.0 - w) * self.x[i] + w * self.x[i + 1]
+
 
 def _prepare(
     target: object,

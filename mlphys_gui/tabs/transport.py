@@ -144,16 +144,6 @@ def sample_processes(request: SamplingRequest, progress, cancel) -> SamplingResu
     return SamplingResult(request, trajectories, time.perf_counter() - start)
 
 
-def particles_at(trajectory: tr.Trajectory, tau: float) -> np.ndarray:
-    """The particles at τ, linear between stored times (an Euler step is a straight line)."""
-    times = trajectory.tau
-    i = int(np.clip(np.searchsorted(times, tau, side="right") - 1, 0, len(times) - 1))
-    if i == len(times) - 1:
-        return trajectory.x[i]
-    w = (tau - times[i]) / (times[i + 1] - times[i])
-    return (1.0 - w) * trajectory.x[i] + w * trajectory.x[i + 1]
-
-
 def nan_joined(segments_x: np.ndarray, segments_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Polylines (one per row) as one curve with NaN breaks, for a single plot item."""
     pad = np.full((segments_x.shape[0], 1), np.nan)
@@ -842,7 +832,7 @@ class TransportTab(TabBase):
         distances = {}
         for process, trajectory in self.result.trajectories.items():
             panel = self.panels[process]
-            x = particles_at(trajectory, tau)
+            x = trajectory.interpolate(tau)
             exact = self._exact(process, tau)
             if request.target.dim == 1:
                 distances[process] = self._draw_1d(panel, x, exact)
@@ -970,7 +960,7 @@ class TransportTab(TabBase):
         centres = 0.5 * (self.edges[1:] + self.edges[:-1])
         for process, trajectory in self.result.trajectories.items():
             short = process
-            x = particles_at(trajectory, self.tau)
+            x = trajectory.interpolate(self.tau)
             exact = self._exact(process, self.tau)
             if x.shape[1] == 1:
                 series.append((f"{short}_histogram", centres, lv.histogram(x[:, 0], self.edges)))

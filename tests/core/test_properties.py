@@ -47,7 +47,7 @@ transport
     .affine .with_component .without_component .with_mean .with_weight .with_std),
     default_target, NoiseSchedule (.beta .integral .alpha .sigma), base_mismatch, vp_marginal,
     interpolant_marginal, marginal, reverse_sde_drift, probability_flow_velocity,
-    flow_matching_velocity, velocity, noise_scale, Trajectory (.index .at), sample,
+    flow_matching_velocity, velocity, noise_scale, Trajectory (.index .at .interpolate), sample,
     sample_final, SamplingCancelledError, grid_density, vector_field
 
 Exempt (``EXEMPT``): the Protocols ``langevin.Potential`` and ``langevin.Potential2D``, pure
@@ -176,7 +176,8 @@ TESTED = {
         GaussianMixture:with_component,without_component,with_mean,with_weight,with_std
         default_target NoiseSchedule:beta,integral,alpha,sigma base_mismatch vp_marginal
         interpolant_marginal marginal reverse_sde_drift probability_flow_velocity
-        flow_matching_velocity velocity noise_scale Trajectory:index,at sample sample_final
+        flow_matching_velocity velocity noise_scale Trajectory:index,at,interpolate sample
+        sample_final
         SamplingCancelledError grid_density vector_field
     """,
 }
@@ -2351,6 +2352,11 @@ def test_a_trajectory_finds_the_stored_time_nearest_to_tau(k, n, d, data):
     i = traj.index(t)
     assert 0 <= i < k and abs(tau[i] - t) == np.abs(tau - t).min()
     assert np.array_equal(traj.at(t), x[i])
+    between = traj.interpolate(t)  # within the stored particles' range, coordinate by coordinate
+    assert between.shape == (n, d) and np.all(np.isfinite(between))
+    assert np.all(x.min(axis=0) - 1e-12 <= between) and np.all(between <= x.max(axis=0) + 1e-12)
+    for j in range(k):
+        assert np.allclose(traj.interpolate(tau[j]), x[j])
 
 
 ONE, TWO = tr.default_target(1), tr.default_target(2)
@@ -2502,7 +2508,11 @@ TRANSPORT_INVALID = [
         (partial(tr.Trajectory, [0.0, 1.0], x), "x")
         for x in ([[1], [1, 2]], np.zeros((2, 3)), np.zeros((2, 3, 3)), np.zeros((3, 1, 1)), "ab")
     ],
-    *[(partial(method, tau), "tau") for method in (TRAJ.index, TRAJ.at) for tau in BAD_TAUS[2:]],
+    *[
+        (partial(method, tau), "tau")
+        for method in (TRAJ.index, TRAJ.at, TRAJ.interpolate)
+        for tau in BAD_TAUS[2:]
+    ],
 ]
 
 SAMPLE_ARGS = {"process": "flow_matching", "n": 3, "steps": 4, "seed": 0}

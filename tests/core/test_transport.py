@@ -620,3 +620,13 @@ def test_sample_stops_when_cancelled():
     with pytest.raises(SamplingCancelledError):
         sample(default_target(1), "flow_matching", 10, 1000, seed=0, cancel=cancel)
     assert len(calls) == 6
+
+
+def test_interpolate_between_stored_frames_is_the_euler_path():
+    """Keeping every 10th step and interpolating gives the stored ODE path where it is stored,
+    and an Euler step is a straight line: halfway through a step is the mean of its ends."""
+    every = sample(default_target(1), "flow_matching", 20, 10, seed=1)
+    middle = 0.5 * (every.tau[3] + every.tau[4])
+    np.testing.assert_allclose(every.interpolate(middle), 0.5 * (every.x[3] + every.x[4]))
+    np.testing.assert_array_equal(every.interpolate(every.tau[7]), every.x[7])
+    np.testing.assert_array_equal(every.interpolate(1.0), every.final)
