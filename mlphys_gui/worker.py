@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PyQt6 import QtCore
+from PyQt6 import QtCore, sip
 
 Work = Callable[..., Any]
 """``work(*args, progress=…, cancel=…)``; ``progress(*values)`` reports partial results."""
@@ -105,7 +105,8 @@ class LatestJob(QtCore.QObject):
         """Stop the running call; it reports nothing more."""
         self._cancelled.set()
         self._generation += 1
-        self._set_busy(False)
+        if not sip.isdeleted(self):  # at exit, Qt may have deleted the owner (and this) already
+            self._set_busy(False)
 
     def wait(self, msecs: int = 30_000) -> bool:
         """Block until the pool is idle (for tests and shutdown)."""

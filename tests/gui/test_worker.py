@@ -2,6 +2,8 @@
 
 import time
 
+from PyQt6 import QtCore, sip
+
 from mlphys_gui.worker import LatestJob
 
 
@@ -54,3 +56,12 @@ def test_failure_is_reported_not_raised(qtbot):
         job.submit(failing)
     assert "bad parameters" in blocker.args[0]
     assert not job.busy
+
+
+def test_cancelling_a_job_whose_owner_qt_deleted_is_quiet(qapp):
+    """At exit the atexit handler cancels every job; Qt may already have deleted some."""
+    owner = QtCore.QObject()
+    job = LatestJob(owner)
+    sip.delete(owner)
+    assert sip.isdeleted(job)
+    job.cancel()  # used to raise "wrapped C/C++ object of type LatestJob has been deleted"
