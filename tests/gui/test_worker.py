@@ -62,6 +62,8 @@ def test_cancelling_a_job_whose_owner_qt_deleted_is_quiet(qapp):
     """At exit the atexit handler cancels every job; Qt may already have deleted some."""
     owner = QtCore.QObject()
     job = LatestJob(owner)
+    job.submit(counting, "slow", 50, 0.01)  # busy
     sip.delete(owner)
     assert sip.isdeleted(job)
     job.cancel()  # used to raise "wrapped C/C++ object of type LatestJob has been deleted"
+    assert QtCore.QThreadPool.globalInstance().waitForDone(5000)
