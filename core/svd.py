@@ -230,8 +230,9 @@ def decompose(A: ArrayLike) -> SVDResult:
     smax = float(s[0])
     tol = smax * max(m, n) * np.finfo(np.float64).eps
     rank = int(np.count_nonzero(s > tol))
-    smin = float(s[-1])
-    cond = smax / smin if smin > 0.0 else math.inf
+    # singular to working precision (rank deficient): ∞, as the rank says, even where LAPACK
+    # leaves a rounding-level σ_min such as 1e-17 instead of 0 (it does on some CPUs)
+    cond = smax / float(s[-1]) if rank == min(m, n) else math.inf
     return SVDResult(U=_readonly(U), s=_readonly(s), Vt=_readonly(Vt), rank=rank, cond=cond)
 
 

@@ -153,6 +153,15 @@ def test_known_projection_rank1() -> None:
     assert r.cond == math.inf
 
 
+@pytest.mark.parametrize("A", [[[2, 4], [1, 2]], [[1, 2, 3], [2, 4, 6]], [[3, 1], [6, 2], [9, 3]]])
+def test_rank_deficient_matrices_have_infinite_condition_number(A) -> None:
+    """Found on a CPU whose LAPACK leaves σ₂ = 1e-17 for [[2, 4], [1, 2]]: κ read 3.6e17 while
+    the rank said 1. Singular to working precision means κ = ∞."""
+    r = decompose(A)
+    assert r.rank == 1
+    assert r.cond == math.inf
+
+
 def test_zero_matrix() -> None:
     r = decompose(np.zeros((3, 2)))
     np.testing.assert_array_equal(r.s, [0.0, 0.0])
