@@ -122,3 +122,12 @@ def test_export_from_an_exported_figure(tmp_path):
     result = run("export", first, "-o", again, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "predictive_mean" in again.read_text()
+
+
+def test_help_names_every_tab(tmp_path):
+    from mlphys_gui.tabs import TAB_CLASSES
+
+    result = run("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    listed = result.stdout.split("open on this tab (")[1].split(")")[0].replace("\n", " ")
+    assert [name.strip() for name in listed.split(",")] == list(TAB_CLASSES)
