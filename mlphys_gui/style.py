@@ -4,6 +4,7 @@ from dataclasses import dataclass, replace
 
 import pyqtgraph as pg
 from PyQt6 import QtCore, QtGui, QtWidgets
+from pyqtgraph.graphicsItems.LegendItem import ItemSample
 
 from mlphys_gui.paths import resource_path
 
@@ -92,6 +93,20 @@ class Style:
         color.setAlpha(alpha)
         return QtGui.QBrush(color)
 
+    def backdrop_brush(self, key: str | int, alpha: int) -> QtGui.QBrush:
+        """``brush(key, alpha)`` as it looks over the plot background, made opaque.
+
+        Identical on an empty plot (anything drawn later still goes on top) and about ten
+        times faster to fill: the raster engine copies opaque spans instead of blending.
+        """
+        color, background = self.color(key), QtGui.QColor(self.theme.bg)
+        weight = alpha / 255
+        mixed = [
+            round(weight * c + (1 - weight) * b)
+            for c, b in zip(color.getRgb()[:3], background.getRgb()[:3], strict=True)
+        ]
+        return QtGui.QBrush(QtGui.QColor(*mixed))
+
     def plot_font(self, factor: float = 1.0) -> QtGui.QFont:
         font = QtGui.QFont()
         font.setPointSizeF(self.font_pt * factor)
@@ -124,6 +139,20 @@ def set_label(plot: pg.PlotItem, side: str, text: str) -> None:
 CACHED = QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache
 
 
+def cache_as_pixmaps(item: QtWidgets.QGraphicsItem) -> None:
+    """Cache an item and its children as pixmaps: Qt caches each item alone, and the
+    children's text is most of what a static axis, title or legend costs to repaint.
+
+    Legend samples are left out: they draw another item's pen and visibility, which may
+    change without the sample knowing (a text or an axis redraws its cache on every change).
+    """
+    if isinstance(item, ItemSample):
+        return
+    item.setCacheMode(CACHED)
+    for child in item.childItems():
+        cache_as_pixmaps(child)
+
+
 def style_plot(plot: pg.PlotItem, style: Style) -> None:
     """Apply theme colours and fonts to a plot's axes and labels.
 
@@ -137,15 +166,14 @@ def style_plot(plot: pg.PlotItem, style: Style) -> None:
         axis.setTextPen(style.pen("fg", 1.0))
         axis.setTickFont(font)
         axis.label.setFont(font)
-        axis.setCacheMode(CACHED)
-    plot.titleLabel.setCacheMode(CACHED)
+        cache_as_pixmaps(axis)
+    cache_as_pixmaps(plot.titleLabel)
 
 
 def style_legend(legend: pg.LegendItem, style: Style) -> None:
     # pyqtgraph legends ignore transformations, so a PNG exported at 2400 px would keep
     # screen-sized legends; ours sit in layout cells or plot corners and may scale
     legend.setFlag(legend.GraphicsItemFlag.ItemIgnoresTransformations, False)
-    legend.setCacheMode(CACHED)
     legend.setLabelTextColor(style.color("fg"))
     legend.setLabelTextSize(f"{style.font_pt:.0f}pt")
     legend.setBrush(style.brush("bg", 200))
@@ -153,3 +181,4 @@ def style_legend(legend: pg.LegendItem, style: Style) -> None:
     # pyqtgraph reads the label size only when an item is added: refresh the existing labels
     for _sample, label in legend.items:
         label.setText(label.text, color=style.theme.fg, size=f"{style.font_pt:.0f}pt")
+    cache_as_pixmaps(legend)

@@ -192,3 +192,23 @@ def test_a_scene_saved_before_the_first_step_reopens(window, tab, tmp_path):
     state = {**tab.state(), "time": 0.1}
     tab.restore(state)
     assert tab.ensemble.t == 0.0 and tab.pde.t == 0.0
+
+
+def test_the_crowd_of_particles_shows_over_the_histogram(tab):
+    """The drawn particles lie over the densities: in a well, where the histogram is filled,
+    a dot's centre has the dots' colour, not the fill's."""
+    tab.restore({**tab.default_state(), "n": 20_000, "sigma": 0.3})  # all stay near x₀ = −1
+    tab.run_for(0.5)
+    image = tab.view.viewport().grab().toImage()
+    dot_colour = tab._style.color(4)
+    x, y = tab.dots.points()
+    shown = 0
+    for xi, yi in zip(x[:300], y[:300], strict=True):
+        scene = tab.potential_box.mapViewToScene(QtCore.QPointF(xi, yi))
+        pixel = image.pixelColor(tab.view.mapFromScene(scene))
+        distance = sum(
+            abs(a - b) for a, b in zip(pixel.getRgb()[:3], dot_colour.getRgb()[:3], strict=True)
+        )
+        shown += distance < 60
+    assert np.all(np.abs(x[:300] + 1) < 0.6)  # in the left well, inside the histogram
+    assert shown > 250
