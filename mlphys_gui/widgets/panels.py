@@ -29,11 +29,17 @@ class ControlPanel(QtWidgets.QScrollArea):
         self.setSizePolicy(
             QtWidgets.QSizePolicy.Policy.Minimum, QtWidgets.QSizePolicy.Policy.Expanding
         )
+        self._content_width = -1
         content.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:
         if event.type() == QtCore.QEvent.Type.LayoutRequest:
-            self.updateGeometry()  # the content grew (zoom, a control shown): widen the column
+            # the content grew (zoom, a control shown): widen the column. Only then: a readout
+            # changing its text 10× a second must not relayout (and repaint) the whole window
+            width = self.widget().minimumSizeHint().width()
+            if width != self._content_width:
+                self._content_width = width
+                self.updateGeometry()
         return super().eventFilter(watched, event)
 
     def minimumSizeHint(self) -> QtCore.QSize:

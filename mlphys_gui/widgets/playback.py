@@ -6,16 +6,19 @@ jump. Ticks that arrive while a frame is being drawn are dropped, not queued (th
 fires from the event loop, and a late frame simply shortens the next interval). "Step" advances a
 fixed amount of simulated time whatever the speed.
 
-After each frame the next tick is scheduled afresh and never sooner than ``IDLE_MS``: when a
-frame takes longer than the frame interval (10⁶ particles), the event loop still gets a turn
-between frames for input, other timers and workers' results, instead of frames back to back.
+Ticks are due at a fixed rate, ``FRAME_RATE`` a second, each deadline counted from the last one
+(in nanoseconds, so whole-millisecond timer intervals do not drift the rate below 60 fps). A tick
+is never sooner than ``IDLE_MS`` after the previous frame's work: when a frame takes longer than
+the interval (10⁶ particles), the event loop still gets a turn between frames for input, other
+timers and workers' results, and the schedule starts afresh instead of trying to catch up.
 """
 
 from collections.abc import Callable
 
 from PyQt6 import QtCore, QtWidgets
 
-FRAME_INTERVAL_MS = 16
+FRAME_RATE = 60  # ticks a second while playing
+FRAME_NS = round(1e9 / FRAME_RATE)
 IDLE_MS = 4  # the least time left to the event loop between two frames
 MAX_FRAME_SECONDS = 0.1
 
@@ -32,22 +35,29 @@ class Animator(QtCore.QObject):
         self.speed = 1.0
         self._timer = QtCore.QTimer(self)
         self._timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
-        self._timer.setInterval(FRAME_INTERVAL_MS)
+        self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._tick)
         self._clock = QtCore.QElapsedTimer()
+        self._playing = False
+        self._last_tick_ns = 0
+        self._due_ns = 0
 
     @property
     def playing(self) -> bool:
-        return self._timer.isActive()
+        return self._playing
 
     def play(self) -> None:
         if not self.playing:
+            self._playing = True
             self._clock.start()
-            self._timer.start(FRAME_INTERVAL_MS)
+            self._last_tick_ns = 0
+            self._due_ns = FRAME_NS
+            self._timer.start(round(FRAME_NS / 1e6))
             self.playingChanged.emit(True)
 
     def pause(self) -> None:
         if self.playing:
+            self._playing = False
             self._timer.stop()
             self.playingChanged.emit(False)
 
@@ -64,12 +74,15 @@ class Animator(QtCore.QObject):
         self._advance(wall_seconds * self.speed)
 
     def _tick(self) -> None:
-        elapsed = min(self._clock.restart() / 1000.0, MAX_FRAME_SECONDS)
+        now = self._clock.nsecsElapsed()
+        elapsed = min((now - self._last_tick_ns) / 1e9, MAX_FRAME_SECONDS)
+        self._last_tick_ns = now
         if not self._advance(elapsed * self.speed):
             self.pause()
         elif self.playing:  # advance may have paused (a diverging run)
-            spent_ms = self._clock.elapsed()
-            self._timer.start(max(FRAME_INTERVAL_MS - spent_ms, IDLE_MS))
+            done = self._clock.nsecsElapsed()
+            self._due_ns = max(self._due_ns + FRAME_NS, done + IDLE_MS * 1_000_000)
+            self._timer.start(round((self._due_ns - done) / 1e6))
 
 
 class PlaybackBar(QtWidgets.QWidget):
