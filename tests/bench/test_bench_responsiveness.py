@@ -9,25 +9,12 @@ are printed as well.
 import time
 
 import numpy as np
-from bench_report import report
+from bench_report import PaintClock, report
 from PyQt6 import QtCore, QtWidgets
 
 STALL_LIMIT = 0.100  # s
 LOAD_SECONDS = 4.0
 DRAG_EVERY = 0.25  # s between slider moves
-
-
-class PaintClock(QtCore.QObject):
-    """Records when a widget starts painting."""
-
-    def __init__(self):
-        super().__init__()
-        self.times: list[float] = []
-
-    def eventFilter(self, _watched, event) -> bool:
-        if event.type() == QtCore.QEvent.Type.Paint:
-            self.times.append(time.perf_counter())
-        return False
 
 
 def test_event_loop_stays_responsive_under_load(window):
