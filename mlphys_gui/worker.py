@@ -1,15 +1,19 @@
-"""Work off the GUI thread with "newest wins" (DESIGN.md: anything over ~30 ms).
+"""Work off the GUI thread (DESIGN.md: anything over ~30 ms).
 
-A :class:`LatestJob` runs one function at a time in Qt's global thread pool on a frozen snapshot
-of its arguments. Submitting again cancels the running call (cooperatively, through the
-``cancel`` callable it receives) and drops anything it still reports, so no stale result ever
-reaches the screen. Progress and results arrive on the GUI thread as Qt signals.
+A :class:`LatestJob` ("newest wins") runs one function at a time in Qt's global thread pool on
+a frozen snapshot of its arguments. Submitting again cancels the running call (cooperatively,
+through the ``cancel`` callable it receives) and drops anything it still reports, so no stale
+result ever reaches the screen. Progress and results arrive on the GUI thread as Qt signals.
+
+A :class:`SerialJob` runs calls one after another on a thread of its own, and the GUI can wait
+for the one that runs (an animation's next frame).
 """
 
 import threading
 import traceback
 import weakref
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from PyQt6 import QtCore, sip
@@ -130,3 +134,59 @@ class LatestJob(QtCore.QObject):
         if generation == self._generation:
             self._set_busy(False)
             self.failed.emit(message)
+
+
+class SerialJob(QtCore.QObject):
+    """One call at a time on a thread of its own, for work the GUI must be able to wait for:
+    the next frame of a live animation, computed while the event loop stays free for input.
+
+    ``finished(result)`` or ``failed(exception)`` arrive on the GUI thread. ``settle()`` waits
+    for the running call and delivers its outcome at once, so that the caller may then touch
+    the objects the call works on; a delivery still queued after that is dropped.
+    """
+
+    finished = QtCore.pyqtSignal(object)
+    failed = QtCore.pyqtSignal(object)
+    _done = QtCore.pyqtSignal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="serial-job")
+        self._future: Future | None = None
+        self._generation = 0
+        self._done.connect(self._deliver)  # queued: emitted on the worker thread
+
+    @property
+    def busy(self) -> bool:
+        return self._future is not None
+
+    def submit(self, work: Callable[..., Any], *args) -> None:
+        """Start ``work(*args)``; only when not busy (the caller drops or defers otherwise)."""
+        if self._future is not None:
+            raise RuntimeError("SerialJob.submit while a call is running: settle() first")
+        self._generation += 1
+        generation = self._generation
+        self._future = self._executor.submit(work, *args)
+        self._future.add_done_callback(lambda _future: self._announce(generation))
+
+    def settle(self) -> None:
+        """Wait for the running call, if any, and deliver its outcome now."""
+        if self._future is not None:
+            wait([self._future])
+            self._deliver(self._generation)
+
+    def _announce(self, generation: int) -> None:
+        try:
+            self._done.emit(generation)
+        except RuntimeError:  # the window closed while this ran: nobody is listening
+            pass
+
+    def _deliver(self, generation: int) -> None:
+        if generation != self._generation or self._future is None:
+            return  # settled already
+        future, self._future = self._future, None
+        error = future.exception()
+        if error is None:
+            self.finished.emit(future.result())
+        else:
+            self.failed.emit(error)

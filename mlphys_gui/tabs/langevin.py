@@ -8,6 +8,7 @@ potential. Numerics: core.langevin, core.fokker_planck, core.expressions.
 """
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from time import monotonic
 from typing import Any
 
@@ -30,6 +31,7 @@ from mlphys_gui.widgets.plot_items import (
     legend_below,
     series_of,
 )
+from mlphys_gui.worker import SerialJob
 
 POTENTIALS = {
     "harmonic": "Harmonic  k x²/2",
@@ -46,11 +48,24 @@ DRAWN_PARTICLES = 2500
 PDE_DT = 2e-3
 STEP_BUDGET = 1.0e6  # particle updates per frame before the run slows below the set speed
 STEP_TIME = 0.05  # simulated time per press of →
-HEAVY_FRAME_N = 200_000  # from here on a frame's steps and its drawing take two loop turns
+HEAVY_FRAME_N = 200_000  # from here on, while playing, frames are computed off the GUI thread
 READOUT_INTERVAL = 0.1  # s between readout updates while playing
 MIN_SIGMA = 1e-6  # below this exp(−2V/σ²) underflows: no Boltzmann curve (σ → 0 is transport)
 DEFAULT_EXPRESSION = "x**4/4 - x**2/2 + 0.2*sin(5*x)"
 BOX_2D = QtCore.QRectF(-HALF_WIDTH, -HALF_WIDTH, 2 * HALF_WIDTH, 2 * HALF_WIDTH)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What one picture shows, taken from the run at one instant."""
+
+    t: float
+    sample: np.ndarray  # the drawn particles: x (1-D) or rows of (x, y) (2-D)
+    heights: np.ndarray | None  # 1-D: V(x) plus a little jitter, where the dots are drawn
+    velocity: np.ndarray | None  # with inertia: the drawn particles' v
+    histogram: np.ndarray  # density histogram (1-D) or density image (2-D)
+    p: np.ndarray | None  # p_t on the grid, while it evolves with the particles
+    statistics: dict[str, str] | None  # readouts but speed, when due
 
 
 def _check_state(state: dict[str, Any]) -> None:
@@ -108,8 +123,15 @@ class LangevinTab(TabBase):
         self._jitter = np.zeros(0)
         self._boltzmann: np.ndarray | None = None
         self._drawn_boltzmann: np.ndarray | None = None
-        self._redraw_queued = False
         self._readouts_shown_at = 0.0
+        self._time_owed = 0.0  # simulated time of ticks that came while a frame was computed
+        self._wall_speed = float("nan")
+        self.frame: Frame | None = None  # the numbers on screen
+        self._frames = SerialJob(self)
+        self._settling = False
+        self._changes_waiting = False  # controls changed the run's parameters mid-frame
+        self._frames.finished.connect(self._frame_ready)
+        self._frames.failed.connect(self._frame_failed)
         self._build_controls()
         self._build_plots()
         self.animator = Animator(self.advance, step_amount=STEP_TIME, parent=self)
@@ -445,6 +467,7 @@ class LangevinTab(TabBase):
         }
 
     def state(self) -> dict[str, Any]:
+        self.settle()
         return {
             "dimension": self.dimension,
             "potential": self.potential_combo.currentData(),
@@ -578,6 +601,7 @@ class LangevinTab(TabBase):
         if self._restoring:
             return
         self.animator.pause()
+        self.settle()
         try:
             potential = self.potential()
         except ValueError as error:
@@ -611,6 +635,7 @@ class LangevinTab(TabBase):
             )
             self.pde = FokkerPlanck1D(potential, sigma, self.grid, p0)
         self._potential = potential
+        self._changes_waiting = False  # the new run was built from the controls
         self._jitter = np.random.default_rng(seed + 1).uniform(-1.0, 1.0, DRAWN_PARTICLES)
         self._wall_speed = float("nan")
         self._draw_potential()
@@ -628,19 +653,14 @@ class LangevinTab(TabBase):
         """σ, dt, m, γ: the particles and p_t continue from where they are."""
         if self._restoring or self.ensemble is None:
             return
-        sigma, dt = self.sigma_slider.value(), self.dt_slider.value()
         ensemble = self.ensemble
-        ensemble.set_sigma(sigma)
-        ensemble.set_dt(dt)
-        if isinstance(ensemble, lv.UnderdampedEnsemble):
-            ensemble.set_gamma(self.gamma_slider.value())
-            if self.mass_slider.value() != ensemble.mass:
-                self.rebuild()
-                return
-        if self.pde is not None:
-            self.pde.set_sigma(sigma)
-        self._draw_potential()
-        self.redraw()
+        if (
+            isinstance(ensemble, lv.UnderdampedEnsemble)
+            and self.mass_slider.value() != ensemble.mass
+        ):
+            self.rebuild()
+            return
+        self._run_changed()
 
     def potential_changed(self) -> None:
         """A new V while running reshapes it at once; particles and p_t continue."""
@@ -659,11 +679,36 @@ class LangevinTab(TabBase):
             self.rebuild()
             return
         self._potential = potential
-        self.ensemble.set_potential(potential)
-        if self.pde is not None:
-            self.pde.set_potential(potential)
+        self._run_changed()
+
+    def _run_changed(self) -> None:
+        """A control changed V, σ, dt or γ: V and the Boltzmann density are drawn at once, and
+        the run takes the change now or, while a frame is being computed, right after it (a
+        slider dragged during play never waits for the particles)."""
+        self._changes_waiting = True
         self._draw_potential()
+        if self._frames.busy:
+            self._draw(self.frame)
+            return
+        self._apply_changes()
         self.redraw()
+
+    def _apply_changes(self) -> None:
+        """Give the run the potential and parameters the controls show (between frames)."""
+        if not self._changes_waiting or self.ensemble is None:
+            return
+        self._changes_waiting = False
+        sigma, ensemble = self.sigma_slider.value(), self.ensemble
+        ensemble.set_sigma(sigma)
+        ensemble.set_dt(self.dt_slider.value())
+        if isinstance(ensemble, lv.UnderdampedEnsemble):
+            ensemble.set_gamma(self.gamma_slider.value())
+        if ensemble.potential is not self._potential:
+            ensemble.set_potential(self._potential)
+        if self.pde is not None:
+            self.pde.set_sigma(sigma)
+            if self.pde.potential is not self._potential:
+                self.pde.set_potential(self._potential)
 
     def apply_expression(self) -> None:
         text_ = self.expression_edit.text()
@@ -690,59 +735,114 @@ class LangevinTab(TabBase):
 
     # ------------------------------------------------------------------ running
     def advance(self, time: float) -> bool:
-        """Play: advance ``time`` of simulated time (fewer steps if the frame budget is hit)."""
+        """Play: advance ``time`` of simulated time (fewer steps if the frame budget is hit).
+
+        From HEAVY_FRAME_N particles on, while playing, the steps and the numbers of the
+        picture are computed on the frame worker's thread and the event loop stays free for
+        input; a tick that comes while a frame is being computed adds its time to the next.
+        """
         if self.ensemble is None:
             return False
-        dt = self.dt_slider.value()
-        wanted = max(1, round(time / dt))
-        budget = max(1, int(STEP_BUDGET / max(self.n, 1)))
-        steps = min(wanted, budget)
-        self._wall_speed = steps / wanted
+        if self.animator.playing and self.n >= HEAVY_FRAME_N:
+            self._time_owed += time
+            if not self._frames.busy:
+                self._submit_frame()
+            return True
+        self.settle()
+        steps = self._steps_for(time)
         if not self._run_steps(steps):
             return False
-        if self.animator.playing and self.n >= HEAVY_FRAME_N:
-            # the steps took this event-loop turn; drawing waits for a later one (a 1 ms timer,
-            # not 0: that would run before the timers already due), so input, other timers and
-            # a worker's results are handled in between
-            if not self._redraw_queued:
-                self._redraw_queued = True
-                QtCore.QTimer.singleShot(1, self._queued_redraw)
-        else:
-            self.redraw()
+        self._draw(self._snapshot(self._readouts_due()))
         return True
+
+    def _steps_for(self, time: float) -> int:
+        """Steps for ``time``, at most the frame budget; remembers the share of time run."""
+        wanted = max(1, round(time / self.dt_slider.value()))
+        steps = min(wanted, max(1, int(STEP_BUDGET / max(self.n, 1))))
+        self._wall_speed = steps / wanted
+        return steps
+
+    def _submit_frame(self) -> None:
+        self._apply_changes()
+        steps = self._steps_for(self._time_owed)
+        self._time_owed = 0.0
+        self._frames.submit(self._compute_frame, steps, self._readouts_due())
+
+    def _compute_frame(self, steps: int, with_readouts: bool) -> "Frame":
+        """On the frame worker's thread: the steps, then what the picture needs."""
+        self._step_numerics(steps)
+        return self._snapshot(with_readouts)
+
+    def _frame_ready(self, frame: "Frame") -> None:
+        if self.animator.playing and self._time_owed > 0 and not self._settling:
+            self._submit_frame()  # the next frame is computed while this one is drawn
+        self._draw(frame)
+
+    def _frame_failed(self, error: BaseException) -> None:
+        if not isinstance(error, lv.DivergenceError):
+            raise error  # a bug: the error dialog reports it
+        self._diverged(error)
+
+    def settle(self) -> None:
+        """Finish the frame being computed, if any, and show it: the run is then this
+        thread's to change (every control goes through here first) or to export."""
+        self._settling = True
+        try:
+            self._frames.settle()
+        finally:
+            self._settling = False
+        self._apply_changes()
 
     def _playing_changed(self, playing: bool) -> None:
         if not playing and self.ensemble is not None:
-            self._show_readouts()  # the last frame's numbers, not ones up to 0.1 s old
+            self.settle()
+            self._time_owed = 0.0
+            self._draw(self._snapshot(True))  # the last frame's numbers, not ones 0.1 s old
 
-    def _queued_redraw(self) -> None:
-        self._redraw_queued = False
-        self.redraw()
+    def _readouts_due(self) -> bool:
+        """Always when paused; while playing, ten times a second are readable."""
+        now = monotonic()
+        if self.animator.playing and now - self._readouts_shown_at < READOUT_INTERVAL:
+            return False
+        self._readouts_shown_at = now
+        return True
 
     def run_for(self, time: float) -> None:
         """Advance exactly ``time`` (restoring a scene): the same steps every time."""
+        self.settle()
         steps = round(time / self.dt_slider.value())
         if self._run_steps(steps):
             self.redraw()
 
     def _run_steps(self, steps: int) -> bool:
+        try:
+            self._step_numerics(steps)
+        except lv.DivergenceError as error:
+            self._diverged(error)
+            return False
+        return True
+
+    def _step_numerics(self, steps: int) -> None:
+        """The particles and p_t advance together (DivergenceError leaves both as they were
+        before the failing step)."""
         before = self.ensemble.t
         try:
             self.ensemble.step(steps)
-        except lv.DivergenceError as error:
-            self.animator.pause()
-            self.message.emit(f"Paused: {error}")
-            self.redraw()
-            return False
-        elapsed = self.ensemble.t - before
-        if (
-            elapsed > 0
-            and self.pde is not None
-            and not isinstance(self.ensemble, lv.UnderdampedEnsemble)
-        ):
-            substeps = max(1, int(np.ceil(elapsed / PDE_DT - 1e-9)))
-            self.pde.step(elapsed / substeps, k=substeps)
-        return True
+        finally:
+            elapsed = self.ensemble.t - before
+            if elapsed > 0 and self._pde_runs:
+                substeps = max(1, int(np.ceil(elapsed / PDE_DT - 1e-9)))
+                self.pde.step(elapsed / substeps, k=substeps)
+
+    def _diverged(self, error: lv.DivergenceError) -> None:
+        self.animator.pause()
+        self.message.emit(f"Paused: {error}")
+        self.redraw()
+
+    @property
+    def _pde_runs(self) -> bool:
+        """p_t evolves with the particles: 1-D and overdamped (eq. 9.4)."""
+        return self.pde is not None and not isinstance(self.ensemble, lv.UnderdampedEnsemble)
 
     # ------------------------------------------------------------------ drawing
     def _draw_potential(self) -> None:
@@ -780,39 +880,84 @@ class LangevinTab(TabBase):
             contour.setData(shown, level)
 
     def redraw(self) -> None:
+        """Show the run as it is now (after any frame being computed)."""
         if self.ensemble is None:
             return
-        if self.running_2d:
-            self._redraw_2d()
-        else:
-            self._redraw_1d()
-        now = monotonic()
-        if not self.animator.playing or now - self._readouts_shown_at >= READOUT_INTERVAL:
-            self._readouts_shown_at = now  # while playing, ten updates a second are readable
-            self._show_readouts()
+        self.settle()
+        self._draw(self._snapshot(self._readouts_due()))
 
-    def _redraw_1d(self) -> None:
-        x = self.ensemble.x
+    def _snapshot(self, with_readouts: bool) -> "Frame":
+        """The numbers of one picture, from the run alone (no widget is read): safe on the
+        frame worker's thread while the GUI thread waits or draws the frame before."""
+        ensemble = self.ensemble
+        if isinstance(ensemble, lv.Ensemble2D):
+            xy = ensemble.xy
+            density = lv.histogram_2d(xy, self.image_edges, self.image_edges)
+            sample = np.array(xy[:DRAWN_PARTICLES])
+            return Frame(ensemble.t, sample, None, None, density, None, None)
+        x = ensemble.x
         sample = np.array(x[:DRAWN_PARTICLES])
-        jitter = self._jitter[: sample.size] * self._jitter_scale
-        self.dots.set_points(sample, self._potential.V(sample) + jitter)
-        self._histogram = lv.histogram(x, self.edges)
+        heights = self._potential.V(sample) + self._jitter[: sample.size] * self._jitter_scale
+        inertia = isinstance(ensemble, lv.UnderdampedEnsemble)
+        velocity = np.array(ensemble.v[:DRAWN_PARTICLES]) if inertia else None
+        histogram = lv.histogram(x, self.edges)
+        p = self.pde.p.copy() if self._pde_runs else None
+        stats = self._statistics(x, histogram) if with_readouts else None
+        return Frame(ensemble.t, sample, heights, velocity, histogram, p, stats)
+
+    def _statistics(self, x: np.ndarray, histogram: np.ndarray) -> dict[str, str]:
+        """The readouts but speed, as text: the particles' moments, p_t's in brackets."""
+        stats = lv.summary(x)
+        if self.running_2d:
+            return {
+                "mean": f"x: {stats.mean:.3f}",
+                "variance": f"x: {stats.variance:.3f}",
+                "right well": f"{stats.fraction_right:.3f}",
+                "‖hist − p_t‖": "— (1-D only)",
+            }
+        if not self._pde_runs:
+            return {
+                "mean": f"{stats.mean:.3f}",
+                "variance": f"{stats.variance:.3f}",
+                "right well": f"{stats.fraction_right:.3f}",
+                "‖hist − p_t‖": "— (overdamped only)",
+            }
+        pde = self.pde.summary(0.0)
+        binned = lv.bin_average(self.pde.p, PDE_CELLS // HISTOGRAM_BINS)
+        distance = lv.total_variation(histogram, binned, self.edges[1] - self.edges[0])
+        return {
+            "mean": f"{stats.mean:.3f}  ({pde.mean:.3f})",
+            "variance": f"{stats.variance:.3f}  ({pde.variance:.3f})",
+            "right well": f"{stats.fraction_right:.3f}  ({pde.fraction_right:.3f})",
+            "‖hist − p_t‖": f"{distance:.4f}",
+        }
+
+    def _draw(self, frame: "Frame") -> None:
+        self.frame = frame
+        if frame.p is None and frame.heights is None:
+            self._draw_2d(frame)
+        else:
+            self._draw_1d(frame)
+        if frame.statistics is not None:
+            self._show_readouts(frame)
+
+    def _draw_1d(self, frame: "Frame") -> None:
+        self.dots.set_points(frame.sample, frame.heights)
         shown = []
         if self.show_histogram.isChecked():
-            self.histogram_curve.setData(self.edges, self._histogram)
-            shown.append(self._histogram)
+            self.histogram_curve.setData(self.edges, frame.histogram)
+            shown.append(frame.histogram)
         else:
             self.histogram_curve.setData([], [])
-        pde_on = self.pde is not None and not isinstance(self.ensemble, lv.UnderdampedEnsemble)
-        if pde_on and self.show_pde.isChecked():
-            self.pde_curve.setData(self.grid, self.pde.p)
-            shown.append(self.pde.p)
+        if frame.p is not None and self.show_pde.isChecked():
+            self.pde_curve.setData(self.grid, frame.p)
+            shown.append(frame.p)
         else:
             self.pde_curve.setData([], [])
         boltzmann = self._boltzmann if self.show_boltzmann.isChecked() else None
         if boltzmann is not None:
             shown.append(boltzmann)
-        if boltzmann is not self._drawn_boltzmann:  # static: its cached drawing is reused
+        if boltzmann is not self._drawn_boltzmann:  # static: drawn again only when it changes
             if boltzmann is None:
                 self.boltzmann_curve.setData([], [])
             else:
@@ -820,47 +965,20 @@ class LangevinTab(TabBase):
             self._drawn_boltzmann = boltzmann
         peak = max((float(np.max(v)) for v in shown if len(v)), default=1.0)
         follow_y(self.density_plot, np.array([0.0, peak]), slack=0.05)
-        if isinstance(self.ensemble, lv.UnderdampedEnsemble):
-            velocity = np.array(self.ensemble.v[:DRAWN_PARTICLES])
-            self.phase_dots.set_points(sample, velocity)
-            follow_y(self.phase_plot, velocity)
+        if frame.velocity is not None:
+            self.phase_dots.set_points(frame.sample, frame.velocity)
+            follow_y(self.phase_plot, frame.velocity)
 
-    def _redraw_2d(self) -> None:
-        xy = self.ensemble.xy
-        sample = np.array(xy[:DRAWN_PARTICLES])
-        self.dots_2d.set_points(sample[:, 0], sample[:, 1])
-        self._density_2d = lv.histogram_2d(xy, self.image_edges, self.image_edges)
-        self.density_image.setImage(self._density_2d, autoLevels=True)
+    def _draw_2d(self, frame: "Frame") -> None:
+        self.dots_2d.set_points(frame.sample[:, 0], frame.sample[:, 1])
+        self.density_image.setImage(frame.histogram, autoLevels=True)
         self.density_image.setRect(BOX_2D)
 
-    def _show_readouts(self) -> None:
+    def _show_readouts(self, frame: "Frame") -> None:
         table = self.readouts
-        table.set_value("t", f"{self.ensemble.t:.3f}")
-        if self.running_2d:
-            stats = lv.summary(self.ensemble.x)
-            table.set_value("mean", f"x: {stats.mean:.3f}")
-            table.set_value("variance", f"x: {stats.variance:.3f}")
-            table.set_value("right well", f"{stats.fraction_right:.3f}")
-            table.set_value("‖hist − p_t‖", "— (1-D only)")
-        else:
-            stats = lv.summary(self.ensemble.x)
-            if self.pde is not None and not isinstance(self.ensemble, lv.UnderdampedEnsemble):
-                pde = self.pde.summary(0.0)
-                table.set_value("mean", f"{stats.mean:.3f}  ({pde.mean:.3f})")
-                table.set_value("variance", f"{stats.variance:.3f}  ({pde.variance:.3f})")
-                table.set_value(
-                    "right well", f"{stats.fraction_right:.3f}  ({pde.fraction_right:.3f})"
-                )
-                binned = lv.bin_average(self.pde.p, PDE_CELLS // HISTOGRAM_BINS)
-                distance = lv.total_variation(
-                    self._histogram, binned, self.edges[1] - self.edges[0]
-                )
-                table.set_value("‖hist − p_t‖", f"{distance:.4f}")
-            else:
-                table.set_value("mean", f"{stats.mean:.3f}")
-                table.set_value("variance", f"{stats.variance:.3f}")
-                table.set_value("right well", f"{stats.fraction_right:.3f}")
-                table.set_value("‖hist − p_t‖", "— (overdamped only)")
+        table.set_value("t", f"{frame.t:.3f}")
+        for name, value in frame.statistics.items():
+            table.set_value(name, value)
         ratio = self._wall_speed
         speed = self.speed_slider.value()
         table.set_value(
@@ -909,10 +1027,10 @@ class LangevinTab(TabBase):
         if self.running_2d:
             x, y = self.dots_2d.points()
             centres = 0.5 * (self.image_edges[1:] + self.image_edges[:-1])
-            marginal = self._density_2d.sum(axis=0) * (centres[1] - centres[0])
+            marginal = self.frame.histogram.sum(axis=0) * (centres[1] - centres[0])
             return [("particles_sample", x, y), ("density_x_marginal", centres, marginal)]
         centres = 0.5 * (self.edges[1:] + self.edges[:-1])
-        series = [("histogram", centres, self._histogram)]
+        series = [("histogram", centres, self.frame.histogram)]
         items = [("p_t", self.pde_curve), ("boltzmann", self.boltzmann_curve)]
         series += [series_of(item, name) for name, item in items]
         x, y = self.dots.points()

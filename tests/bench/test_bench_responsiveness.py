@@ -54,6 +54,9 @@ def test_event_loop_stays_responsive_under_load(window):
             boltzmann_changes += not np.array_equal(before, particles.boltzmann_curve.yData)
             next_drag = drags[-1] + DRAG_EVERY
     busy = sweep.job.busy
+    settle_until = time.perf_counter() + STALL_LIMIT  # the last drag's paint may still come
+    while time.perf_counter() < settle_until:
+        QtWidgets.QApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
     timer.stop()
     particles.animator.pause()
     viewport.removeEventFilter(paints)

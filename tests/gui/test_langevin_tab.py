@@ -72,7 +72,7 @@ def test_long_run_histogram_approaches_boltzmann(tab):
     centres = 0.5 * (tab.edges[1:] + tab.edges[:-1])
     boltzmann = lv.boltzmann(tab._potential, 1.0, centres)
     width = tab.edges[1] - tab.edges[0]
-    assert lv.total_variation(tab._histogram, boltzmann, width) < 0.05
+    assert lv.total_variation(tab.frame.histogram, boltzmann, width) < 0.05
 
 
 def test_expression_box_applies_and_refuses(qtbot, window, tab):
@@ -152,9 +152,8 @@ def test_inertia_shows_phase_space_and_2d_mode_runs(tab):
     tab.dimension_combo.setCurrentIndex(1)
     tab.run_for(0.3)
     assert tab.pages.currentIndex() == 1
-    assert tab._density_2d.sum() * (tab.image_edges[1] - tab.image_edges[0]) ** 2 == pytest.approx(
-        1.0, abs=0.01
-    )
+    cell = (tab.image_edges[1] - tab.image_edges[0]) ** 2
+    assert tab.frame.histogram.sum() * cell == pytest.approx(1.0, abs=0.01)
 
 
 def test_scene_round_trip_same_particles(window, tab, tmp_path):
@@ -212,3 +211,54 @@ def test_the_crowd_of_particles_shows_over_the_histogram(tab):
         shown += distance < 60
     assert np.all(np.abs(x[:300] + 1) < 0.6)  # in the left well, inside the histogram
     assert shown > 250
+
+
+def test_many_particles_play_off_the_gui_thread_and_pause_exactly(qtbot, window, tab):
+    """From HEAVY_FRAME_N particles on, frames are computed by the frame worker: the picture
+    keeps coming, pausing stops the run at the frame on screen, and a scene saved then
+    reopens with the same particles."""
+    from mlphys_gui.tabs.langevin import HEAVY_FRAME_N
+
+    tab.restore({**tab.default_state(), "n": HEAVY_FRAME_N + 1, "initial": "uniform"})
+    tab.animator.play()
+    qtbot.waitUntil(lambda: tab.frame.t > 0.2, timeout=10_000)
+    assert tab.frame.histogram.sum() * (tab.edges[1] - tab.edges[0]) == pytest.approx(1, abs=0.02)
+    tab.animator.pause()
+    t = tab.ensemble.t
+    qtbot.wait(100)
+    assert tab.ensemble.t == t == tab.frame.t and tab.pde.t == pytest.approx(t)
+    assert float(tab.readouts.value("t")) == pytest.approx(t, abs=1e-3)
+    x = np.array(tab.ensemble.x)
+    state = tab.state()
+    tab.reset()
+    tab.restore(state)
+    assert np.array_equal(tab.ensemble.x, x)
+
+
+def test_controls_change_the_run_while_frames_are_computed(qtbot, window, tab):
+    from mlphys_gui.tabs.langevin import HEAVY_FRAME_N
+
+    tab.restore({**tab.default_state(), "n": HEAVY_FRAME_N + 1})
+    tab.animator.play()
+    for sigma in (0.5, 1.2, 0.9):
+        qtbot.wait(60)
+        tab.sigma_slider.set_value(sigma, emit=True)  # lands between or during frames
+        # drawn at once, taken by the run right after the frame being computed
+        assert np.allclose(tab.boltzmann_curve.yData, lv.boltzmann(tab._potential, sigma, tab.grid))
+        qtbot.waitUntil(lambda s=sigma: tab.ensemble.sigma == s == tab.pde.sigma, timeout=2000)
+    tab.potential_combo.setCurrentIndex(tab.potential_combo.findData("harmonic"))
+    qtbot.wait(100)
+    assert tab.animator.playing and isinstance(tab.ensemble.potential, lv.Harmonic)
+    tab.animator.pause()
+    assert np.isfinite(tab.frame.histogram).all() and tab.frame.t == tab.ensemble.t
+
+
+def test_a_run_diverging_off_the_gui_thread_pauses_with_a_message(qtbot, window, tab):
+    from mlphys_gui.tabs.langevin import HEAVY_FRAME_N
+
+    tab.restore({**tab.default_state(), "n": HEAVY_FRAME_N + 1, "initial": "uniform", "dt": 2.0})
+    tab.animator.play()
+    qtbot.waitUntil(lambda: not tab.animator.playing, timeout=10_000)
+    assert window.statusBar().currentMessage().startswith("Paused")
+    assert np.isfinite(tab.ensemble.x).all() and np.isfinite(tab.frame.histogram).all()
+    assert tab.pde.t == pytest.approx(tab.ensemble.t)  # p_t stopped where the particles did
