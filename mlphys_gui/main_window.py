@@ -53,12 +53,23 @@ class _FocusedControlKeys(QtCore.QObject):
         return False
 
 
+def _set_application_style_sheet(style: Style) -> None:
+    """The theme's style sheet for the whole application. Qt re-polishes every widget even
+    when the sheet is the same (1 s with five tabs): an unchanged sheet is not set again."""
+    app = QtWidgets.QApplication.instance()
+    sheet = style.stylesheet()
+    if app.styleSheet() != sheet:
+        app.setStyleSheet(sheet)
+
+
 class MainWindow(QtWidgets.QMainWindow):
     """Tabs for each topic plus File / View / Help menus (DESIGN.md, "The application")."""
 
     def __init__(self, settings: QtCore.QSettings | None = None, initial_tab: str | None = None):
         super().__init__()
         self.settings = settings or QtCore.QSettings(APP_NAME, APP_NAME)
+        self._style = self._saved_style()
+        _set_application_style_sheet(self._style)  # before the widgets: each is polished once
         self.setWindowTitle("mlphys-gui — Machine Learning for Physicists")
         self.tabs_widget = QtWidgets.QTabWidget()
         self.tabs_widget.setDocumentMode(True)
@@ -221,7 +232,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def apply_style(self, style: Style) -> None:
         self._style = style
-        QtWidgets.QApplication.instance().setStyleSheet(style.stylesheet())
+        _set_application_style_sheet(style)
         for tab in self.tabs.values():
             tab.apply_style(style)
 
@@ -433,17 +444,20 @@ class MainWindow(QtWidgets.QMainWindow):
             QtWidgets.QMessageBox.warning(self, "Not recorded", self.statusBar().currentMessage())
 
     # ---------------------------------------------------------------- preferences
-    def _restore_preferences(self, initial_tab: str | None) -> None:
+    def _saved_style(self) -> Style:
+        """The theme and font scale of the last session (defaults when unreadable)."""
         theme = THEMES.get(str(self.settings.value("theme", LIGHT.name)), LIGHT)
         try:
             font_scale = float(self.settings.value("font_scale", 1.0))
         except (TypeError, ValueError):
             font_scale = 1.0
         low, high = FONT_SCALE_RANGE
-        self._style = Style(theme=theme, font_scale=min(max(font_scale, low), high))
+        return Style(theme=theme, font_scale=min(max(font_scale, low), high))
+
+    def _restore_preferences(self, initial_tab: str | None) -> None:
         self.apply_style(self._style)
         blocked = self.projector_action.blockSignals(True)
-        self.projector_action.setChecked(theme is PROJECTOR)
+        self.projector_action.setChecked(self._style.theme is PROJECTOR)
         self.projector_action.blockSignals(blocked)
         geometry = self.settings.value("geometry")
         if not (isinstance(geometry, QtCore.QByteArray) and self.restoreGeometry(geometry)):
