@@ -190,6 +190,7 @@ class DotsItem(_LiveItem):
         self._size = size
         self._sprite: QtGui.QPixmap | None = None
         self._fragments = None
+        self._fragments_key: tuple[int, int, float] | None = None
 
     def margin_pixels(self) -> float:
         return self._size
@@ -218,15 +219,16 @@ class DotsItem(_LiveItem):
             return
         ratio = painter.device().devicePixelRatioF()
         sprite = self._sprite_for(ratio)
-        count = len(self._xy)
-        if self._fragments is None or len(self._fragments) != count:
+        count, side = len(self._xy), sprite.width()
+        fresh = self._fragments_key != (count, side, ratio)
+        if fresh:  # a new array holds whatever was in memory: every column is filled below
             self._fragments = sip.array(QtGui.QPainter.PixmapFragment, count)
+            self._fragments_key = (count, side, ratio)
         memory = np.frombuffer(
             sip.voidptr(self._fragments, count * 10 * 8), dtype=np.float64
         ).reshape(count, 10)
         _to_pixels(transform, self._xy, memory[:, :2])
-        side = sprite.width()
-        if memory[0, 4] != side or memory[0, 6] != 1 / ratio:
+        if fresh:
             memory[:, 2:6] = (0.0, 0.0, side, side)  # source rectangle in the sprite
             memory[:, 6:10] = (1 / ratio, 1 / ratio, 0.0, 1.0)  # scale x, y, rotation, opacity
         painter.save()

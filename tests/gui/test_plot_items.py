@@ -6,7 +6,7 @@ import pyqtgraph as pg
 import pytest
 from PyQt6 import QtCore, QtGui
 
-from mlphys_gui.widgets.plot_items import LiveCurveItem
+from mlphys_gui.widgets.plot_items import DotsItem, LiveCurveItem
 
 
 def ink(widget: pg.PlotWidget) -> np.ndarray:
@@ -85,3 +85,25 @@ def test_non_finite_values_are_drawn_as_gaps_not_garbage(qtbot):
     gap = on_screen[:, 500 * 270 // 600 : 500 * 330 // 600]
     assert gap.max() < 0.05 and on_screen.max() > 0.9
     assert item.boundingRect().contains(QtCore.QPointF(1.0, 0.5))
+
+
+def test_dots_are_stamped_right_whenever_their_number_changes(qtbot):
+    """The fuzz crashed once in DotsItem.paint: a new array of fragments holds whatever the
+    memory held, and the sprite rectangle and scale were written only when the first fragment
+    looked wrong. Whatever the allocator does, every count must draw its dots."""
+    widget = pg.PlotWidget(background="w")
+    widget.resize(400, 300)
+    widget.setRange(xRange=(0, 10), yRange=(0, 10), padding=0)
+    dots = DotsItem(size=5.0)
+    dots.set_style(QtGui.QColor("black"), 5.0)
+    widget.addItem(dots)
+    widget.show()
+    qtbot.waitExposed(widget)
+    rng = np.random.default_rng(1)
+    for count in (2500, 7, 300, 7, 2500, 1):
+        x, y = rng.uniform(1, 9, count), rng.uniform(1, 9, count)
+        dots.set_points(x, y)
+        image = widget.grab().toImage()
+        for xi, yi in zip(x[:7], y[:7], strict=True):
+            point = widget.mapFromScene(dots.mapToScene(QtCore.QPointF(xi, yi)))
+            assert image.pixelColor(point).lightness() < 80  # a dot is drawn there
