@@ -30,6 +30,7 @@ from mlphys_gui.widgets.plot_items import (
     follow_y,
     legend_below,
     series_of,
+    style_symbol_key,
 )
 from mlphys_gui.worker import SerialJob
 
@@ -1005,8 +1006,7 @@ class LangevinTab(TabBase):
         self.dots.set_style(style.color(4), dot_size)
         self.phase_dots.set_style(style.color(4), dot_size)
         self.dots_2d.set_style(style.color(1), dot_size)
-        self.dots_key.setSymbolBrush(style.brush(4))
-        self.dots_key.setSymbolPen(pg.mkPen(None))
+        style_symbol_key(self.dots_key, style.brush(4), pg.mkPen(None))
         colours = pg.colormap.get("viridis")
         self.potential_image.setColorMap(colours)
         self.density_image.setColorMap(pg.colormap.get("inferno"))

@@ -21,7 +21,13 @@ from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
 from mlphys_gui.widgets.equation import EquationPanel
 from mlphys_gui.widgets.panels import ReadoutPanel, controls_beside
 from mlphys_gui.widgets.playback import Animator, PlaybackBar
-from mlphys_gui.widgets.plot_items import curve, follow_y, legend_below, series_of
+from mlphys_gui.widgets.plot_items import (
+    curve,
+    follow_y,
+    legend_below,
+    series_of,
+    style_symbol_key,
+)
 
 MAX_POINTS = 10_000
 GRID_POINTS = 300
@@ -765,8 +771,7 @@ class PosteriorTab(TabBase):
         self.band2_key.setFillBrush(style.brush(0, 35))
         for key in (self.band1_key, self.band2_key):
             key.setPen(pg.mkPen(None))
-        self.likelihood_key.setSymbolBrush(style.brush(1, 160))
-        self.likelihood_key.setSymbolPen(pg.mkPen(None))
+        style_symbol_key(self.likelihood_key, style.brush(1, 160), pg.mkPen(None))
         for edge in (self.band1_low, self.band1_high, self.band2_low, self.band2_high):
             edge.setPen(pg.mkPen(None))
         self.mean_item.setPen(style.pen(0, 2.5))

@@ -108,6 +108,16 @@ def curve(plot: pg.PlotItem, name: str | None = None, **options) -> pg.PlotDataI
     return item
 
 
+def style_symbol_key(item: pg.PlotDataItem, brush: QtGui.QBrush, pen: QtGui.QPen) -> None:
+    """The symbol brush and pen of a legend-only key (an item without data): pyqtgraph hands
+    them to the item's scatter only with data, and the legend draws the scatter's default
+    (a grey-blue dot beside orange particles)."""
+    item.setSymbolBrush(brush)
+    item.setSymbolPen(pen)
+    item.scatter.setBrush(brush)
+    item.scatter.setPen(pen)
+
+
 def series_of(item: pg.PlotDataItem, name: str):
     """(name, x, y) of the data an item holds (before any log-axis transform), for CSV export."""
     if item.xData is None:

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PyQt6 import QtCore, QtWidgets
+from PyQt6 import QtCore, QtGui, QtWidgets
 
 from core import langevin as lv
 
@@ -262,3 +262,15 @@ def test_a_run_diverging_off_the_gui_thread_pauses_with_a_message(qtbot, window,
     assert window.statusBar().currentMessage().startswith("Paused")
     assert np.isfinite(tab.ensemble.x).all() and np.isfinite(tab.frame.histogram).all()
     assert tab.pde.t == pytest.approx(tab.ensemble.t)  # p_t stopped where the particles did
+
+
+def test_the_legend_shows_the_particles_in_their_colour(tab):
+    """The legend's dot is drawn by a key without data; it had pyqtgraph's grey-blue default."""
+    sample = next(s for s, label in tab.legend.items if label.text == "particles (a sample)")
+    pixmap = QtGui.QPixmap(20, 20)
+    pixmap.fill(QtGui.QColor("white"))
+    painter = QtGui.QPainter(pixmap)
+    sample.paint(painter)
+    painter.end()
+    centre = pixmap.toImage().pixelColor(10, 10)
+    assert centre.getRgb()[:3] == tab._style.color(4).getRgb()[:3]
