@@ -769,12 +769,12 @@ class LangevinTab(TabBase):
         self._time_owed = 0.0
         self._frames.submit(self._compute_frame, steps, self._readouts_due())
 
-    def _compute_frame(self, steps: int, with_readouts: bool) -> "Frame":
+    def _compute_frame(self, steps: int, with_readouts: bool) -> Frame:
         """On the frame worker's thread: the steps, then what the picture needs."""
         self._step_numerics(steps)
         return self._snapshot(with_readouts)
 
-    def _frame_ready(self, frame: "Frame") -> None:
+    def _frame_ready(self, frame: Frame) -> None:
         if self.animator.playing and self._time_owed > 0 and not self._settling:
             self._submit_frame()  # the next frame is computed while this one is drawn
         self._draw(frame)
@@ -887,7 +887,7 @@ class LangevinTab(TabBase):
         self.settle()
         self._draw(self._snapshot(self._readouts_due()))
 
-    def _snapshot(self, with_readouts: bool) -> "Frame":
+    def _snapshot(self, with_readouts: bool) -> Frame:
         """The numbers of one picture, from the run alone (no widget is read): safe on the
         frame worker's thread while the GUI thread waits or draws the frame before."""
         ensemble = self.ensemble
@@ -933,16 +933,16 @@ class LangevinTab(TabBase):
             "‖hist − p_t‖": f"{distance:.4f}",
         }
 
-    def _draw(self, frame: "Frame") -> None:
+    def _draw(self, frame: Frame) -> None:
         self.frame = frame
-        if frame.p is None and frame.heights is None:
+        if frame.sample.ndim == 2:  # rows of (x, y)
             self._draw_2d(frame)
         else:
             self._draw_1d(frame)
         if frame.statistics is not None:
             self._show_readouts(frame)
 
-    def _draw_1d(self, frame: "Frame") -> None:
+    def _draw_1d(self, frame: Frame) -> None:
         self.dots.set_points(frame.sample, frame.heights)
         shown = []
         if self.show_histogram.isChecked():
@@ -970,12 +970,12 @@ class LangevinTab(TabBase):
             self.phase_dots.set_points(frame.sample, frame.velocity)
             follow_y(self.phase_plot, frame.velocity)
 
-    def _draw_2d(self, frame: "Frame") -> None:
+    def _draw_2d(self, frame: Frame) -> None:
         self.dots_2d.set_points(frame.sample[:, 0], frame.sample[:, 1])
         self.density_image.setImage(frame.histogram, autoLevels=True)
         self.density_image.setRect(BOX_2D)
 
-    def _show_readouts(self, frame: "Frame") -> None:
+    def _show_readouts(self, frame: Frame) -> None:
         table = self.readouts
         table.set_value("t", f"{frame.t:.3f}")
         for name, value in frame.statistics.items():

@@ -130,13 +130,16 @@ class _LiveItem(pg.GraphicsObject):
     grown by a margin in pixels that is computed once per data or view change (the scene asks
     for it a dozen times a frame, and pyqtgraph's ``pixelLength`` costs 20 µs a call)."""
 
-    def __init__(self):
+    def __init__(self, margin: float):
         super().__init__()
         self._bounds: QtCore.QRectF | None = None
         self._bounding: QtCore.QRectF | None = None
+        self._margin = margin  # pixels beyond the data that the drawing may cover
 
-    def margin_pixels(self) -> float:
-        raise NotImplementedError
+    def _set_margin(self, margin: float) -> None:
+        self.prepareGeometryChange()
+        self._margin = margin
+        self._bounding = None
 
     def _set_bounds(self, x: np.ndarray, y: np.ndarray) -> None:
         """Bounds of the finite values of x and y (None when either has none)."""
@@ -162,9 +165,8 @@ class _LiveItem(pg.GraphicsObject):
         if self._bounds is None:
             return QtCore.QRectF()
         if self._bounding is None:
-            margin = self.margin_pixels()
-            grow_x = (self.pixelLength(pg.Point(1, 0)) or 0.0) * margin
-            grow_y = (self.pixelLength(pg.Point(0, 1)) or 0.0) * margin
+            grow_x = (self.pixelLength(pg.Point(1, 0)) or 0.0) * self._margin
+            grow_y = (self.pixelLength(pg.Point(0, 1)) or 0.0) * self._margin
             self._bounding = self._bounds.adjusted(-grow_x, -grow_y, grow_x, grow_y)
         return self._bounding
 
@@ -194,7 +196,7 @@ class DotsItem(_LiveItem):
     """
 
     def __init__(self, size: float = 4.0):
-        super().__init__()
+        super().__init__(margin=size)
         self._xy = np.zeros((0, 2))
         self._color = QtGui.QColor("black")
         self._size = size
@@ -202,15 +204,11 @@ class DotsItem(_LiveItem):
         self._fragments = None
         self._fragments_key: tuple[int, int, float] | None = None
 
-    def margin_pixels(self) -> float:
-        return self._size
-
     def set_style(self, color: QtGui.QColor, size: float) -> None:
         self._color = QtGui.QColor(color)
         self._size = size
         self._sprite = None
-        self._bounding = None
-        self.prepareGeometryChange()
+        self._set_margin(size)
         self.update()
 
     def set_points(self, x: np.ndarray, y: np.ndarray) -> None:
@@ -287,7 +285,7 @@ class LiveCurveItem(_LiveItem):
     """
 
     def __init__(self, steps: bool = False):
-        super().__init__()
+        super().__init__(margin=3.0)
         self._steps = steps
         self.xData = np.zeros(0)
         self.yData = np.zeros(0)
@@ -303,9 +301,6 @@ class LiveCurveItem(_LiveItem):
         self._strokes: list[QtGui.QPolygonF] = []
         self._strokes_key = None
 
-    def margin_pixels(self) -> float:
-        return self.opts["pen"].widthF() + 2.0
-
     def setPen(self, pen: QtGui.QPen) -> None:
         wide = QtGui.QPen(pen)
         self.opts["pen"] = wide
@@ -316,7 +311,7 @@ class LiveCurveItem(_LiveItem):
             thin.setDashPattern([d * max(wide.widthF(), 1.0) for d in wide.dashPattern()])
         self._thin_pen = thin
         self._strokes_key = None
-        self.viewTransformChanged()
+        self._set_margin(wide.widthF() + 2.0)
         self.update()
 
     def setFillBrush(self, brush: QtGui.QBrush) -> None:

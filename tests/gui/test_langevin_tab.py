@@ -5,6 +5,7 @@ import pytest
 from PyQt6 import QtCore, QtGui, QtWidgets
 
 from core import langevin as lv
+from mlphys_gui.tabs.langevin import HEAVY_FRAME_N
 
 
 @pytest.fixture
@@ -217,8 +218,6 @@ def test_many_particles_play_off_the_gui_thread_and_pause_exactly(qtbot, window,
     """From HEAVY_FRAME_N particles on, frames are computed by the frame worker: the picture
     keeps coming, pausing stops the run at the frame on screen, and a scene saved then
     reopens with the same particles."""
-    from mlphys_gui.tabs.langevin import HEAVY_FRAME_N
-
     tab.restore({**tab.default_state(), "n": HEAVY_FRAME_N + 1, "initial": "uniform"})
     tab.animator.play()
     qtbot.waitUntil(lambda: tab.frame.t > 0.2, timeout=10_000)
@@ -236,8 +235,6 @@ def test_many_particles_play_off_the_gui_thread_and_pause_exactly(qtbot, window,
 
 
 def test_controls_change_the_run_while_frames_are_computed(qtbot, window, tab):
-    from mlphys_gui.tabs.langevin import HEAVY_FRAME_N
-
     tab.restore({**tab.default_state(), "n": HEAVY_FRAME_N + 1})
     tab.animator.play()
     for sigma in (0.5, 1.2, 0.9):
@@ -254,8 +251,6 @@ def test_controls_change_the_run_while_frames_are_computed(qtbot, window, tab):
 
 
 def test_a_run_diverging_off_the_gui_thread_pauses_with_a_message(qtbot, window, tab):
-    from mlphys_gui.tabs.langevin import HEAVY_FRAME_N
-
     tab.restore({**tab.default_state(), "n": HEAVY_FRAME_N + 1, "initial": "uniform", "dt": 2.0})
     tab.animator.play()
     qtbot.waitUntil(lambda: not tab.animator.playing, timeout=10_000)
