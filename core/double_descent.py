@@ -97,6 +97,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import lapack
 
+from core import checks
+
 __all__ = [
     "FEATURE_FAMILIES",
     "FOURIER_BAND",
@@ -115,6 +117,7 @@ __all__ = [
     "nested_solutions",
     "run_sweep",
     "sweep",
+    "widths_for",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -1176,3 +1179,23 @@ def fit_function(
         train_error=float(np.mean((draw.y - Phi @ beta) ** 2)),
         grid_error=float(np.mean((f_hat - f_true) ** 2)),
     )
+
+
+#: Most widths a sweep evaluates (geometric spacing), besides every width near p = n.
+MAX_WIDTHS = 160
+
+
+def widths_for(n: int, ratio: float) -> tuple[int, ...]:
+    """Model sizes 1 … ratio·n for a sweep: every size within 3 of p = n, geometric elsewhere.
+
+    Parameters
+    ----------
+    n : number of training points (≥ 1).
+    ratio : the largest width as a multiple of n (> 0).
+    """
+    n = checks.count(n, "n", 1, 10**6)
+    ratio = checks.real(ratio, "ratio", lo=0.0, lo_open=True, hi=1e4)
+    top = max(2, round(ratio * n))
+    geometric = np.geomspace(1, top, MAX_WIDTHS)
+    near = np.arange(max(1, n - 3), min(top, n + 3) + 1)
+    return tuple(int(p) for p in np.unique(np.concatenate([np.round(geometric), near])))

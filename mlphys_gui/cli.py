@@ -1,6 +1,6 @@
 """The ``mlphys-gui`` command: open the app, or export a figure without a display.
 
-    mlphys-gui [--tab NAME] [--scene FILE]
+    mlphys-gui [--tab NAME] [--scene FILE] [--fresh] [--session-file]
     mlphys-gui export (--tab NAME | SCENE.json) -o FILE.{png,svg,pdf,csv} [--width PX] [--theme T]
 
 Bad arguments print one line and exit non-zero; they never show a traceback.
@@ -9,6 +9,7 @@ Bad arguments print one line and exit non-zero; they never show a traceback.
 import argparse
 import ctypes
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -38,7 +39,17 @@ class _Parser(argparse.ArgumentParser):
 def _gui_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=APP_NAME, description="Machine Learning for Physicists, interactive.")
     parser.add_argument("--tab", help=f"open on this tab ({', '.join(TAB_NAMES)})")
-    parser.add_argument("--scene", type=Path, help="open this scene file")
+    parser.add_argument("--scene", type=Path, help="open this scene file (it becomes the session)")
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start from the defaults instead of the autosaved session",
+    )
+    parser.add_argument(
+        "--session-file",
+        action="store_true",
+        help="print where the autosaved session is kept, and exit",
+    )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     return parser
 
@@ -108,7 +119,24 @@ def _check_display() -> None:
         )
 
 
+def _close_on_signals(window) -> None:
+    """SIGTERM and SIGINT close the window as Quit does (the session and preferences are
+    saved). Qt's event loop runs no Python, so a timer gives Python a moment to see them."""
+    from PyQt6 import QtCore
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda _number, _frame: window.close())
+    timer = QtCore.QTimer(window)
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
+
+
 def run_gui(args: argparse.Namespace) -> int:
+    from mlphys_gui.session import SessionStore, default_session_path
+
+    if args.session_file:
+        print(default_session_path())
+        return 0
     from mlphys_gui.app import create_application
     from mlphys_gui.errors import ErrorReporter
     from mlphys_gui.tabs import TAB_CLASSES
@@ -118,10 +146,18 @@ def run_gui(args: argparse.Namespace) -> int:
     app = create_application()
     from mlphys_gui.main_window import MainWindow
 
-    window = MainWindow(initial_tab=args.tab)
+    window = MainWindow(initial_tab=args.tab, session=SessionStore(default_session_path()))
     ErrorReporter(window)
-    if args.scene is not None and not window.open_scene(args.scene):
-        print(f"{APP_NAME}: {window.statusBar().currentMessage()}", file=sys.stderr)
+    if not args.fresh:
+        window.restore_session()
+        if args.tab is not None:
+            window.select_tab(args.tab)
+    if args.scene is not None:
+        if window.open_scene(args.scene):
+            window.save_session()  # the scene is the session from now on
+        else:
+            print(f"{APP_NAME}: {window.statusBar().currentMessage()}", file=sys.stderr)
+    _close_on_signals(window)
     window.show()
     return app.exec()
 
@@ -146,9 +182,9 @@ def _headless_tab(args: argparse.Namespace):
     app = create_application()
     QtCore.qInstallMessageHandler(_only_fatal_qt_messages)
     if args.scene is not None:
-        specs = {n: c.STATE_SPEC for n, c in TAB_CLASSES.items()}
+        schemas = {n: c.SCHEMA for n, c in TAB_CLASSES.items()}
         try:
-            name, state = read_scene_file(args.scene, specs)
+            name, state = read_scene_file(args.scene, schemas)
         except SceneError as error:
             raise UsageError(str(error)) from None
     else:
@@ -156,7 +192,7 @@ def _headless_tab(args: argparse.Namespace):
     tab = TAB_CLASSES[name]()
     tab.apply_style(Style(theme=THEMES[args.theme]))
     if state is not None:
-        tab.restore(state)
+        tab.restore(state, label=None)
     tab.resize(*EXPORT_WINDOW_SIZE)
     tab.show()
     app.processEvents()

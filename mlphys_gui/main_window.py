@@ -17,6 +17,7 @@ from mlphys_gui.scene import (
     read_scene_file,
     write_scene_file,
 )
+from mlphys_gui.session import SessionError, SessionStore
 from mlphys_gui.style import FONT_SCALE_RANGE, LIGHT, PROJECTOR, THEMES, Style
 from mlphys_gui.tabs import TAB_CLASSES
 from mlphys_gui.tabs.base import TabBase
@@ -24,6 +25,7 @@ from mlphys_gui.tabs.base import TabBase
 ZOOM_FACTOR = 1.15
 BOOKMARK_SLOTS = 9
 MESSAGE_MS = 8000
+AUTOSAVE_MS = 1000  # a change reaches the session file within this (plus the write)
 
 # (key sequence, what it does): the single list behind the menus and Help → Keyboard shortcuts.
 PLAYBACK_SHORTCUTS = (
@@ -36,14 +38,22 @@ TAB_SHORTCUT = ("Ctrl+1 … Ctrl+9", "Switch to tab 1 … 9")
 # Keys a focused control needs for itself; it gets them instead of the window shortcut.
 _SLIDER_KEYS = {QtCore.Qt.Key.Key_Left, QtCore.Qt.Key.Key_Right}
 _BUTTON_KEYS = {QtCore.Qt.Key.Key_Space}
+_CTRL_Y = QtCore.QKeyCombination(QtCore.Qt.KeyboardModifier.ControlModifier, QtCore.Qt.Key.Key_Y)
 
 
 class _FocusedControlKeys(QtCore.QObject):
-    """Lets a focused slider keep its arrow keys and a focused button its Space."""
+    """Lets a focused slider keep its arrow keys and a focused button its Space; and gives
+    Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y to Edit → Undo / Redo when a focused text field has nothing
+    of its own to undo (its last text was applied): a line edit would otherwise take them."""
 
     def eventFilter(self, watched, event):
-        if event.type() == QtCore.QEvent.Type.ShortcutOverride and not event.modifiers():
-            focus = QtWidgets.QApplication.focusWidget()
+        if event.type() != QtCore.QEvent.Type.ShortcutOverride:
+            return False
+        focus = QtWidgets.QApplication.focusWidget()
+        if _is_undo_key(event) and _has_no_draft(focus):
+            event.ignore()  # not taken by the field: the window's shortcut fires
+            return True
+        if not event.modifiers():
             key = event.key()
             if (isinstance(focus, QtWidgets.QAbstractSlider) and key in _SLIDER_KEYS) or (
                 isinstance(focus, QtWidgets.QAbstractButton) and key in _BUTTON_KEYS
@@ -51,6 +61,21 @@ class _FocusedControlKeys(QtCore.QObject):
                 event.accept()
                 return True
         return False
+
+
+def _is_undo_key(event: QtGui.QKeyEvent) -> bool:
+    return (
+        event.matches(QtGui.QKeySequence.StandardKey.Undo)
+        or event.matches(QtGui.QKeySequence.StandardKey.Redo)
+        or event.keyCombination() == _CTRL_Y
+    )
+
+
+def _has_no_draft(widget: QtWidgets.QWidget | None) -> bool:
+    """A text field (or spin box) whose text has been applied, so nothing to undo in it."""
+    if isinstance(widget, QtWidgets.QSpinBox):
+        return widget.cleanText() == widget.textFromValue(widget.value())
+    return isinstance(widget, QtWidgets.QLineEdit) and not widget.isModified()
 
 
 def _set_application_style_sheet(style: Style) -> None:
@@ -65,9 +90,20 @@ def _set_application_style_sheet(style: Style) -> None:
 class MainWindow(QtWidgets.QMainWindow):
     """Tabs for each topic plus File / View / Help menus (DESIGN.md, "The application")."""
 
-    def __init__(self, settings: QtCore.QSettings | None = None, initial_tab: str | None = None):
+    def __init__(
+        self,
+        settings: QtCore.QSettings | None = None,
+        initial_tab: str | None = None,
+        session: SessionStore | None = None,
+    ):
         super().__init__()
         self.settings = settings or QtCore.QSettings(APP_NAME, APP_NAME)
+        self.session = session
+        self._autosave = QtCore.QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._autosave.timeout.connect(self.save_session)
+        self.undo_group = QtGui.QUndoGroup(self)
         self._style = self._saved_style()
         _set_application_style_sheet(self._style)  # before the widgets: each is polished once
         self.setWindowTitle("mlphys-gui — Machine Learning for Physicists")
@@ -84,14 +120,17 @@ class MainWindow(QtWidgets.QMainWindow):
         column.addWidget(self.note_banner)
         column.addWidget(self.tabs_widget, 1)
         self.setCentralWidget(central)
-        self.tabs_widget.currentChanged.connect(lambda _i: self.note_banner.hide())
         self.tabs: dict[str, TabBase] = {}
         self.presenter: PresenterWindow | None = None
         for name, tab_class in TAB_CLASSES.items():
             tab = tab_class()
             tab.message.connect(self.show_message)
+            tab.stateChanged.connect(self._state_changed)
+            self.undo_group.addStack(tab.undo_stack)
             self.tabs[name] = tab
             self.tabs_widget.addTab(tab, tab.title)
+        self.tabs_widget.currentChanged.connect(self._tab_chosen)
+        self._tab_chosen()
         self._shortcut_rows: list[tuple[str, str]] = []
         self._build_menus()
         self._key_filter = _FocusedControlKeys(self)
@@ -120,6 +159,18 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(file_menu, "&Record animation…", self._record_dialog, "Ctrl+Shift+V")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, "Ctrl+Q")
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = self.undo_group.createUndoAction(self, "Undo")
+        self.undo_action.setShortcut(QtGui.QKeySequence("Ctrl+Z"))
+        self.redo_action = self.undo_group.createRedoAction(self, "Redo")
+        self.redo_action.setShortcuts(
+            [QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence("Ctrl+Y")]
+        )
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        self._shortcut_rows.append(("Ctrl+Z", "Undo the last change of this tab"))
+        self._shortcut_rows.append(("Ctrl+Shift+Z", "Redo (also Ctrl+Y)"))
 
         view_menu = bar.addMenu("&View")
         self.presentation_action = self._action(
@@ -213,6 +264,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.shortcuts_dialog = dialog
 
     # ---------------------------------------------------------------- tabs and messages
+    def _tab_chosen(self, _index: int = 0) -> None:
+        self.note_banner.hide()
+        self.undo_group.setActiveStack(self.current_tab().undo_stack)
+        self._schedule_autosave()
+
+    def _state_changed(self, _change) -> None:
+        self._schedule_autosave()
+
     def reset_tab(self) -> None:
         self.note_banner.hide()
         self.current_tab().reset()
@@ -268,31 +327,35 @@ class MainWindow(QtWidgets.QMainWindow):
         self.show_message(f"Zoom {scale:.0%}")
 
     # ---------------------------------------------------------------- scenes
-    def scene_specs(self):
-        return {name: tab.STATE_SPEC for name, tab in self.tabs.items()}
+    def schemas(self):
+        return {name: tab.SCHEMA for name, tab in self.tabs.items()}
 
     def open_scene(self, path: str | Path) -> bool:
-        """Load a scene file into its tab; on any problem keep the current state and say why."""
+        """Load a scene file into its tab (one undo step); on any problem keep the current
+        state and say why."""
         try:
-            name, state = read_scene_file(path, self.scene_specs())
+            name, state = read_scene_file(path, self.schemas())
         except SceneError as error:
             self.show_message(f"Scene not opened: {error}")
             return False
-        self._show_state(name, state, f"Opened scene {Path(path).name}")
+        self._show_state(name, state, f"Open scene {Path(path).name}")
         return True
 
-    def _show_state(self, name: str, state: dict, message: str) -> None:
-        self.tabs[name].restore(state)
+    def _show_state(self, name: str, state: dict, label: str) -> None:
+        self.tabs[name].restore(state, label=label)
         self.select_tab(name)
-        self.show_message(message)
+        self.show_message(label)
 
     def load_preset(self, preset: Preset) -> bool:
         """Open a prepared scene and show its teaching note above the tabs."""
-        if not self.open_scene(preset.path):
+        try:
+            name, state = read_scene_file(preset.path, self.schemas())
+        except SceneError as error:
+            self.show_message(f"Preset not loaded: {error}")
             return False
+        self._show_state(name, state, f"Preset: {preset.title}")
         self.note_banner.setText(f"<b>{preset.title}</b> — {preset.note}")
         self.note_banner.show()
-        self.show_message(f"Preset: {preset.title}")
         return True
 
     # ---------------------------------------------------------------- bookmarks
@@ -310,11 +373,11 @@ class MainWindow(QtWidgets.QMainWindow):
             self.show_message(f"Bookmark {slot} is empty: Ctrl+Shift+{slot} saves one")
             return False
         try:
-            name, state = parse_scene(json.loads(str(text)), self.scene_specs())
+            name, state = parse_scene(json.loads(str(text)), self.schemas())
         except (ValueError, TypeError, RecursionError) as error:
             self.show_message(f"Bookmark {slot} not recalled: {error}")
             return False
-        self._show_state(name, state, f"Bookmark {slot}: {self.tabs[name].title}")
+        self._show_state(name, state, f"Bookmark {slot}")
         return True
 
     def _label_bookmarks(self) -> None:
@@ -475,7 +538,49 @@ class MainWindow(QtWidgets.QMainWindow):
             self.settings.setValue("geometry", self.saveGeometry())
         self.settings.sync()
 
+    # ---------------------------------------------------------------- session
+    def _schedule_autosave(self) -> None:
+        """Write the session soon after a change: the first change starts the timer, later ones
+        ride along, so a long drag is still saved within a second of its start."""
+        if self.session is not None and not self._autosave.isActive():
+            self._autosave.start()
+
+    def save_session(self) -> bool:
+        """Write every tab's state and the current tab to the session file (atomically)."""
+        self._autosave.stop()
+        if self.session is None:
+            return False
+        states = {name: tab.state() for name, tab in self.tabs.items()}
+        try:
+            self.session.save(self.current_tab().name, states)
+        except OSError as error:
+            self.show_message(f"Session not saved: {error}")
+            return False
+        return True
+
+    def restore_session(self) -> bool:
+        """Open as the last session left off (after a quit or a crash). A file that cannot be
+        used is set aside with a message, and the app starts from the defaults."""
+        if self.session is None:
+            return False
+        try:
+            saved = self.session.load(self.schemas())
+        except SessionError as error:
+            kept = self.session.set_aside()
+            where = f"; kept as {kept.name}" if kept else ""
+            self.show_message(f"Previous session not restored: {error}{where}")
+            return False
+        if saved is None:
+            return False
+        current, states = saved
+        for name, state in states.items():
+            self.tabs[name].restore(state, label=None)
+        self.select_tab(current)
+        self.show_message("Restored the previous session (mlphys-gui --fresh starts anew)")
+        return True
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        self.save_session()
         self.save_preferences()
         if self.presenter is not None:
             self.presenter.close()

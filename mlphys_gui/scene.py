@@ -1,43 +1,32 @@
 """Scenes: a tab's whole state as a JSON document with a schema version.
 
-A scene is ``{"app": "mlphys-gui", "schema": 1, "tab": NAME, "state": {...}}``. Each tab declares
-the fields of its state as a mapping from key to a *field check* (below); :func:`parse_scene`
-refuses anything that is not exactly such a document, with a message that names the offending
-field. Presets, Save/Open scene and ``mlphys-gui export SCENE.json`` all go through here.
+A scene is ``{"app": "mlphys-gui", "schema": 1, "tab": NAME, "state": {...}}``. The fields of
+the state and their checks come from the tab's declared :class:`~mlphys_gui.state.Schema`;
+:func:`parse_scene` refuses anything that is not exactly such a document, with a message that
+names the offending field. Presets, Save/Open scene, bookmarks, the autosaved session and
+``mlphys-gui export SCENE.json`` all go through here.
 """
 
 import base64
 import json
-import math
 import os
 import re
 import struct
 import tempfile
 import zlib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from mlphys_gui.state import InvalidValueError, Schema
 
 APP_ID = "mlphys-gui"
 SCHEMA_VERSION = 1
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
-FieldCheck = Callable[[Any, str], Any]
-"""Takes a raw JSON value and its dotted name; returns the clean value or raises SceneError."""
-
 
 class SceneError(ValueError):
     """A scene document that cannot be used; the message says why."""
-
-
-@dataclass(frozen=True)
-class StateSpec:
-    """A tab's scene fields with their checks, and an optional rule across fields
-    (``check(state)`` raises SceneError, e.g. "x_low must be below x_high")."""
-
-    fields: Mapping[str, FieldCheck]
-    check: Callable[[dict[str, Any]], None] | None = field(default=None)
 
 
 def _describe(value: Any) -> str:
@@ -45,114 +34,24 @@ def _describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def _number(value: Any, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SceneError(f"{where}: expected a number, got {_describe(value)}")
-    if not math.isfinite(value):
-        raise SceneError(f"{where}: expected a finite number, got {_describe(value)}")
-    return float(value)
-
-
-def real(low: float = -math.inf, high: float = math.inf) -> FieldCheck:
-    """A finite number in [low, high]."""
-
-    def check(value: Any, where: str) -> float:
-        number = _number(value, where)
-        if not low <= number <= high:
-            raise SceneError(f"{where}: {number:g} is outside [{low:g}, {high:g}]")
-        return number
-
-    return check
-
-
-def integer(low: int, high: int) -> FieldCheck:
-    """A whole number in [low, high]."""
-
-    def check(value: Any, where: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise SceneError(f"{where}: expected a whole number, got {_describe(value)}")
-        if not low <= value <= high:
-            raise SceneError(f"{where}: {value} is outside [{low}, {high}]")
-        return value
-
-    return check
-
-
-def boolean() -> FieldCheck:
-    def check(value: Any, where: str) -> bool:
-        if not isinstance(value, bool):
-            raise SceneError(f"{where}: expected true or false, got {_describe(value)}")
-        return value
-
-    return check
-
-
-def choice(options: tuple[str, ...]) -> FieldCheck:
-    """One of a fixed set of strings."""
-
-    def check(value: Any, where: str) -> str:
-        if value not in options:
-            raise SceneError(
-                f"{where}: expected one of {', '.join(options)}; got {_describe(value)}"
-            )
-        return value
-
-    return check
-
-
-def matrix(rows: int, cols: int, entry: FieldCheck | None = None) -> FieldCheck:
-    """A rows×cols nested list of numbers (each checked by ``entry``, default: any finite)."""
-    entry = entry or real()
-
-    def check(value: Any, where: str) -> list[list[float]]:
-        shape_error = SceneError(f"{where}: expected a {rows}×{cols} list of lists of numbers")
-        if not isinstance(value, list) or len(value) != rows:
-            raise shape_error
-        result = []
-        for i, row in enumerate(value):
-            if not isinstance(row, list) or len(row) != cols:
-                raise shape_error
-            result.append([entry(x, f"{where}[{i}][{j}]") for j, x in enumerate(row)])
-        return result
-
-    return check
-
-
-def text(max_length: int) -> FieldCheck:
-    """A string of at most ``max_length`` characters (e.g. a typed expression)."""
-
-    def check(value: Any, where: str) -> str:
-        if not isinstance(value, str) or len(value) > max_length:
-            raise SceneError(f"{where}: expected a text of at most {max_length} characters")
-        return value
-
-    return check
-
-
-def rows(columns: int, max_rows: int, entry: FieldCheck | None = None) -> FieldCheck:
-    """A list of at most ``max_rows`` rows of ``columns`` numbers each (e.g. data points)."""
-    entry = entry or real()
-
-    def check(value: Any, where: str) -> list[list[float]]:
-        if not isinstance(value, list) or len(value) > max_rows:
-            raise SceneError(f"{where}: expected a list of at most {max_rows} rows")
-        return matrix(len(value), columns, entry)(value, where) if value else []
-
-    return check
-
-
 def make_scene(tab: str, state: Mapping[str, Any]) -> dict[str, Any]:
     """The scene document for a tab's state."""
     return {"app": APP_ID, "schema": SCHEMA_VERSION, "tab": tab, "state": dict(state)}
 
 
-def parse_scene(document: Any, specs: Mapping[str, StateSpec]) -> tuple[str, dict[str, Any]]:
-    """Check a decoded scene against the tabs' field specs.
+def _title_or_note(value: Any, where: str) -> str:
+    if not isinstance(value, str) or len(value) > 300:
+        raise SceneError(f"{where}: expected a text of at most 300 characters")
+    return value
+
+
+def parse_scene(document: Any, schemas: Mapping[str, Schema]) -> tuple[str, dict[str, Any]]:
+    """Check a decoded scene against the tabs' declared schemas.
 
     Parameters
     ----------
     document : the decoded JSON.
-    specs : for each known tab name, its StateSpec.
+    schemas : for each known tab name, its Schema.
 
     Returns
     -------
@@ -177,24 +76,14 @@ def parse_scene(document: Any, specs: Mapping[str, StateSpec]) -> tuple[str, dic
         raise SceneError(f"unknown top-level key(s): {', '.join(sorted(unknown_top))}")
     for key in ("title", "note"):  # presets carry a title and a one-line teaching note
         if key in document:
-            text(300)(document[key], key)
+            _title_or_note(document[key], key)
     tab = document.get("tab")
-    if tab not in specs:
-        raise SceneError(f"unknown tab {_describe(tab)} (this app has: {', '.join(specs)})")
-    state = document.get("state")
-    if not isinstance(state, dict):
-        raise SceneError('"state" must be a JSON object')
-    spec = specs[tab].fields
-    missing = [key for key in spec if key not in state]
-    if missing:
-        raise SceneError(f"state is missing: {', '.join(missing)}")
-    unknown = sorted(set(state) - set(spec))
-    if unknown:
-        raise SceneError(f"unknown state key(s) for tab {tab}: {', '.join(unknown)}")
-    clean = {key: check(state[key], f"state.{key}") for key, check in spec.items()}
-    if specs[tab].check is not None:
-        specs[tab].check(clean)
-    return tab, clean
+    if not isinstance(tab, str) or tab not in schemas:
+        raise SceneError(f"unknown tab {_describe(tab)} (this app has: {', '.join(schemas)})")
+    try:
+        return tab, schemas[tab].check(document.get("state"))
+    except InvalidValueError as error:
+        raise SceneError(f"{error} (tab {tab})") from None
 
 
 # A figure carries its scene as base64 JSON between these markers: in a PNG text chunk, in the
@@ -245,7 +134,7 @@ def _scene_in_figure(path: Path, data: bytes) -> Any:
 
 
 def read_scene_file(
-    path: str | os.PathLike, specs: Mapping[str, StateSpec]
+    path: str | os.PathLike, schemas: Mapping[str, Schema]
 ) -> tuple[str, dict[str, Any]]:
     """Read and check a scene: a .json file, or a figure the app exported (.png, .svg, .pdf).
 
@@ -259,7 +148,7 @@ def read_scene_file(
     except OSError as error:
         raise SceneError(f"{path}: cannot be read ({error.strerror})") from None
     if path.suffix.lower() in FIGURE_SUFFIXES:
-        return parse_scene(_scene_in_figure(path, data), specs)
+        return parse_scene(_scene_in_figure(path, data), schemas)
     try:
         document = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -270,7 +159,7 @@ def read_scene_file(
         raise SceneError(
             f"{path.name} is not valid JSON (line {error.lineno}: {error.msg})"
         ) from None
-    return parse_scene(document, specs)
+    return parse_scene(document, schemas)
 
 
 def _current_umask() -> int:

@@ -1,59 +1,222 @@
-"""What every tab offers the main window: state as a scene, a figure to export, playback keys."""
+"""What every tab is: a declared state, controls bound to it, a figure, undo, playback keys.
 
+A tab subclasses :class:`TabBase`, declares ``name``, ``title`` and its ``SCHEMA``
+(:mod:`mlphys_gui.state`), builds its controls with ``self.controls`` (from the declaration) and
+implements the contract below; a subclass that misses a part of it is refused when it is
+defined. Every change of a parameter, from a control, a drag in a plot, Play, undo or a scene,
+reaches the tab once as a :class:`~mlphys_gui.state.Change` in ``state_changed`` and is then
+announced by the ``stateChanged`` signal (the main window autosaves on it).
+"""
+
+import math
 from collections.abc import Mapping
+from time import monotonic
 from typing import Any, ClassVar
 
-from PyQt6 import QtCore, QtWidgets
+from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui.export import Series
-from mlphys_gui.scene import StateSpec
+from mlphys_gui.state import Change, InvalidValueError, Schema, StateModel
 from mlphys_gui.style import Style
-from mlphys_gui.widgets.entries import ValueSlider
+from mlphys_gui.widgets.bound import Controls
 from mlphys_gui.widgets.playback import Animator
+
+UNDO_STEPS = 200
+MERGE_SECONDS = 0.8  # edits of the same field closer than this are one undo step (key repeat)
+
+_CONTRACT = ("state_changed", "figure_view", "plotted_data", "apply_style")
+
+
+class _StateCommand(QtGui.QUndoCommand):
+    """One undoable change of a tab's parameters. Changes made within one gesture (a slider
+    drag, a drag in a plot, a run of Play) merge into one step, as do quick repeats of the same
+    field (a key held on a slider)."""
+
+    def __init__(self, model: StateModel, change: Change, gesture: int | None):
+        super().__init__(change.label)
+        self._model = model
+        self._before = dict(change.before)
+        self._after = dict(change.after)
+        self._gesture = gesture
+        self._time = monotonic()
+        self._done = True  # pushed after the change happened: the first redo() does nothing
+
+    def id(self) -> int:
+        return 1
+
+    def mergeWith(self, other: QtGui.QUndoCommand) -> bool:
+        if not isinstance(other, _StateCommand):
+            return False
+        same_gesture = self._gesture is not None and other._gesture == self._gesture
+        repeat = (  # a key held on a focused slider, or a spin box clicked quickly
+            self._gesture is None
+            and other._gesture is None
+            and len(self._after) == 1
+            and set(other._after) == set(self._after)
+            and other._time - self._time < MERGE_SECONDS
+        )
+        if not (same_gesture or repeat):
+            return False
+        for key, value in other._before.items():
+            self._before.setdefault(key, value)
+        self._after.update(other._after)
+        self._time = other._time
+        self.setText(other.text())
+        return True
+
+    def undo(self) -> None:
+        self._time = -math.inf  # an undone or redone step takes in no later edit
+        self._model.apply_checked(self._before, "undo")
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self._time = -math.inf
+        self._model.apply_checked(self._after, "redo")
 
 
 class TabBase(QtWidgets.QWidget):
     """Base of a topic tab.
 
     A subclass sets ``name`` (the command-line and scene name), ``title`` (the tab label) and
-    ``STATE_SPEC`` (the scene fields, their checks and a cross-field rule), and implements:
+    ``SCHEMA`` (its declared parameters), and implements:
 
-    - ``default_state() -> dict`` and ``state() -> dict``: the whole state as JSON-able values;
-    - ``restore(state)``: show a state already checked against ``STATE_SPEC``;
+    - ``state_changed(change)``: react to a change of the parameters (recompute, redraw);
     - ``figure_view() -> QGraphicsView``: what Export figure draws;
     - ``plotted_data() -> list[Series]``: what the figure shows, for Export data (CSV);
     - ``apply_style(style)``: theme, font scale and line width, on the existing items.
 
-    ``message`` carries text for the status bar (why a control refused a value, hints).
+    A tab with run progress (declared in ``SCHEMA.progress``) also overrides ``progress()`` and
+    ``restore_progress(progress)``. ``message`` carries text for the status bar.
     Space, → and R call ``toggle_play``, ``step`` and ``reset``.
     """
 
     name: ClassVar[str]
     title: ClassVar[str]
-    STATE_SPEC: ClassVar[StateSpec]
+    SCHEMA: ClassVar[Schema]
 
     message = QtCore.pyqtSignal(str)
-    animator: Animator | None = None  # a tab that plays sets its Animator here
+    stateChanged = QtCore.pyqtSignal(object)  # the Change
+    animator: Animator | None = None  # the animator Space, → and recordings drive
 
-    def default_state(self) -> dict[str, Any]: ...
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        missing = [
+            attr for attr in ("name", "title") if not isinstance(getattr(cls, attr, None), str)
+        ]
+        if not isinstance(getattr(cls, "SCHEMA", None), Schema):
+            missing.append("SCHEMA")
+        missing += [
+            method for method in _CONTRACT if getattr(cls, method) is getattr(TabBase, method)
+        ]
+        if missing:
+            raise TypeError(f"{cls.__name__} does not implement TabBase: {', '.join(missing)}")
 
-    def state(self) -> dict[str, Any]: ...
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = StateModel(self.SCHEMA)
+        self.undo_stack = QtGui.QUndoStack(self)
+        self.undo_stack.setUndoLimit(UNDO_STEPS)
+        self._gesture: int | None = None
+        self._gesture_depth = 0
+        self._gestures = 0
+        self._dragging = False
+        self.controls = Controls(self.model, self)
+        self.model.subscribe(self._model_changed)
 
-    def restore(self, state: Mapping[str, Any]) -> None: ...
+    # ---------------------------------------------------------------- the contract
+    def state_changed(self, change: Change) -> None:
+        """React to a change of the parameters (``change.keys`` says which)."""
 
-    def figure_view(self) -> QtWidgets.QGraphicsView: ...
+    def figure_view(self) -> QtWidgets.QGraphicsView:
+        """The view Export figure draws."""
 
-    def plotted_data(self) -> list[Series]: ...
+    def plotted_data(self) -> list[Series]:
+        """What the figure shows, for Export data (CSV)."""
 
-    def apply_style(self, style: Style) -> None: ...
+    def apply_style(self, style: Style) -> None:
+        """Theme, font scale and line width, on the existing items."""
 
-    def add_slider(self, layout: QtWidgets.QBoxLayout, *args, **kwargs) -> ValueSlider:
-        """A :class:`ValueSlider` added to ``layout``; its refusals go to the status bar."""
-        slider = ValueSlider(*args, **kwargs)
-        slider.rejected.connect(self.message)
-        layout.addWidget(slider)
-        return slider
+    def progress(self) -> dict[str, Any]:
+        """Run progress saved beside the parameters (``SCHEMA.progress``)."""
+        return {}
 
+    def restore_progress(self, progress: Mapping[str, Any]) -> None:
+        """Bring the run to ``progress`` (after the parameters were restored)."""
+
+    # ---------------------------------------------------------------- state
+    def default_state(self) -> dict[str, Any]:
+        return self.SCHEMA.defaults()
+
+    def state(self) -> dict[str, Any]:
+        """The whole state as JSON values: the parameters, then the run progress."""
+        return {**self.model.values(), **self.progress()}
+
+    def restore(self, state: Mapping[str, Any], label: str | None = "Open scene") -> None:
+        """Show a state already checked against ``SCHEMA`` (a scene, a preset, a bookmark);
+        one undo step named ``label`` (None: not undoable, as when the session is restored)."""
+        if self.animator is not None:
+            self.animator.pause()
+        params, progress = self.SCHEMA.split(state)
+        change = self.model.update(params, origin="restore", label=label or "Restore")
+        if change is not None and label is not None:
+            self.undo_stack.push(_StateCommand(self.model, change, None))
+        elif change is not None:
+            self.undo_stack.clear()
+        self.restore_progress(progress)
+
+    def edit(self, changes: Mapping[str, Any], label: str | None = None) -> bool:
+        """Change parameters as the user asked (a control, a drag, a button): one undo step.
+        A refused value is shown at its control and in the status bar; nothing changes."""
+        try:
+            self.model.update(changes, origin="edit", label=label)
+        except InvalidValueError as error:
+            self.controls.refused(error.key, str(error))
+            self.message.emit(f"Not changed: {error}")
+            return False
+        return True
+
+    def _model_changed(self, change: Change) -> None:
+        if change.origin == "edit":
+            self.undo_stack.push(_StateCommand(self.model, change, self._gesture))
+        self.state_changed(change)
+        self.stateChanged.emit(change)
+
+    def begin_gesture(self) -> None:
+        """The edits until ``end_gesture`` (a drag, a run of Play) are one undo step."""
+        if self._gesture_depth == 0:
+            self._gestures += 1
+            self._gesture = self._gestures
+        self._gesture_depth += 1
+
+    def end_gesture(self) -> None:
+        self._gesture_depth = max(0, self._gesture_depth - 1)
+        if self._gesture_depth == 0:
+            self._gesture = None
+
+    def drag_moved(self) -> None:
+        """A handle in a plot is being dragged: its edits until ``drag_done`` are one step."""
+        if not self._dragging:
+            self._dragging = True
+            self.begin_gesture()
+
+    def drag_done(self) -> None:
+        if self._dragging:
+            self._dragging = False
+            self.end_gesture()
+
+    @property
+    def dragging(self) -> bool:
+        return self._dragging
+
+    def attach_animator(self, animator: Animator) -> None:
+        """A run of Play is one gesture: what it changes is undone in one step."""
+        animator.playingChanged.connect(
+            lambda playing: self.begin_gesture() if playing else self.end_gesture()
+        )
+
+    # ---------------------------------------------------------------- playback and export
     def settle(self) -> None:
         """Finish background work (a running sweep) so the figure is complete: for export."""
 
@@ -73,5 +236,5 @@ class TabBase(QtWidgets.QWidget):
             self.animator.step()
 
     def reset(self) -> None:
-        """R: back to the default state."""
-        self.restore(self.default_state())
+        """R: back to the default state (one undo step)."""
+        self.restore(self.default_state(), label="Reset")

@@ -64,24 +64,27 @@ class NumberEntry(QtWidgets.QLineEdit):
     def set_value(self, value: float) -> None:
         """Show a value set by the program (a slider, a drag, a preset); clears any error mark."""
         self._value = value
-        self._mark(None)
+        self.show_error(None)
         if not self.hasFocus() or not self.isModified():
             self.setText(format_number(value, self._digits))
 
     def _commit(self) -> None:
+        if not self.isModified():
+            return  # the text is what the program showed (rounded): nothing was typed
         try:
             value = parse_number(self.text(), self._low, self._high)
         except ValueError as error:
-            self._mark(str(error))
+            self.show_error(str(error))
             self.rejected.emit(str(error))
             return
-        self._mark(None)
+        self.show_error(None)
         self.setModified(False)
         if value != self._value:
             self._value = value
             self.committed.emit(value)
 
-    def _mark(self, error: str | None) -> None:
+    def show_error(self, error: str | None) -> None:
+        """Mark the entry red with ``error`` as its tooltip, or clear the mark (None)."""
         if not error and not self.is_invalid():
             return
         self.setProperty("invalid", bool(error))

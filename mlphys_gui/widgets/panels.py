@@ -54,45 +54,48 @@ class ControlPanel(QtWidgets.QScrollArea):
 class ReadoutPanel(QtWidgets.QGroupBox):
     """A titled :class:`ReadoutTable`."""
 
-    def __init__(self, title: str, rows: list[tuple[str, str]], parent=None):
+    def __init__(self, title: str, rows: list[tuple[str, str, str]], parent=None):
         super().__init__(title, parent)
         self.table = ReadoutTable(rows)
         QtWidgets.QVBoxLayout(self).addWidget(self.table)
 
 
 class ReadoutTable(QtWidgets.QWidget):
-    """Named values (σ₁, det A, …) in a two-column grid; each name has a tooltip."""
+    """Computed values (σ₁, det A, …) in a two-column grid, each row keyed by an id.
 
-    def __init__(self, rows: list[tuple[str, str]], parent=None):
+    ``rows`` are (id, label, tooltip): the code sets a value by its id, the user reads the label.
+    """
+
+    def __init__(self, rows: list[tuple[str, str, str]], parent=None):
         super().__init__(parent)
         layout = QtWidgets.QFormLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.names = list(rows)
-        self._values: list[QtWidgets.QLabel] = []
-        for name, tooltip in rows:
+        self.labels = {key: label for key, label, _tooltip in rows}
+        self._values: dict[str, QtWidgets.QLabel] = {}
+        for key, name, tooltip in rows:
             label = QtWidgets.QLabel(name)
             label.setToolTip(tooltip)
             value = QtWidgets.QLabel("")
             value.setTextInteractionFlags(QtCore.Qt.TextInteractionFlag.TextSelectableByMouse)
             value.setToolTip(tooltip)
+            value.setAccessibleName(name)
             layout.addRow(label, value)
-            self._values.append(value)
+            self._values[key] = value
 
-    def set_values(self, values: list[str]) -> None:
-        for label, text in zip(self._values, values, strict=True):
+    def set(self, key: str, text: str) -> None:
+        label = self._values[key]
+        if label.text() != text:
             label.setText(text)
 
-    def set_value(self, name: str, text: str) -> None:
-        self._values[self._index(name)].setText(text)
+    def set_many(self, values: dict[str, str]) -> None:
+        for key, text in values.items():
+            self.set(key, text)
 
-    def _index(self, name: str) -> int:
-        return [row[0] for row in self.names].index(name)
-
-    def value(self, name: str) -> str:
-        return self._values[self._index(name)].text()
+    def value(self, key: str) -> str:
+        return self._values[key].text()
 
     def apply_style(self, style: Style) -> None:
         font = self.font()
         font.setFamily("DejaVu Sans Mono")
-        for label in self._values:
+        for label in self._values.values():
             label.setFont(font)

@@ -101,6 +101,38 @@ def follow_y(plot: pg.PlotItem, values: np.ndarray, slack: float = 0.15) -> None
         plot.setYRange(low - slack * span, high + slack * span, padding=0)
 
 
+def fixed_plot(
+    layout: pg.GraphicsLayout,
+    row: int,
+    col: int,
+    *,
+    rowspan: int = 1,
+    colspan: int = 1,
+    x_label: str | None = None,
+    y_label: str | None = None,
+    log_x: bool = False,
+    log_y: bool = False,
+    aspect_locked: bool = False,
+) -> pg.PlotItem:
+    """A plot that the tab, not the mouse, frames: no pan, zoom, context menu or auto-range
+    button, and no SI prefixes (10⁻³ stays 0.001, not "(×0.001)" beside a density)."""
+    plot = layout.addPlot(row=row, col=col, rowspan=rowspan, colspan=colspan)
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    plot.setMouseEnabled(False, False)
+    for side in ("left", "bottom", "right"):
+        plot.getAxis(side).enableAutoSIPrefix(False)
+    if log_x or log_y:
+        plot.setLogMode(x=log_x, y=log_y)
+    if aspect_locked:
+        plot.setAspectLocked(True)
+    if x_label:
+        plot.setLabel("bottom", x_label)
+    if y_label:
+        plot.setLabel("left", y_label)
+    return plot
+
+
 def curve(plot: pg.PlotItem, name: str | None = None, **options) -> pg.PlotDataItem:
     """An empty line item added to ``plot`` (and its legend, if named); ``setData`` fills it."""
     item = pg.PlotDataItem(name=name, connect="finite", **options)

@@ -16,12 +16,18 @@ def settings(tmp_path):
 
 
 @pytest.fixture
-def window(qtbot, settings):
+def session_path(tmp_path):
+    return tmp_path / "app-data" / "session.json"
+
+
+@pytest.fixture
+def window(qtbot, settings, session_path):
     from mlphys_gui.app import create_application
     from mlphys_gui.main_window import MainWindow
+    from mlphys_gui.session import SessionStore
 
     create_application()
-    main = MainWindow(settings=settings)
+    main = MainWindow(settings=settings, session=SessionStore(session_path))
     main.resize(1400, 860)
     main.show()
     qtbot.waitExposed(main)

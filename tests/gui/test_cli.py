@@ -1,5 +1,6 @@
 """The mlphys-gui command line, run as a user would: a separate process, no display."""
 
+import json
 import os
 import subprocess
 import sys
@@ -131,3 +132,47 @@ def test_help_names_every_tab(tmp_path):
     assert result.returncode == 0
     listed = result.stdout.split("open on this tab (")[1].split(")")[0].replace("\n", " ")
     assert [name.strip() for name in listed.split(",")] == list(TAB_CLASSES)
+
+
+def test_a_2d_typed_potential_scene_exports(tmp_path):
+    """A V(x, y) scene is checked with the 2-D parser: it once failed with "the name 'y' is
+    not allowed"."""
+    from mlphys_gui.tabs import TAB_CLASSES
+
+    state = {
+        **TAB_CLASSES["langevin"].SCHEMA.defaults(),
+        "dimension": "2d",
+        "potential": "expression",
+        "expression": "x**4/4 - x**2/2 + y**2/2",
+        "n": 2000,
+        "time": 0.1,
+    }
+    scene = tmp_path / "v2d.json"
+    scene.write_text(
+        json.dumps({"app": "mlphys-gui", "schema": 1, "tab": "langevin", "state": state})
+    )
+    out = tmp_path / "fig.csv"
+    result = run("export", scene, "-o", out, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "density_x_marginal" in out.read_text()
+    state["dimension"] = "1d"  # the same V(x, y) in 1-D is refused, naming the field
+    scene.write_text(
+        json.dumps({"app": "mlphys-gui", "schema": 1, "tab": "langevin", "state": state})
+    )
+    refused = run("export", scene, "-o", out, cwd=tmp_path)
+    assert refused.returncode == 2 and "V(x)" in refused.stderr and "'y'" in refused.stderr
+
+
+def test_session_file_is_printed_without_a_display(tmp_path):
+    env_home = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-m", "mlphys_gui", "--session-file"],
+        cwd=tmp_path,
+        env={**os.environ, **env_home},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    path = result.stdout.strip()
+    assert path.startswith(str(tmp_path / "data")) and path.endswith("session.json")

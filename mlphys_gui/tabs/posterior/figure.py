@@ -1,0 +1,270 @@
+"""The posterior figure: data space (predictive bands, samples, MLE, MAP), weight space (prior,
+newest point's likelihood, posterior — Bishop, PRML fig. 3.7) and the evidence panels."""
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6 import QtCore
+
+from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
+from mlphys_gui.widgets.plot_items import (
+    curve,
+    fixed_plot,
+    follow_y,
+    legend_below,
+    series_of,
+    style_symbol_key,
+)
+
+DATA_TITLE = "Data space: predictive, samples, MLE and MAP"
+
+
+class PosteriorFigure:
+    """The plot items of the tab, created once; the ``show_…`` methods update them."""
+
+    def __init__(self):
+        self._style = Style()
+        self.view = pg.GraphicsLayoutWidget()
+        layout = self.view.ci
+        self.data_plot = fixed_plot(layout, 0, 0, rowspan=3, x_label="x", y_label="y")
+        self.weight_plot = fixed_plot(layout, 0, 1, aspect_locked=True)
+        self.lambda_plot = fixed_plot(
+            layout, 1, 1, log_x=True, x_label="prior precision λ", y_label="log p(y)"
+        )
+        self.size_plot = fixed_plot(layout, 2, 1, y_label="log p(y)")
+        layout.layout.setColumnStretchFactor(0, 3)
+        layout.layout.setColumnStretchFactor(1, 2)
+        layout.layout.setRowStretchFactor(0, 3)
+        layout.layout.setRowStretchFactor(1, 2)
+        layout.layout.setRowStretchFactor(2, 2)
+        self.data_legend = legend_below(layout, self.data_plot, row=3, col=0, columns=3)
+        self.weight_legend = legend_below(layout, self.weight_plot, row=3, col=1, columns=2)
+
+        self.band2_low, self.band2_high = curve(self.data_plot), curve(self.data_plot)
+        self.band1_low, self.band1_high = curve(self.data_plot), curve(self.data_plot)
+        self.band2 = pg.FillBetweenItem(self.band2_low, self.band2_high)
+        self.band1 = pg.FillBetweenItem(self.band1_low, self.band1_high)
+        self.data_plot.addItem(self.band2)
+        self.data_plot.addItem(self.band1)
+        # legend samples for items pyqtgraph cannot show in a legend (fills, images)
+        self.band1_key = pg.PlotDataItem(fillLevel=0)
+        self.band2_key = pg.PlotDataItem(fillLevel=0)
+        self.data_legend.addItem(self.band1_key, "predictive ±1σ")
+        self.data_legend.addItem(self.band2_key, "predictive ±2σ")
+        self.samples_item = curve(self.data_plot, "posterior samples")
+        self.truth_item = curve(self.data_plot, "true function")
+        self.mean_item = curve(self.data_plot, "predictive mean")
+        self.mle_item = curve(self.data_plot, "MLE")
+        self.map_item = curve(self.data_plot, "MAP / ridge (= mean)")
+        self.error_bars = pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0), height=np.zeros(0))
+        self.data_plot.addItem(self.error_bars)
+        self.data_item = curve(self.data_plot, "data", pen=None, symbol="o", symbolSize=8)
+        self._drawn_points = None
+        self.mle_note = pg.TextItem(anchor=(0, 0))
+        self.data_plot.addItem(self.mle_note, ignoreBounds=True)
+
+        self.likelihood_image = pg.ImageItem(axisOrder="row-major")
+        self.weight_plot.addItem(self.likelihood_image)
+        self.likelihood_key = pg.PlotDataItem(pen=None, symbol="s", symbolSize=12)
+        self.weight_legend.addItem(self.likelihood_key, "likelihood of newest point")
+        self.prior_ellipses = curve(self.weight_plot, "prior (1σ, 2σ)")
+        self.posterior_ellipses = curve(self.weight_plot, "posterior (1σ, 2σ)")
+        self.true_beta = curve(self.weight_plot, "true β", pen=None, symbol="+", symbolSize=18)
+        self.lambda_curve = curve(self.lambda_plot)
+        self.lambda_marker = curve(self.lambda_plot, pen=None, symbol="o", symbolSize=10)
+        self.size_curve = curve(self.size_plot, symbol="o", symbolSize=6)
+        self.size_marker = curve(self.size_plot, pen=None, symbol="o", symbolSize=12)
+        self._weight_title = "Weight space"
+
+    # ------------------------------------------------------------------ data space
+    def show_bands(self, grid, mean, spread, visible: bool) -> None:
+        """The predictive mean and its ±1σ, ±2σ bands (noise included)."""
+        for low, high, fill, k in (
+            (self.band1_low, self.band1_high, self.band1, 1),
+            (self.band2_low, self.band2_high, self.band2, 2),
+        ):
+            low.setData(grid, mean - k * spread)
+            high.setData(grid, mean + k * spread)
+            fill.setVisible(visible)
+        self.mean_item.setData(grid, mean)
+
+    def show_samples(self, grid, curves: np.ndarray) -> None:
+        """Functions drawn from the posterior (columns of ``curves``), as one NaN-joined line."""
+        count = curves.shape[1]
+        gap = np.full((1, count), np.nan)
+        self.samples_item.setData(
+            np.tile(np.append(grid, np.nan), count), np.vstack([curves, gap]).T.ravel()
+        )
+
+    @staticmethod
+    def show_line(item, grid, values, visible: bool) -> None:
+        if values is None:
+            item.setData([], [])
+        else:
+            item.setData(grid, values)
+        item.setVisible(visible)
+
+    def show_note(self, text: str) -> None:
+        if text != self.mle_note.toPlainText():
+            self.mle_note.setText(text)
+        (x_low, _), (_, y_high) = self.data_plot.viewRange()
+        self.mle_note.setPos(x_low, y_high)
+
+    def show_points(self, points: np.ndarray, sigma_i: np.ndarray, error_bars: bool) -> None:
+        """The data, with error bars σᵢ when the noise is heteroscedastic; the scatter is
+        redrawn only when the points changed."""
+        x, y = points[:, 0], points[:, 1]
+        if points is not self._drawn_points:
+            self.data_item.setData(x, y)
+            self._drawn_points = points
+        shown = error_bars and bool(len(x))
+        self.error_bars.setData(x=x, y=y, height=2 * sigma_i if shown else np.zeros_like(x))
+        self.error_bars.setVisible(shown)
+
+    def frame_data(self, grid, values, sigma: float) -> None:
+        """Frame the data space around the truth and the points."""
+        low, high = float(values.min()), float(values.max())
+        margin = 0.35 * max(high - low, 4 * sigma, 1e-3)
+        self.data_plot.setRange(
+            xRange=(grid[0], grid[-1]), yRange=(low - margin, high + margin), padding=0
+        )
+
+    # ------------------------------------------------------------------ weight space
+    def frame_weights(self, mean2, cov2, prior_std: float, has_data: bool) -> None:
+        """Frame the weight plot on the prior while it is in proportion to the posterior,
+        else on the posterior; with hysteresis, so the axes are rebuilt only when needed."""
+        post_std = float(np.sqrt(np.max(np.diag(cov2))))
+        prior_visible = 3 * prior_std <= 10 * max(post_std, 1e-12) or not has_data
+        centre = np.zeros(2) if prior_visible else mean2
+        half = max(
+            3 * prior_std if prior_visible else 0.0,
+            4 * post_std + float(np.abs(mean2 - centre).max()),
+            1e-6,
+        )
+        (x_low, x_high), (y_low, y_high) = self.weight_plot.viewRange()
+        shown_half = 0.5 * min(x_high - x_low, y_high - y_low)
+        inside = (
+            x_low <= centre[0] - half
+            and centre[0] + half <= x_high
+            and y_low <= centre[1] - half
+            and centre[1] + half <= y_high
+        )
+        if not inside or half < 0.4 * shown_half:
+            self.weight_plot.setRange(
+                xRange=(centre[0] - half, centre[0] + half),
+                yRange=(centre[1] - half, centre[1] + half),
+                padding=0,
+            )
+
+    def show_weight_space(self, i, j, m, ellipses, likelihood, truth) -> None:
+        """The marginal of weights (βᵢ, βⱼ): ``ellipses`` (prior, posterior), each (x, y), or
+        None when the model has fewer than two weights; ``likelihood`` the newest point's
+        likelihood on :meth:`weight_grid`, or None; ``truth`` the true (βᵢ, βⱼ) or None."""
+        usable = ellipses is not None
+        for item in (
+            self.prior_ellipses,
+            self.posterior_ellipses,
+            self.likelihood_image,
+            self.true_beta,
+        ):
+            item.setVisible(usable)
+        if not usable:
+            self._weight_title = "Weight space: needs two weights"
+            set_title(self.weight_plot, self._style, self._weight_title)
+            return
+        prior, posterior = ellipses
+        self.prior_ellipses.setData(*prior)
+        self.posterior_ellipses.setData(*posterior)
+        if likelihood is not None:
+            b0, b1 = self.weight_grid()
+            self.likelihood_image.setImage(likelihood, levels=(0, likelihood.max() or 1.0))
+            self.likelihood_image.setRect(
+                QtCore.QRectF(b0[0], b1[0], b0[-1] - b0[0], b1[-1] - b1[0])
+            )
+        self.likelihood_image.setVisible(likelihood is not None)
+        if truth is None:
+            self.true_beta.setData([], [])
+        else:
+            self.true_beta.setData([truth[0]], [truth[1]])
+        marginal = "" if m == 2 else " (marginal)"
+        self._weight_title = f"Weight space: β<sub>{i}</sub>, β<sub>{j}</sub>{marginal}"
+        set_title(self.weight_plot, self._style, self._weight_title)
+        set_label(self.weight_plot, "bottom", f"β<sub>{i}</sub>")
+        set_label(self.weight_plot, "left", f"β<sub>{j}</sub>")
+
+    def weight_grid(self, points: int = 160) -> tuple[np.ndarray, np.ndarray]:
+        """A grid over the weight plot's visible area, where the likelihood is shaded (the
+        locked aspect ratio widens one axis beyond the frame)."""
+        (x_low, x_high), (y_low, y_high) = self.weight_plot.viewRange()
+        return np.linspace(x_low, x_high, points), np.linspace(y_low, y_high, points)
+
+    # ------------------------------------------------------------------ evidence
+    def show_evidence(
+        self, lambdas, by_lambda, lam, current, sizes, by_size, size, size_label
+    ) -> None:
+        self.lambda_curve.setData(lambdas, by_lambda)
+        self.lambda_marker.setData([lam], [current])
+        follow_y(self.lambda_plot, by_lambda, slack=0.6)
+        self.size_curve.setData(sizes, by_size)
+        self.size_marker.setData([size], [current])
+        follow_y(self.size_plot, by_size, slack=0.6)
+        self.size_plot.setXRange(sizes[0] - 0.5, sizes[-1] + 0.5, padding=0)
+        set_label(self.size_plot, "bottom", size_label)
+
+    def apply_style(self, style: Style) -> None:
+        self._style = style
+        self.view.setBackground(style.theme.bg)
+        for plot in (self.data_plot, self.weight_plot, self.lambda_plot, self.size_plot):
+            style_plot(plot, style)
+        for legend in (self.data_legend, self.weight_legend):
+            style_legend(legend, style)
+        self.band1.setBrush(style.brush(0, 70))
+        self.band2.setBrush(style.brush(0, 35))
+        self.band1_key.setFillBrush(style.brush(0, 70))
+        self.band2_key.setFillBrush(style.brush(0, 35))
+        for key in (self.band1_key, self.band2_key):
+            key.setPen(pg.mkPen(None))
+        style_symbol_key(self.likelihood_key, style.brush(1, 160), pg.mkPen(None))
+        for edge in (self.band1_low, self.band1_high, self.band2_low, self.band2_high):
+            edge.setPen(pg.mkPen(None))
+        self.mean_item.setPen(style.pen(0, 2.5))
+        self.samples_item.setPen(style.pen(5, 1.0))
+        self.truth_item.setPen(style.pen("fg", 1.5, dashed=True))
+        self.mle_item.setPen(style.pen(1, 2.0))
+        self.map_item.setPen(style.pen(2, 2.0, dashed=True))
+        self.data_item.setSymbolBrush(style.brush(4))
+        self.data_item.setSymbolPen(style.pen("fg", 1.0))
+        self.error_bars.setData(pen=style.pen(4, 1.5))
+        self.mle_note.setColor(style.color(1))
+        self.mle_note.setFont(style.plot_font())
+        self.likelihood_image.setColorMap(pg.ColorMap([0, 1], [style.color("bg"), style.color(1)]))
+        self.prior_ellipses.setPen(style.pen("muted", 1.5, dashed=True))
+        self.posterior_ellipses.setPen(style.pen(0, 2.5))
+        self.true_beta.setSymbolPen(style.pen("fg", 2.0))
+        self.lambda_curve.setPen(style.pen(0, 2.0))
+        self.lambda_marker.setSymbolBrush(style.brush(1))
+        self.size_curve.setPen(style.pen(0, 2.0))
+        self.size_curve.setSymbolBrush(style.brush(0))
+        self.size_marker.setSymbolBrush(style.brush(1))
+        set_title(self.data_plot, style, DATA_TITLE)
+        set_title(self.weight_plot, style, self._weight_title)
+        set_title(self.lambda_plot, style, "Evidence against λ")
+        set_title(self.size_plot, style, "Evidence against model size")
+
+    def plotted_data(self):
+        items = [
+            ("data", self.data_item),
+            ("true_function", self.truth_item),
+            ("predictive_mean", self.mean_item),
+            ("minus_1_sigma", self.band1_low),
+            ("plus_1_sigma", self.band1_high),
+            ("minus_2_sigma", self.band2_low),
+            ("plus_2_sigma", self.band2_high),
+            ("posterior_samples", self.samples_item),
+            ("mle", self.mle_item),
+            ("map_ridge", self.map_item),
+            ("prior_ellipses", self.prior_ellipses),
+            ("posterior_ellipses", self.posterior_ellipses),
+            ("log_evidence_vs_lambda", self.lambda_curve),
+            ("log_evidence_vs_size", self.size_curve),
+        ]
+        return [series_of(item, name) for name, item in items if item.isVisible()]

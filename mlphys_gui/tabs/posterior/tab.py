@@ -1,0 +1,278 @@
+"""Posterior updating (notes §3–4): Bayesian linear regression as data arrive, beside MLE and MAP.
+
+Four panels: the data with the predictive mean and bands, posterior function samples, the MLE
+(eq. 4.14) and MAP/ridge (eq. 3.13) fits; weight space (prior, newest point's likelihood,
+posterior — Bishop, PRML fig. 3.7); and the log evidence against λ and against model size.
+Data come from clicks or from a seeded generator, one point at a time. Numerics: core.regression.
+"""
+
+import numpy as np
+from PyQt6 import QtCore, QtWidgets
+
+from core import regression
+from mlphys_gui.state import Change
+from mlphys_gui.style import Style
+from mlphys_gui.tabs.base import TabBase
+from mlphys_gui.tabs.posterior.controls import PosteriorControls
+from mlphys_gui.tabs.posterior.figure import PosteriorFigure
+from mlphys_gui.tabs.posterior.state import (
+    MAX_POINTS,
+    SCHEMA,
+    SIZE_KEY,
+    highest_weight_index,
+    model_size,
+)
+from mlphys_gui.widgets.panels import controls_beside
+from mlphys_gui.widgets.playback import Animator
+
+GRID_POINTS = 300
+LAMBDA_GRID = np.logspace(-4, 4, 81)
+SIZE_RANGE = {"polynomial": (0, 12), "gaussian": (1, 20)}
+ELLIPSE_LEVELS = (1.0, 2.0)
+REFRAMING_KEYS = ("truth", "x_low", "x_high", "stream_position")  # new data from the generator
+
+
+class PosteriorTab(TabBase):
+    """Bayesian linear regression, MLE and MAP as data arrive (notes §3–4)."""
+
+    name = "posterior"
+    title = "Posterior updating"
+    SCHEMA = SCHEMA
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._pending_points = 0.0
+        self.animator = Animator(self.advance, step_amount=1.0, parent=self)
+        self.attach_animator(self.animator)
+        self.panel = PosteriorControls(self.controls, self.animator, self.reset)
+        self.panel.next_button.clicked.connect(lambda: self.add_generated(1))
+        self.panel.add10_button.clicked.connect(lambda: self.add_generated(10))
+        self.panel.clear_button.clicked.connect(self.clear_points)
+        self.readouts = self.panel.readouts
+        self.figure = PosteriorFigure()
+        self.figure.view.scene().sigMouseClicked.connect(self._plot_clicked)
+        controls_beside(self, self.panel, self.figure.view)
+        self._show_weight_range()
+        self.refresh(rescale=True)
+
+    # ------------------------------------------------------------------ state
+    def state_changed(self, change: Change) -> None:
+        self._show_weight_range()
+        if change.keys == {"rate"}:
+            return
+        self.refresh(rescale=change.origin != "edit" or change.touches(REFRAMING_KEYS))
+
+    def _show_weight_range(self) -> None:
+        """The weight-space choosers offer the weights the model has."""
+        top = highest_weight_index(self.model)
+        for key in ("weight_i", "weight_j"):
+            spin = self.controls.widget(key)
+            blocked = spin.blockSignals(True)
+            spin.setRange(0, top)
+            spin.blockSignals(blocked)
+
+    def generator(self) -> regression.GeneratorParams:
+        model = self.model
+        return regression.GeneratorParams(
+            truth=model["truth"],
+            sigma=model["sigma"],
+            heteroscedastic=model["heteroscedastic"],
+            x_range=(model["x_low"], model["x_high"]),
+            seed=model["seed"],
+        )
+
+    def features(self, x: np.ndarray) -> np.ndarray:
+        model = self.model
+        return regression.features(
+            x,
+            model["basis"],
+            model_size(model),
+            width=model["bump_width"],
+            x_range=(model["x_low"], model["x_high"]),
+        )
+
+    # ------------------------------------------------------------------ data
+    def add_generated(self, count: int) -> None:
+        """The next ``count`` points of the seeded stream (same seed, same points)."""
+        points = self.model["points"]
+        room = MAX_POINTS - len(points)
+        if room <= 0:
+            self.message.emit(f"At most {MAX_POINTS} points: clear some first")
+            self.animator.pause()
+            return
+        count = min(count, room)
+        params = self.generator()
+        start = self.model["stream_position"]
+        x, y, sigma_i = regression.generate(params, start + count)
+        new = np.column_stack([x[start:], y[start:], sigma_i[start:] / params.sigma])
+        self.edit(
+            {"points": np.vstack([points, new]), "stream_position": start + count},
+            label=f"Add {count} point{'s' if count > 1 else ''}",
+        )
+
+    def add_point(self, x: float, y: float) -> None:
+        """A point placed by hand; its noise follows the generator's noise profile."""
+        points = self.model["points"]
+        if len(points) >= MAX_POINTS:
+            self.message.emit(f"At most {MAX_POINTS} points: clear some first")
+            return
+        params = self.generator()
+        factor = float(regression.noise_sigma(params, np.array([x]))[0]) / params.sigma
+        self.edit(
+            {"points": np.vstack([points, [x, y, factor]])}, label=f"Add point ({x:.3g}, {y:.3g})"
+        )
+
+    def remove_nearest(self, x: float, y: float) -> None:
+        points = self.model["points"]
+        if len(points) == 0:
+            return
+        x_span = max(self.model["x_high"] - self.model["x_low"], 1e-12)
+        y_span = max(np.ptp(self.figure.data_plot.viewRange()[1]), 1e-12)
+        distance = ((points[:, 0] - x) / x_span) ** 2 + ((points[:, 1] - y) / y_span) ** 2
+        self.edit(
+            {"points": np.delete(points, int(np.argmin(distance)), axis=0)}, label="Remove point"
+        )
+
+    def remove_newest(self) -> None:
+        points = self.model["points"]
+        if len(points):
+            self.edit({"points": points[:-1]}, label="Remove newest point")
+
+    def clear_points(self) -> None:
+        self.animator.pause()
+        self.edit({"points": [], "stream_position": 0}, label="Clear data")
+
+    def advance(self, points: float) -> bool:
+        """Play: points arrive at the chosen rate (``points`` of simulated time)."""
+        self._pending_points += points
+        whole = int(self._pending_points)
+        self._pending_points -= whole
+        if whole:
+            self.add_generated(whole)
+        return len(self.model["points"]) < MAX_POINTS
+
+    def _plot_clicked(self, event) -> None:
+        box = self.figure.data_plot.vb
+        if not box.sceneBoundingRect().contains(event.scenePos()):
+            return
+        point = box.mapSceneToView(event.scenePos())
+        if event.button() == QtCore.Qt.MouseButton.LeftButton:
+            self.add_point(point.x(), point.y())
+        elif event.button() == QtCore.Qt.MouseButton.RightButton:
+            self.remove_nearest(point.x(), point.y())
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (QtCore.Qt.Key.Key_Backspace, QtCore.Qt.Key.Key_Delete):
+            self.remove_newest()
+        else:
+            super().keyPressEvent(event)
+
+    # ------------------------------------------------------------------ drawing
+    def refresh(self, rescale: bool = False) -> None:
+        """Recompute everything from the current points and parameters, then redraw."""
+        model, figure = self.model, self.figure
+        sigma, lam = model["sigma"], model["prior_precision"]
+        points = model["points"]
+        x, y, factor = points.T
+        sigma_i = sigma * factor
+        Phi = self.features(x)
+        post = regression.posterior(Phi, y, sigma_i, lam)
+        low, high = model["x_low"], model["x_high"]
+        pad = 0.05 * (high - low)
+        grid = np.linspace(low - pad, high + pad, GRID_POINTS)
+        Phi_grid = self.features(grid)
+        params = self.generator()
+        mean, variance = regression.predictive(post, Phi_grid, regression.noise_sigma(params, grid))
+        figure.show_bands(grid, mean, np.sqrt(variance), model["show_bands"])
+        betas = regression.sample_weights(post, model["samples"], seed=model["seed"])
+        figure.show_samples(grid, Phi_grid @ betas.T)
+        truth = regression.true_function(params.truth, grid)
+        figure.show_line(figure.truth_item, grid, truth, model["show_truth"])
+        map_fit = Phi_grid @ regression.map_estimate(Phi, y, sigma_i, lam)
+        figure.show_line(figure.map_item, grid, map_fit, model["show_map"])
+        try:
+            mle_fit, note = Phi_grid @ regression.mle(Phi, y, sigma_i), ""
+        except regression.UnderdeterminedError as error:
+            mle_fit, note = None, str(error) if model["show_mle"] else ""
+        figure.show_line(figure.mle_item, grid, mle_fit, model["show_mle"])
+        figure.show_points(points, sigma_i, model["heteroscedastic"])
+        self._draw_weight_space(post, Phi, y, sigma_i, lam)
+        evidence, best = self._draw_evidence(Phi, x, y, sigma_i, lam)
+        self.readouts.set_many(
+            {
+                "n": f"{len(x)}",
+                "m": f"{Phi.shape[1]}",
+                "evidence": f"{evidence:.4g}",
+                "best_lambda": f"{best:.3g}" if len(x) else "—",
+                "mle": "undefined" if mle_fit is None else "defined",
+            }
+        )
+        if rescale:
+            figure.frame_data(grid, np.concatenate([truth, y]), params.sigma)
+        figure.show_note(note)
+
+    def _draw_weight_space(self, post, Phi, y, sigma_i, lam) -> None:
+        model = self.model
+        i, j = model["weight_i"], model["weight_j"]
+        m = Phi.shape[1]
+        if not (m >= 2 and i != j and max(i, j) < m):
+            self.figure.show_weight_space(i, j, m, None, None, None)
+            return
+        mean2, cov2 = regression.marginal(post, i, j)
+        self.figure.frame_weights(mean2, cov2, lam**-0.5, bool(len(y)))
+        ellipses = (
+            regression.covariance_ellipses(np.zeros(2), np.eye(2) / lam, ELLIPSE_LEVELS),
+            regression.covariance_ellipses(mean2, cov2, ELLIPSE_LEVELS),
+        )
+        likelihood = None
+        if len(y):
+            b0, b1 = self.figure.weight_grid()
+            likelihood = regression.likelihood_slice(
+                post, Phi[-1], y[-1], sigma_i[-1], i, j, b0, b1
+            )
+        weights = regression.true_weights(model["truth"], model["basis"], model_size(model))
+        truth = None if weights is None else (weights[i], weights[j])
+        self.figure.show_weight_space(i, j, m, ellipses, likelihood, truth)
+
+    def _draw_evidence(self, Phi, x, y, sigma_i, lam) -> tuple[float, float]:
+        """The evidence against λ and against model size; (log evidence now, best λ)."""
+        model = self.model
+        by_lambda = regression.evidence_vs_precision(Phi, y, sigma_i, LAMBDA_GRID)
+        current = regression.log_evidence(Phi, y, sigma_i, lam)
+        low, high = SIZE_RANGE[model["basis"]]
+        sizes = np.arange(low, high + 1)
+        by_size = regression.evidence_vs_size(
+            x,
+            y,
+            sigma_i,
+            lam,
+            sizes,
+            model["basis"],
+            width=model["bump_width"],
+            x_range=(model["x_low"], model["x_high"]),
+        )
+        self.figure.show_evidence(
+            LAMBDA_GRID,
+            by_lambda,
+            lam,
+            current,
+            sizes,
+            by_size,
+            model_size(model),
+            SIZE_KEY[model["basis"]],
+        )
+        best = LAMBDA_GRID[int(np.argmax(by_lambda))] if len(x) else float("nan")
+        return current, best
+
+    # ------------------------------------------------------------------ style, export
+    def apply_style(self, style: Style) -> None:
+        self.figure.apply_style(style)
+        self.panel.equations.apply_style(style)
+        self.readouts.apply_style(style)
+
+    def figure_view(self) -> QtWidgets.QGraphicsView:
+        return self.figure.view
+
+    def plotted_data(self):
+        return self.figure.plotted_data()

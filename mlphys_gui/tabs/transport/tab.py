@@ -1,0 +1,402 @@
+"""Measure transport: score-based diffusion, probability flow and flow matching (notes §9.2–9.5).
+
+Particles drawn from the base N(0, I) are carried to a Gaussian-mixture target by three
+processes whose fields are exact (core.transport): the reverse-time SDE of the variance-preserving
+diffusion, its probability-flow ODE (same marginals, no noise) and the flow-matching ODE of the
+linear interpolant. Sampling runs in a worker (the newest request wins); the time slider and
+play only pick the stored particles at generation time τ. The exact p_τ is drawn beside them, as
+a curve and a (τ, x) map in 1-D, as a heat map in 2-D, with the vector field as arrows.
+"""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from PyQt6 import QtCore, QtGui, QtWidgets
+
+from core import langevin as lv
+from core import transport as tr
+from mlphys_gui.state import Change
+from mlphys_gui.style import Style
+from mlphys_gui.tabs.base import TabBase
+from mlphys_gui.tabs.transport.controls import TransportControls
+from mlphys_gui.tabs.transport.figure import (
+    BOX,
+    PATHS_SHOWN,
+    TAIL,
+    ProcessPanel,
+    TransportFigure,
+    arrows_2d,
+    nan_joined,
+)
+from mlphys_gui.tabs.transport.state import MEAN_LIMIT, PROCESS_NAMES, SCHEMA, default_rows
+from mlphys_gui.widgets.panels import controls_beside
+from mlphys_gui.widgets.playback import Animator
+from mlphys_gui.worker import LatestJob
+
+FRAMES = 200  # stored times per run: enough for the slider, bounded memory
+DENSITY_POINTS = 241  # 1-D grid of the exact p_τ
+HEAT_TIMES = 101  # τ columns of the 1-D (τ, x) map
+IMAGE_POINTS = 101  # 2-D heat-map grid per side
+HISTOGRAM_BINS = 64  # 1-D histogram; 2-D uses HISTOGRAM_BINS_2D per side for the distance
+HISTOGRAM_BINS_2D = 20
+FIELD_TIMES, FIELD_POINTS, FIELD_POINTS_2D = 21, 17, 15
+STEP_TAU = 0.05  # → advances τ by this much
+LAYOUT_KEYS = ("dimension", "process")
+SAMPLING_KEYS = ("steps", "n", "seed", "schedule", "beta_min", "beta_max")
+SHOW_KEYS = ("show_exact", "show_particles", "show_field", "show_paths")
+
+
+def mixture_from_rows(rows_) -> tr.GaussianMixture:
+    """The target of the editor's rows: [weight, mean…, σ] per component."""
+    table = np.asarray(rows_, dtype=float)
+    return tr.GaussianMixture.isotropic(table[:, 0], table[:, 1:-1], table[:, -1])
+
+
+@dataclass(frozen=True)
+class SamplingRequest:
+    """A frozen snapshot of what to sample (the worker sees nothing else)."""
+
+    target: tr.GaussianMixture
+    processes: tuple[str, ...]
+    n: int
+    steps: int
+    seed: int
+    schedule: tr.NoiseSchedule
+
+
+@dataclass(frozen=True)
+class SamplingResult:
+    request: SamplingRequest
+    trajectories: dict[str, tr.Trajectory]
+    seconds: float
+
+    @property
+    def particle_steps_per_second(self) -> float:
+        work = self.request.n * self.request.steps * len(self.trajectories)
+        return work / max(self.seconds, 1e-9)
+
+
+def sample_processes(request: SamplingRequest, progress, cancel) -> SamplingResult | None:
+    """Run every requested sampler from the same base draws (worker thread); None if cancelled."""
+    start = time.perf_counter()
+    trajectories = {}
+    for done, process in enumerate(request.processes):
+        try:
+            trajectories[process] = tr.sample(
+                request.target,
+                process,
+                request.n,
+                request.steps,
+                request.seed,
+                request.schedule,
+                frames=FRAMES,
+                cancel=cancel,
+            )
+        except tr.SamplingCancelledError:
+            return None
+        progress(done + 1, len(request.processes))
+    return SamplingResult(request, trajectories, time.perf_counter() - start)
+
+
+class TransportTab(TabBase):
+    """Notes §9.2–9.5: noise carried to data by a reverse SDE, a probability-flow ODE and
+    flow matching, with every field exact (a Gaussian-mixture target)."""
+
+    name = "transport"
+    title = "Diffusion / flow matching"
+    SCHEMA = SCHEMA
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._out_of_date = False
+        self.result: SamplingResult | None = None
+        self.job = LatestJob(self)
+        self.job.progress.connect(self._sampling_progress)
+        self.job.finished.connect(self._sampling_finished)
+        self.job.failed.connect(lambda why: self.message.emit(f"Sampling failed: {why}"))
+        self.x_grid = np.linspace(-BOX, BOX, DENSITY_POINTS)
+        self.heat_taus = np.linspace(0.0, 1.0, HEAT_TIMES)
+        self.image_grid = np.linspace(-BOX, BOX, IMAGE_POINTS)
+        self.edges = np.linspace(-BOX, BOX, HISTOGRAM_BINS + 1)
+        self.edges_2d = np.linspace(-BOX, BOX, HISTOGRAM_BINS_2D + 1)
+        self.animator = Animator(self.advance, step_amount=STEP_TAU, parent=self)
+        self.attach_animator(self.animator)
+        self.panel = TransportControls(
+            self.controls, self.animator, self.reset, f"Advance τ by {STEP_TAU}"
+        )
+        self.components = self.panel.components
+        self.components.changed.connect(self._components_edited)
+        self.components.rejected.connect(self.message)
+        self.panel.default_target_button.clicked.connect(
+            lambda: self.edit({self._target_key: default_rows(self.dim)}, label="Default target")
+        )
+        self.readouts = self.panel.readouts
+        self.figure = TransportFigure()
+        for panel in self.figure.panels.values():
+            panel.tau_line.sigPositionChanged.connect(self._tau_line_dragged)
+            panel.tau_line.sigPositionChangeFinished.connect(lambda _line: self.drag_done())
+        controls_beside(self, self.panel, self.figure.pages)
+        self._show_layout()
+        self.resample()
+
+    # ------------------------------------------------------------------ state
+    @property
+    def dim(self) -> int:
+        return 2 if self.model["dimension"] == "2d" else 1
+
+    @property
+    def _target_key(self) -> str:
+        return f"target_{self.model['dimension']}"
+
+    @property
+    def processes(self) -> tuple[str, ...]:
+        chosen = self.model["process"]
+        return tuple(PROCESS_NAMES) if chosen == "all" else (chosen,)
+
+    def target(self) -> tr.GaussianMixture:
+        return mixture_from_rows(self.model[self._target_key])
+
+    def schedule(self) -> tr.NoiseSchedule:
+        model = self.model
+        return tr.NoiseSchedule(model["schedule"], model["beta_min"], model["beta_max"])
+
+    def state_changed(self, change: Change) -> None:
+        target_changed = self._target_key in change.keys
+        if change.touches(LAYOUT_KEYS):
+            self.animator.pause()
+            self._show_layout()
+        elif target_changed:
+            self._show_target()
+        if change.touches(LAYOUT_KEYS + SAMPLING_KEYS) or target_changed:
+            self.resample()
+        elif change.touches(("tau",) + SHOW_KEYS):
+            self.redraw()
+
+    def _show_layout(self) -> None:
+        """Show the chosen dimension and processes, with this dimension's target."""
+        self.figure.show_layout(self.processes, self.dim)
+        self._show_target()
+
+    def _show_target(self) -> None:
+        rows = self.model[self._target_key]
+        self.components.set_rows(rows.tolist(), self.dim)
+        self.figure.place_handles(self.processes, rows, self.dim, self._handle_dragged)
+
+    def _components_edited(self, rows: list[list[float]]) -> None:
+        if not self.edit({self._target_key: rows}, label="Edit target"):
+            self._show_target()  # the editor shows the state again
+
+    def _handle_dragged(self, i: int, handle) -> None:
+        position = handle.pos()
+        rows = np.array(self.model[self._target_key])
+        rows[i, 1] = float(np.clip(position.x(), -MEAN_LIMIT, MEAN_LIMIT))
+        if self.dim == 2:
+            rows[i, 2] = float(np.clip(position.y(), -MEAN_LIMIT, MEAN_LIMIT))
+        self.edit({self._target_key: rows}, label=f"Move component {i + 1}")
+
+    def _tau_line_dragged(self, line) -> None:
+        self.drag_moved()
+        self.edit({"tau": float(np.clip(line.value(), 0.0, 1.0))})
+
+    # ------------------------------------------------------------------ sampling
+    def resample(self) -> None:
+        """Sample again for the current settings, off the GUI thread; newest request wins.
+
+        A tab in the background only notes that it is out of date, and samples when it is
+        shown (or settled for an export): the app's start does not wait for it.
+        """
+        self._out_of_date = self.isHidden()
+        if not self._out_of_date:
+            self._submit()
+
+    def _submit(self) -> None:
+        self._out_of_date = False
+        model = self.model
+        request = SamplingRequest(
+            self.target(),
+            self.processes,
+            model["n"],
+            model["steps"],
+            model["seed"],
+            self.schedule(),
+        )
+        self.readouts.set("sampling", "sampling…")
+        self.job.submit(sample_processes, request)
+
+    def settle(self) -> None:
+        if self._out_of_date:
+            self._submit()
+        self.job.wait()
+        QtCore.QCoreApplication.processEvents()
+
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        if self._out_of_date:
+            self._submit()
+
+    def _sampling_progress(self, values) -> None:
+        done, total = values
+        self.readouts.set("sampling", f"sampling… {done} of {total}")
+
+    def _sampling_finished(self, result: SamplingResult | None) -> None:
+        if result is None:
+            return
+        self.result = result
+        request = result.request
+        self.readouts.set_many(
+            {
+                "sampling": f"{request.n} × {request.steps} steps in {result.seconds * 1e3:.0f} ms "
+                f"({result.particle_steps_per_second / 1e6:.1f} M/s)",
+                "base_mismatch": f"{tr.base_mismatch(request.schedule):.2g}",
+            }
+        )
+        self._draw_static_1d()
+        self.redraw()
+
+    # ------------------------------------------------------------------ time
+    def advance(self, amount: float) -> bool:
+        """Move τ on by ``amount``; from the end, start again at 0. False when τ reaches 1."""
+        tau = self.model["tau"]
+        tau = 0.0 if tau >= 1.0 else min(tau + amount, 1.0)
+        self.edit({"tau": tau})
+        return tau < 1.0
+
+    # ------------------------------------------------------------------ drawing
+    def _exact(self, process: str, tau: float) -> tr.GaussianMixture:
+        """The exact p_τ of the process whose particles are on screen."""
+        request = self.result.request
+        return tr.marginal(request.target, process, tau, request.schedule)
+
+    def _draw_static_1d(self) -> None:
+        """What a sampling result fixes in 1-D, drawn once per result."""
+        request = self.result.request
+        if request.target.dim != 1:
+            return
+        target_density = tr.grid_density(request.target, self.x_grid)
+        for process, trajectory in self.result.trajectories.items():
+            columns = [
+                tr.grid_density(self._exact(process, float(t)), self.x_grid) for t in self.heat_taus
+            ]
+            heat = np.sqrt(np.column_stack(columns))  # √p: the tails stay visible
+            shown = trajectory.x[:, :PATHS_SHOWN, 0]
+            paths = nan_joined(np.tile(trajectory.tau, (shown.shape[1], 1)), shown.T)
+            self.figure.panels[process].show_static_1d(
+                heat, self._field_1d(process), paths, self.x_grid, target_density
+            )
+
+    def redraw(self) -> None:
+        if self.result is None:
+            return
+        request = self.result.request
+        tau = self.model["tau"]
+        s = 1.0 - tau
+        schedule = request.schedule
+        values = {
+            "tau": f"{tau:.3f}   (s = {s:.3f})",
+            "alpha_sigma": f"{float(schedule.alpha(s)):.3f}, {float(schedule.sigma(s)):.3f}",
+        }
+        show = {key: self.model[key] for key in SHOW_KEYS}
+        for process in PROCESS_NAMES:
+            trajectory = self.result.trajectories.get(process)
+            distance = None
+            if trajectory is not None:
+                panel = self.figure.panels[process]
+                x = trajectory.interpolate(tau)
+                exact = self._exact(process, tau)
+                if request.target.dim == 1:
+                    distance = self._draw_1d(panel, x, exact, show)
+                else:
+                    distance = self._draw_2d(panel, trajectory, x, exact, show)
+            values[f"distance_{process}"] = "—" if distance is None else f"{distance:.3f}"
+        self.readouts.set_many(values)
+
+    def _draw_1d(self, panel: ProcessPanel, x: np.ndarray, exact, show) -> float:
+        positions = x[:, 0]
+        histogram = lv.histogram(positions, self.edges)
+        width = self.edges[1] - self.edges[0]
+        bin_mass = np.diff(exact.cdf(self.edges)) / width
+        density = tr.grid_density(exact, self.x_grid)
+        heads = x[:PATHS_SHOWN, 0]
+        panel.show_1d(self.model["tau"], self.edges, histogram, self.x_grid, density, heads, show)
+        return lv.total_variation(histogram, bin_mass, width)
+
+    def _field_1d(self, process: str) -> tuple[np.ndarray, np.ndarray]:
+        """Short segments along (1, v) in the (τ, x) plane, all of one length on screen."""
+        request = self.result.request
+        taus = np.linspace(0.02, 0.98, FIELD_TIMES)
+        xs = np.linspace(-BOX + 0.3, BOX - 0.3, FIELD_POINTS)
+        starts_t, starts_x, ends_t, ends_x = [], [], [], []
+        aspect = 2 * BOX  # x spans 2·BOX where τ spans 1
+        for t in taus:
+            v = tr.velocity(request.target, process, float(t), xs, request.schedule)
+            direction = np.column_stack([np.ones_like(v), v / aspect])
+            direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+            half = 0.018 * direction
+            starts_t.append(t - half[:, 0])
+            ends_t.append(t + half[:, 0])
+            starts_x.append(xs - half[:, 1] * aspect)
+            ends_x.append(xs + half[:, 1] * aspect)
+        segments_t = np.column_stack([np.concatenate(starts_t), np.concatenate(ends_t)])
+        segments_x = np.column_stack([np.concatenate(starts_x), np.concatenate(ends_x)])
+        return nan_joined(segments_t, segments_x)
+
+    def _draw_2d(self, panel: ProcessPanel, trajectory, xy: np.ndarray, exact, show) -> float:
+        request = self.result.request
+        tau = self.model["tau"]
+        image = (
+            tr.grid_density(exact, self.image_grid, self.image_grid) if show["show_exact"] else None
+        )
+        arrows = tails = None
+        if show["show_field"]:
+            grid = np.linspace(-BOX + 0.4, BOX - 0.4, FIELD_POINTS_2D)
+            u, v = tr.vector_field(request.target, panel.process, tau, grid, grid, request.schedule)
+            gx, gy = np.meshgrid(grid, grid)
+            arrows = arrows_2d(gx, gy, u, v, 0.9 * (grid[1] - grid[0]))
+        if show["show_paths"]:
+            upto = (trajectory.tau <= tau) & (trajectory.tau >= tau - TAIL)
+            tail = trajectory.x[upto, :PATHS_SHOWN, :]
+            xs = np.vstack([tail[:, :, 0], xy[None, :PATHS_SHOWN, 0]]).T
+            ys = np.vstack([tail[:, :, 1], xy[None, :PATHS_SHOWN, 1]]).T
+            tails = nan_joined(xs, ys)
+        panel.show_2d(xy, image, arrows, tails, show)
+        histogram = lv.histogram_2d(xy, self.edges_2d, self.edges_2d)
+        centres = 0.5 * (self.edges_2d[1:] + self.edges_2d[:-1])
+        area = (self.edges_2d[1] - self.edges_2d[0]) ** 2
+        return lv.total_variation(histogram, tr.grid_density(exact, centres, centres), area)
+
+    # ------------------------------------------------------------------ style and export
+    def apply_style(self, style: Style) -> None:
+        self.figure.apply_style(style)
+        self.panel.equations.apply_style(style)
+        self.readouts.apply_style(style)
+
+    def figure_view(self) -> QtWidgets.QGraphicsView:
+        return self.figure.view_2d if self.dim == 2 else self.figure.view_1d
+
+    def plotted_data(self):
+        if self.result is None:
+            return []
+        tau = self.model["tau"]
+        series = []
+        centres = 0.5 * (self.edges[1:] + self.edges[:-1])
+        for process, trajectory in self.result.trajectories.items():
+            x = trajectory.interpolate(tau)
+            exact = self._exact(process, tau)
+            if x.shape[1] == 1:
+                series.append((f"{process}_histogram", centres, lv.histogram(x[:, 0], self.edges)))
+                series.append(
+                    (f"{process}_exact_p_tau", self.x_grid, tr.grid_density(exact, self.x_grid))
+                )
+            else:
+                series.append((f"{process}_particles", x[:, 0], x[:, 1]))
+        target = self.result.request.target
+        if target.dim == 1:
+            series.append(("target", self.x_grid, tr.grid_density(target, self.x_grid)))
+        else:
+            series.append(("target_means", target.means[:, 0], target.means[:, 1]))
+        return series
+
+    def reset(self) -> None:
+        self.job.cancel()
+        super().reset()
