@@ -1,5 +1,5 @@
 """Argument checks shared by the core modules: a bad value raises ValueError naming the
-parameter and its allowed range (DESIGN.md, "The shape of the code")."""
+parameter and its allowed range (docs/architecture.md, "Adding a tab", step 1)."""
 
 import math
 import numbers

@@ -88,7 +88,7 @@ def _set_application_style_sheet(style: Style) -> None:
 
 
 class MainWindow(QtWidgets.QMainWindow):
-    """Tabs for each topic plus File / View / Help menus (DESIGN.md, "The application")."""
+    """One tab per topic; File / Edit / View / Help menus, undo, autosave (docs/architecture.md)."""
 
     def __init__(
         self,

@@ -1,4 +1,4 @@
-"""Work off the GUI thread (DESIGN.md: anything over ~30 ms).
+"""Work off the GUI thread (docs/architecture.md, "Threads, per tab": anything over ~30 ms).
 
 A :class:`LatestJob` ("newest wins") runs one function at a time in Qt's global thread pool on
 a frozen snapshot of its arguments. Submitting again cancels the running call (cooperatively,

@@ -1,4 +1,4 @@
-"""Play / pause / step / reset, the same in every animated view (DESIGN.md, "shape of the code").
+"""Play / pause / step / reset, the same in every animated view (docs/architecture.md, §4).
 
 An :class:`Animator` ticks on a QTimer and hands the tab the *simulated* time to advance:
 wall-clock time since the last drawn frame times the speed, capped so a stalled frame does not
