@@ -10,7 +10,7 @@ from bench_report import PaintClock, report
 from PyQt6 import QtWidgets
 
 from core import langevin as lv
-from mlphys_gui.tabs.langevin import STEP_BUDGET
+from mlphys_gui.tabs.langevin.tab import STEP_BUDGET
 from mlphys_gui.widgets.playback import FRAME_RATE
 
 matplotlib.use("Agg")
@@ -27,7 +27,7 @@ def test_langevin_frame_rate_while_playing(qtbot, window):
     sustain with no timer."""
     window.select_tab("langevin")
     tab = window.tabs["langevin"]
-    viewport = tab.view.viewport()
+    viewport = tab.figure.view.viewport()
     for n in (100_000, 300_000, 1_000_000):
         tab.restore({**tab.default_state(), "n": n, "initial": "uniform"})
         tab.animator.play()
@@ -46,7 +46,7 @@ def test_langevin_frame_rate_while_playing(qtbot, window):
             tab.advance(FRAME_TIME)  # particle steps, p_t, histogram, readouts
             viewport.repaint()
         capacity_fps = repeats / (time.perf_counter() - start)
-        steps = max(1, min(round(FRAME_TIME / tab.dt_slider.value()), int(STEP_BUDGET / n)))
+        steps = max(1, min(round(FRAME_TIME / tab.model["dt"]), int(STEP_BUDGET / n)))
         report(
             f"Langevin tab playing, N = {n:.0e}, PDE + histogram on",
             f"{playing_fps:.1f} frames/s painted (the timer asks for {FRAME_RATE}); "
@@ -69,16 +69,17 @@ def test_redraw_against_matplotlib(qtbot, window):
     edges, grid = tab.edges, tab.grid
     x = np.asarray(tab.ensemble.x)
     histograms = [lv.histogram(x + 0.002 * i, edges) for i in range(60)]
-    dots_x, dots_y = tab.dots.points()
+    plots = tab.figure
+    dots_x, dots_y = plots.dots.points()
     p_t, boltzmann, potential = tab.pde.p.copy(), tab._boltzmann, tab._potential.V(grid)
-    viewport = tab.view.viewport()
+    viewport = plots.view.viewport()
     paints = PaintClock()
     viewport.installEventFilter(paints)
 
     def new_frame(i: int) -> None:
-        tab.histogram_curve.setData(edges, histograms[i % len(histograms)])
-        tab.pde_curve.setData(grid, p_t * (1 + 1e-3 * (i % 2)))
-        tab.dots.set_points(dots_x + 1e-3 * (i % 2), dots_y)
+        plots.histogram_curve.setData(edges, histograms[i % len(histograms)])
+        plots.pde_curve.setData(grid, p_t * (1 + 1e-3 * (i % 2)))
+        plots.dots.set_points(dots_x + 1e-3 * (i % 2), dots_y)
 
     def seconds_per_frame(paint) -> float:
         for i in range(5):
@@ -96,7 +97,7 @@ def test_redraw_against_matplotlib(qtbot, window):
     assert len(paints.times) - painted >= len(histograms)  # every frame was painted
 
     def matplotlib_seconds_per_frame(annotated: bool) -> float:
-        figure = Figure(figsize=(tab.view.width() / 100, tab.view.height() / 100), dpi=100)
+        figure = Figure(figsize=(plots.view.width() / 100, plots.view.height() / 100), dpi=100)
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()
         right = axes.twinx()
@@ -107,7 +108,7 @@ def test_redraw_against_matplotlib(qtbot, window):
         (dots,) = right.plot(dots_x, dots_y, "o", ms=2.5, mew=0, label="particles")
         axes.set_xlim(edges[0], edges[-1])
         axes.set_ylim(0, 1.2 * float(max(p_t.max(), boltzmann.max())))
-        right.set_ylim(*tab.potential_box.viewRange()[1])
+        right.set_ylim(*plots.potential_box.viewRange()[1])
         if annotated:  # what the tab's picture also has: title, axis labels, legend
             axes.set_title("Particles over V(x); histogram, p_t and Boltzmann")
             axes.set_xlabel("x")

@@ -9,10 +9,12 @@ from bench_report import report
 def test_posterior_slider_to_repaint(window):
     window.select_tab("posterior")
     tab = window.tabs["posterior"]
-    tab.size_slider.set_value(9, emit=True)
+    tab.controls.widget("degree").set_value(9, emit=True)
+    assert tab.model["degree"] == 9
     tab.add_generated(200)
-    viewport = tab.view.viewport()
-    for name, slider in (("λ", tab.lambda_slider), ("σ", tab.sigma_slider)):
+    viewport = tab.figure.view.viewport()
+    for name, key in (("λ", "prior_precision"), ("σ", "sigma")):
+        slider = tab.controls.widget(key)
         for label, positions in (
             ("drag", [300 + 4 * i for i in range(100)]),  # a hand dragging across the slider
             ("jumps", [200 + (i * 37) % 600 for i in range(100)]),  # clicks all over it

@@ -22,10 +22,10 @@ def test_event_loop_stays_responsive_under_load(window):
     window.show()  # the app is open and painted before the loads start
     window.select_tab("langevin")
     QtWidgets.QApplication.processEvents()
-    viewport = particles.view.viewport()
+    viewport = particles.figure.view.viewport()
     paints = PaintClock()
     viewport.installEventFilter(paints)
-    slider = particles.sigma_slider.slider
+    slider = particles.controls.widget("sigma").slider
     gaps, last = [], [time.perf_counter()]
 
     def tick():
@@ -48,10 +48,10 @@ def test_event_loop_stays_responsive_under_load(window):
     while time.perf_counter() < start + LOAD_SECONDS:
         QtWidgets.QApplication.processEvents(QtCore.QEventLoop.ProcessEventsFlag.AllEvents, 20)
         if time.perf_counter() >= next_drag:
-            before = np.array(particles.boltzmann_curve.yData)
+            before = np.array(particles.figure.boltzmann_curve.yData)
             slider.setValue(slider.value() + (15 if len(drags) % 2 else -15))  # a drag step
             drags.append(time.perf_counter())
-            boltzmann_changes += not np.array_equal(before, particles.boltzmann_curve.yData)
+            boltzmann_changes += not np.array_equal(before, particles.figure.boltzmann_curve.yData)
             next_drag = drags[-1] + DRAG_EVERY
     busy = sweep.job.busy
     settle_until = time.perf_counter() + STALL_LIMIT  # the last drag's paint may still come

@@ -19,7 +19,7 @@ def test_langevin_soak_memory_stays_flat(window):
     window.select_tab("langevin")
     tab = window.tabs["langevin"]
     tab.restore({**tab.default_state(), "n": 100, "initial": "uniform"})
-    viewport = tab.view.viewport()
+    viewport = tab.figure.view.viewport()
     for _ in range(WARM_UP):
         tab.advance(1 / 60)
     QtWidgets.QApplication.processEvents()

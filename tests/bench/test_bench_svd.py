@@ -27,9 +27,10 @@ def _median_ms(action, repeats=REPEATS) -> tuple[float, float]:
 
 
 def test_slider_to_repaint(window):
-    page = window.tabs["svd"].geometry_page
+    tab = window.tabs["svd"]
+    page = tab.geometry_page
     viewport = page.view.viewport()
-    slider = page.stage_slider.slider
+    slider = tab.controls.widget("stage").slider
 
     def move_slider(i):
         slider.setValue((i * 7) % 301)
@@ -46,12 +47,13 @@ def test_slider_to_repaint(window):
     median, p95 = _median_ms(drag_handle)
     report("SVD handle drag → repaint", f"median {median:.2f} ms, 95th percentile {p95:.2f} ms")
 
-    low_rank = window.tabs["svd"].low_rank_page
-    window.tabs["svd"].pages.setCurrentIndex(1)
+    low_rank = tab.low_rank_page
+    tab.pages.setCurrentIndex(1)
     low_viewport = low_rank.view.viewport()
+    rank_slider = tab.controls.widget("rank").slider
 
     def move_rank(i):
-        low_rank.rank_slider.slider.setValue(1 + (i * 5) % 140)
+        rank_slider.setValue(1 + (i * 5) % 140)
         low_viewport.repaint()
 
     median, p95 = _median_ms(move_rank)

@@ -23,6 +23,8 @@ def test_an_error_in_a_slot_is_reported_and_the_app_keeps_working(qtbot, window,
     qtbot.mouseClick(boom, QtCore.Qt.MouseButton.LeftButton)  # a second one updates the dialog
     assert reporter.count == 2 and "2 unexpected errors" in reporter.dialog.text()
     reporter.dialog.close()
-    window.tabs["svd"].geometry_page.set_stage(1.0)  # still works
-    assert window.tabs["svd"].geometry_page.t == 1.0
+    tab = window.tabs["svd"]
+    tab.controls.widget("stage").slider.setValue(100)  # still works: t = 1 of 3
+    assert tab.model["stage"] == 1.0
+    assert tab.geometry_page.stage_label.text().startswith("t = 1.00")  # and shows it
     reporter._uninstall()

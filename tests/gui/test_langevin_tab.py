@@ -5,7 +5,7 @@ import pytest
 from PyQt6 import QtCore, QtGui, QtWidgets
 
 from core import langevin as lv
-from mlphys_gui.tabs.langevin import HEAVY_FRAME_N
+from mlphys_gui.tabs.langevin.tab import HEAVY_FRAME_N
 
 
 @pytest.fixture
@@ -14,11 +14,16 @@ def tab(window):
     return window.tabs["langevin"]
 
 
+def choose(tab, key: str, option: str) -> None:
+    combo = tab.controls.widget(key)
+    combo.setCurrentIndex(combo.findData(option))
+
+
 def test_step_advances_a_fixed_time_whatever_the_speed(qtbot, window, tab):
     window.activateWindow()
     tab.setFocus()
     for speed in (0.1, 10.0):
-        tab.speed_slider.set_value(speed, emit=True)
+        tab.controls.widget("speed").set_value(speed, emit=True)
         before = tab.ensemble.t
         qtbot.keyClick(window, QtCore.Qt.Key.Key_Right)
         assert tab.ensemble.t - before == pytest.approx(0.05, abs=1e-9)
@@ -27,7 +32,7 @@ def test_step_advances_a_fixed_time_whatever_the_speed(qtbot, window, tab):
 
 def test_play_and_pause(qtbot, window, tab):
     qtbot.keyClick(window, QtCore.Qt.Key.Key_Space)
-    assert tab.animator.playing and tab.playback.play_button.isChecked()
+    assert tab.animator.playing and tab.panel.playback.play_button.isChecked()
     qtbot.waitUntil(lambda: tab.ensemble.t > 0.1, timeout=5000)
     qtbot.keyClick(window, QtCore.Qt.Key.Key_Space)
     t = tab.ensemble.t
@@ -61,8 +66,8 @@ def test_particles_and_pde_agree_on_the_ou_transient(tab):
     assert pde.mean == pytest.approx(mean, abs=0.01)
     assert pde.variance == pytest.approx(variance, rel=0.02)
     # what is drawn is what was computed, and the histogram is close to p_t
-    assert np.array_equal(tab.pde_curve.yData, tab.pde.p)
-    assert float(tab.readouts.value("‖hist − p_t‖")) < 0.05
+    assert np.array_equal(tab.figure.pde_curve.yData, tab.pde.p)
+    assert float(tab.readouts.value("distance")) < 0.05
 
 
 def test_long_run_histogram_approaches_boltzmann(tab):
@@ -77,30 +82,34 @@ def test_long_run_histogram_approaches_boltzmann(tab):
 
 
 def test_expression_box_applies_and_refuses(qtbot, window, tab):
-    tab.potential_combo.setCurrentIndex(tab.potential_combo.findData("expression"))
-    edit = tab.expression_edit
+    choose(tab, "potential", "expression")
+    edit = tab.controls.widget("expression")
+    default = tab.default_state()["expression"]
     for bad in ("__import__('os')", "x.real", "x**4 +", "open('f')", "exp(exp(exp(x)))"):
+        window.statusBar().clearMessage()
         edit.setText(bad)
         qtbot.keyClick(edit, QtCore.Qt.Key.Key_Return)
         assert edit.property("invalid") is True
-        assert window.statusBar().currentMessage().startswith("Expression not applied")
-        assert tab.expression == tab.default_state()["expression"]
+        assert window.statusBar().currentMessage().startswith("Not changed: V(x): ")
+        assert "V(x): " in edit.toolTip()  # the reason, at the box
+        assert tab.model["expression"] == default
+        assert edit.text() == bad  # kept in the box, marked, to be corrected
     edit.setText("x**2/2")
     qtbot.keyClick(edit, QtCore.Qt.Key.Key_Return)
     assert edit.property("invalid") is False
-    assert tab.expression == "x**2/2"
-    assert np.allclose(tab.potential_curve.yData, tab.grid**2 / 2)
+    assert tab.model["expression"] == "x**2/2"
+    assert np.allclose(tab.figure.potential_curve.yData, tab.grid**2 / 2)
 
 
 def test_potential_change_while_running_keeps_the_particles(tab):
     tab.run_for(0.5)
     x = np.array(tab.ensemble.x)
     t = tab.ensemble.t
-    tab.potential_combo.setCurrentIndex(tab.potential_combo.findData("tilted"))
-    tab.tilt_slider.set_value(0.5, emit=True)
+    choose(tab, "potential", "tilted")
+    tab.controls.widget("tilt").set_value(0.5, emit=True)
     assert np.array_equal(tab.ensemble.x, x) and tab.ensemble.t == t
     tilted = lv.tilted_double_well(1.0, 0.5)
-    assert np.allclose(tab.potential_curve.yData, tilted.V(tab.grid))
+    assert np.allclose(tab.figure.potential_curve.yData, tilted.V(tab.grid))
 
 
 def test_diverging_dt_pauses_with_a_message(qtbot, window, tab):
@@ -110,7 +119,7 @@ def test_diverging_dt_pauses_with_a_message(qtbot, window, tab):
     message = window.statusBar().currentMessage()
     assert message.startswith("Paused") and "dt" in message
     assert np.isfinite(tab.ensemble.x).all()
-    for item in (tab.histogram_curve, tab.pde_curve):
+    for item in (tab.figure.histogram_curve, tab.figure.pde_curve):
         assert np.isfinite(item.yData).all()
 
 
@@ -134,7 +143,7 @@ def test_sigma_zero_transports_without_spreading(tab):
 
 @pytest.mark.parametrize("text", ["0", "1e7", "nan", ""])
 def test_bad_particle_counts_are_refused(qtbot, window, tab, text):
-    entry = tab.n_slider.entry
+    entry = tab.controls.widget("n").entry
     entry.setFocus()
     entry.selectAll()
     qtbot.keyClick(entry, QtCore.Qt.Key.Key_Backspace)
@@ -145,14 +154,15 @@ def test_bad_particle_counts_are_refused(qtbot, window, tab, text):
 
 
 def test_inertia_shows_phase_space_and_2d_mode_runs(tab):
-    tab.inertia_box.setChecked(True)
+    tab.controls.widget("inertia").click()
+    assert tab.model["inertia"] is True
     tab.run_for(0.3)
-    assert tab.phase_plot.isVisible()
-    x, v = tab.phase_dots.points()
+    assert tab.figure.phase_plot.isVisible()
+    x, v = tab.figure.phase_dots.points()
     assert len(x) == min(tab.n, 2500) and np.isfinite(v).all()
-    tab.dimension_combo.setCurrentIndex(1)
+    choose(tab, "dimension", "2d")
     tab.run_for(0.3)
-    assert tab.pages.currentIndex() == 1
+    assert tab.figure.pages.currentIndex() == 1
     cell = (tab.image_edges[1] - tab.image_edges[0]) ** 2
     assert tab.frame.histogram.sum() * cell == pytest.approx(1.0, abs=0.01)
 
@@ -194,18 +204,19 @@ def test_a_scene_saved_before_the_first_step_reopens(window, tab, tmp_path):
     assert tab.ensemble.t == 0.0 and tab.pde.t == 0.0
 
 
-def test_the_crowd_of_particles_shows_over_the_histogram(tab):
+def test_the_crowd_of_particles_shows_over_the_histogram(window, tab):
     """The drawn particles lie over the densities: in a well, where the histogram is filled,
     a dot's centre has the dots' colour, not the fill's."""
     tab.restore({**tab.default_state(), "n": 20_000, "sigma": 0.3})  # all stay near x₀ = −1
     tab.run_for(0.5)
-    image = tab.view.viewport().grab().toImage()
-    dot_colour = tab._style.color(4)
-    x, y = tab.dots.points()
+    view = tab.figure.view
+    image = view.viewport().grab().toImage()
+    dot_colour = window.current_style().color(4)
+    x, y = tab.figure.dots.points()
     shown = 0
     for xi, yi in zip(x[:300], y[:300], strict=True):
-        scene = tab.potential_box.mapViewToScene(QtCore.QPointF(xi, yi))
-        pixel = image.pixelColor(tab.view.mapFromScene(scene))
+        scene = tab.figure.potential_box.mapViewToScene(QtCore.QPointF(xi, yi))
+        pixel = image.pixelColor(view.mapFromScene(scene))
         distance = sum(
             abs(a - b) for a, b in zip(pixel.getRgb()[:3], dot_colour.getRgb()[:3], strict=True)
         )
@@ -239,11 +250,12 @@ def test_controls_change_the_run_while_frames_are_computed(qtbot, window, tab):
     tab.animator.play()
     for sigma in (0.5, 1.2, 0.9):
         qtbot.wait(60)
-        tab.sigma_slider.set_value(sigma, emit=True)  # lands between or during frames
+        tab.controls.widget("sigma").set_value(sigma, emit=True)  # between or during frames
         # drawn at once, taken by the run right after the frame being computed
-        assert np.allclose(tab.boltzmann_curve.yData, lv.boltzmann(tab._potential, sigma, tab.grid))
+        boltzmann = lv.boltzmann(tab._potential, sigma, tab.grid)
+        assert np.allclose(tab.figure.boltzmann_curve.yData, boltzmann)
         qtbot.waitUntil(lambda s=sigma: tab.ensemble.sigma == s == tab.pde.sigma, timeout=2000)
-    tab.potential_combo.setCurrentIndex(tab.potential_combo.findData("harmonic"))
+    choose(tab, "potential", "harmonic")
     qtbot.wait(100)
     assert tab.animator.playing and isinstance(tab.ensemble.potential, lv.Harmonic)
     tab.animator.pause()
@@ -259,13 +271,14 @@ def test_a_run_diverging_off_the_gui_thread_pauses_with_a_message(qtbot, window,
     assert tab.pde.t == pytest.approx(tab.ensemble.t)  # p_t stopped where the particles did
 
 
-def test_the_legend_shows_the_particles_in_their_colour(tab):
+def test_the_legend_shows_the_particles_in_their_colour(window, tab):
     """The legend's dot is drawn by a key without data; it had pyqtgraph's grey-blue default."""
-    sample = next(s for s, label in tab.legend.items if label.text == "particles (a sample)")
+    legend = tab.figure.legend
+    sample = next(s for s, label in legend.items if label.text == "particles (a sample)")
     pixmap = QtGui.QPixmap(20, 20)
     pixmap.fill(QtGui.QColor("white"))
     painter = QtGui.QPainter(pixmap)
     sample.paint(painter)
     painter.end()
     centre = pixmap.toImage().pixelColor(10, 10)
-    assert centre.getRgb()[:3] == tab._style.color(4).getRgb()[:3]
+    assert centre.getRgb()[:3] == window.current_style().color(4).getRgb()[:3]

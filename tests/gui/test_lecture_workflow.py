@@ -10,7 +10,7 @@ ALT = QtCore.Qt.KeyboardModifier.AltModifier
 
 def test_bookmarks_save_and_recall_with_keys_and_persist(qtbot, window, settings):
     tab = window.tabs["svd"]
-    tab.geometry_page.set_matrix([[2.0, 1.0], [0.0, 0.5]])
+    assert tab.edit({"matrix": [[2.0, 1.0], [0.0, 0.5]]})
     saved = tab.state()
     qtbot.keyClick(window, QtCore.Qt.Key.Key_3, CTRL_SHIFT)
     assert "Bookmark 3" in window.statusBar().currentMessage()
@@ -43,7 +43,7 @@ def test_presenter_view_shows_the_current_figure_live(qtbot, window):
     assert presenter.view.scene() is window.current_tab().figure_view().scene()
     window.select_tab("posterior")
     presenter.follow()
-    assert presenter.view.scene() is window.tabs["posterior"].view.scene()
+    assert presenter.view.scene() is window.tabs["posterior"].figure.view.scene()
     assert not presenter.findChildren(QtWidgets.QSlider)  # plots only, no controls
     window.set_presenter_view(False)
     assert not presenter.isVisible()

@@ -35,7 +35,7 @@ def test_record_gif_plays_for_the_time_asked_for(window, tmp_path, tab_name):
 
 def test_every_frame_of_a_moving_view_is_kept(window, tmp_path):
     tab = window.tabs["svd"]  # the stage animation changes every frame
-    tab.geometry_page.set_stage(0.0)
+    assert tab.edit({"stage": 0.0})
     assert recording.record(tab, tmp_path / "svd.gif", seconds=0.5, fps=10, width=320) == 5
     assert gif_frames(tmp_path / "svd.gif")[0] == 5
 

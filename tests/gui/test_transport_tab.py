@@ -15,11 +15,7 @@ from core import transport as tr
 from mlphys_gui.scene import SceneError, make_scene, parse_scene
 
 PROCESSES = ("reverse_sde", "probability_flow", "flow_matching")
-DISTANCE_READOUT = {
-    "reverse_sde": "‖hist − p_τ‖ SDE",
-    "probability_flow": "‖hist − p_τ‖ PF",
-    "flow_matching": "‖hist − p_τ‖ FM",
-}
+DISTANCE_READOUT = {process: f"distance_{process}" for process in PROCESSES}
 
 
 @pytest.fixture
@@ -43,13 +39,19 @@ def type_into(qtbot, entry, text: str) -> None:
     qtbot.keyClick(entry, QtCore.Qt.Key.Key_Return)
 
 
+def widget(tab, key):
+    return tab.controls.widget(key)
+
+
 def restored(tab, **changes) -> None:
     tab.restore({**tab.default_state(), **changes})
     tab.settle()
 
 
-def choose(combo, key: str) -> None:
-    combo.setCurrentIndex(combo.findData(key))
+def choose(tab, key: str, option: str) -> None:
+    combo = widget(tab, key)
+    combo.setCurrentIndex(combo.findData(option))
+    assert tab.model[key] == option
 
 
 def shown_plots(layout: pg.GraphicsLayout) -> set:
@@ -80,11 +82,12 @@ def test_default_state_samples_all_three_and_draws_finite_data(tab):
     assert tab.result is not None
     assert tuple(tab.result.request.processes) == PROCESSES
     assert set(tab.result.trajectories) == set(PROCESSES)
-    assert shown_plots(tab.view_1d.ci) == {
-        plot for p in PROCESSES for plot in (tab.panels[p].paths_plot, tab.panels[p].density_plot)
+    panels = tab.figure.panels
+    assert shown_plots(tab.figure.view_1d.ci) == {
+        plot for p in PROCESSES for plot in (panels[p].paths_plot, panels[p].density_plot)
     }
     for process in PROCESSES:
-        panel = tab.panels[process]
+        panel = tab.figure.panels[process]
         edges, heights = panel.histogram.xData, panel.histogram.yData
         assert len(edges) == len(heights) + 1 > 10
         assert np.isfinite(edges).all() and np.isfinite(heights).all() and (heights >= 0).all()
@@ -111,7 +114,7 @@ def test_heat_map_is_oriented_as_tau_by_x(tab):
     target = tr.default_target(1)
     heaviest = float(target.means[np.argmax(target.weights), 0])
     for process in PROCESSES:
-        heat = tab.panels[process].heat
+        heat = tab.figure.panels[process].heat
         end = image_argmax_in_data(heat, column=heat.image.shape[1] - 1)
         assert end.x() == pytest.approx(1.0, abs=0.02)
         assert end.y() == pytest.approx(heaviest, abs=0.1)
@@ -123,7 +126,7 @@ def test_many_steps_reach_the_target_and_three_steps_do_not(tab):
     target = tr.default_target(1)
     restored(tab, n=5000, steps=200, tau=1.0)
     for process in PROCESSES:
-        panel = tab.panels[process]
+        panel = tab.figure.panels[process]
         assert bin_distance(panel, target) < 0.1, process
         # at τ = 1 the exact curve is the target itself
         assert np.allclose(panel.exact.yData, target.pdf(panel.exact.xData), rtol=1e-5)
@@ -131,7 +134,7 @@ def test_many_steps_reach_the_target_and_three_steps_do_not(tab):
     assert tab.readouts.value("sampling").startswith("5000 × 200 steps")
     restored(tab, n=5000, steps=3, tau=1.0)
     assert tab.result.request.steps == 3
-    assert bin_distance(tab.panels["reverse_sde"], target) > 0.15
+    assert bin_distance(tab.figure.panels["reverse_sde"], target) > 0.15
     assert float(tab.readouts.value(DISTANCE_READOUT["reverse_sde"])) > 0.15
 
 
@@ -140,9 +143,9 @@ def test_many_steps_reach_the_target_and_three_steps_do_not(tab):
 
 def assert_drawn_at(tab, tau: float) -> None:
     """Every panel's τ line and drawn particles are at ``tau``, and the histogram is theirs."""
-    assert tab.tau == pytest.approx(tau)
+    assert tab.model["tau"] == pytest.approx(tau)
     for process, trajectory in tab.result.trajectories.items():
-        panel = tab.panels[process]
+        panel = tab.figure.panels[process]
         assert panel.tau_line.value() == pytest.approx(tau)
         heads_x, heads_y = panel.heads.points()
         assert np.allclose(heads_x, tau)
@@ -151,26 +154,26 @@ def assert_drawn_at(tab, tau: float) -> None:
         edges = panel.histogram.xData
         counts = np.histogram(at, bins=edges)[0]
         assert np.allclose(panel.histogram.yData, counts / (at.size * np.diff(edges)))
-    assert tab.readouts.value("τ").startswith(f"{tau:.3f}")
+    assert tab.readouts.value("tau").startswith(f"{tau:.3f}")
 
 
 def test_tau_slider_and_its_entry_move_every_panel(qtbot, tab):
-    tab.tau_slider.slider.setValue(400)  # of 1000
+    widget(tab, "tau").slider.setValue(400)  # of 1000
     assert_drawn_at(tab, 0.4)
-    type_into(qtbot, tab.tau_slider.entry, "0.75")
-    assert not tab.tau_slider.entry.is_invalid()
+    type_into(qtbot, widget(tab, "tau").entry, "0.75")
+    assert not widget(tab, "tau").entry.is_invalid()
     assert_drawn_at(tab, 0.75)
-    assert tab.tau_slider.slider.value() == 750
+    assert widget(tab, "tau").slider.value() == 750
 
 
 def test_dragging_a_tau_line_moves_the_slider_and_the_other_panels(tab):
-    line = tab.panels["flow_matching"].tau_line
+    line = tab.figure.panels["flow_matching"].tau_line
     line.setValue(0.3)  # emits sigPositionChanged, as a drag does
-    assert tab.tau_slider.value() == pytest.approx(0.3)
-    assert tab.tau_slider.slider.value() == 300
+    assert widget(tab, "tau").value() == pytest.approx(0.3)
+    assert widget(tab, "tau").slider.value() == 300
     assert_drawn_at(tab, 0.3)
     line.setValue(1.7)  # dragged past the end: τ stops at 1 and the line comes back to it
-    assert tab.tau_slider.value() == 1.0
+    assert widget(tab, "tau").value() == 1.0
     assert_drawn_at(tab, 1.0)
 
 
@@ -181,16 +184,16 @@ def test_step_and_play(qtbot, window, tab):
     assert_drawn_at(tab, 0.05)
     qtbot.keyClick(window, QtCore.Qt.Key.Key_Right)
     assert_drawn_at(tab, 0.1)
-    assert tab.tau_slider.value() == pytest.approx(0.1)
-    tab.duration_slider.set_value(1.0, emit=True)
+    assert widget(tab, "tau").value() == pytest.approx(0.1)
+    widget(tab, "duration").set_value(1.0, emit=True)
     qtbot.keyClick(window, QtCore.Qt.Key.Key_Space)
-    assert tab.animator.playing and tab.playback.play_button.isChecked()
-    qtbot.waitUntil(lambda: 0.2 < tab.tau < 1.0, timeout=3000)
+    assert tab.animator.playing and tab.panel.playback.play_button.isChecked()
+    qtbot.waitUntil(lambda: 0.2 < tab.model["tau"] < 1.0, timeout=3000)
     qtbot.waitUntil(lambda: not tab.animator.playing, timeout=5000)
-    assert tab.tau == 1.0 and not tab.playback.play_button.isChecked()
+    assert tab.model["tau"] == 1.0 and not tab.panel.playback.play_button.isChecked()
     assert_drawn_at(tab, 1.0)
     qtbot.wait(100)
-    assert tab.tau == 1.0  # stopped, not started again
+    assert tab.model["tau"] == 1.0  # stopped, not started again
 
 
 # ---------------------------------------------------------------------------------- scenes
@@ -200,20 +203,20 @@ def test_same_seed_same_particles_after_a_scene_round_trip(window, tab):
     restored(tab, seed=11, n=500, tau=0.5)
     state = tab.state()
     paths = {p: t.x.copy() for p, t in tab.result.trajectories.items()}
-    heads = tab.panels["reverse_sde"].heads.points()[1].copy()
+    heads = tab.figure.panels["reverse_sde"].heads.points()[1].copy()
     text = json.dumps(make_scene("transport", state))
     tab.reset()
     tab.settle()
     assert tab.state() != state
-    name, parsed = parse_scene(json.loads(text), window.scene_specs())
+    name, parsed = parse_scene(json.loads(text), window.schemas())
     assert name == "transport"
     tab.restore(parsed)
     tab.settle()
     assert tab.state() == state
     for process in PROCESSES:
         assert np.array_equal(tab.result.trajectories[process].x, paths[process])
-    assert np.array_equal(tab.panels["reverse_sde"].heads.points()[1], heads)
-    tab.seed_box.setValue(12)
+    assert np.array_equal(tab.figure.panels["reverse_sde"].heads.points()[1], heads)
+    widget(tab, "seed").setValue(12)
     tab.settle()
     assert tab.result.request.seed == 12
     for process in PROCESSES:
@@ -228,7 +231,7 @@ def test_a_linear_schedule_with_beta_min_above_beta_max_is_refused(window, tab, 
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(make_scene("transport", bad)))
     with pytest.raises(SceneError, match="beta_min"):
-        parse_scene(json.loads(path.read_text()), window.scene_specs())
+        parse_scene(json.loads(path.read_text()), window.schemas())
     assert not window.open_scene(path)
     message = window.statusBar().currentMessage()
     assert message.startswith("Scene not opened") and "beta_min" in message
@@ -248,14 +251,14 @@ def schedule_of_state(tab) -> tr.NoiseSchedule:
 
 
 def test_betas_typed_past_each_other_leave_a_state_that_reopens(qtbot, window, tab):
-    type_into(qtbot, tab.beta_max_slider.entry, "2")
-    type_into(qtbot, tab.beta_min_slider.entry, "4")
+    type_into(qtbot, widget(tab, "beta_max").entry, "2")
+    type_into(qtbot, widget(tab, "beta_min").entry, "4")
     tab.settle()
     state = tab.state()
     assert state["beta_min"] <= state["beta_max"]
-    parse_scene(json.loads(json.dumps(make_scene("transport", state))), window.scene_specs())
+    parse_scene(json.loads(json.dumps(make_scene("transport", state))), window.schemas())
     assert tab.result.request.schedule == schedule_of_state(tab)  # what is shown is the state
-    type_into(qtbot, tab.beta_max_slider.entry, "1")
+    type_into(qtbot, widget(tab, "beta_max").entry, "1")
     tab.settle()
     state = tab.state()
     assert state["beta_min"] <= state["beta_max"] == 1.0
@@ -266,10 +269,10 @@ def test_switching_to_linear_with_beta_min_above_beta_max_keeps_a_valid_state(wi
     """A cosine scene may carry β_min > β_max (it has no β_min); choosing linear afterwards must
     not leave a state that its own scene check refuses, nor a picture of another schedule."""
     restored(tab, schedule="cosine", beta_min=4.0, beta_max=2.0)
-    choose(tab.schedule_combo, "linear")
+    choose(tab, "schedule", "linear")
     tab.settle()
     state = tab.state()
-    parse_scene(json.loads(json.dumps(make_scene("transport", state))), window.scene_specs())
+    parse_scene(json.loads(json.dumps(make_scene("transport", state))), window.schemas())
     assert tab.result.request.schedule == schedule_of_state(tab)
 
 
@@ -278,24 +281,24 @@ def test_switching_to_linear_with_beta_min_above_beta_max_keeps_a_valid_state(wi
 
 def test_process_combo_shows_and_samples_only_the_chosen_process(tab):
     for dimension in ("1d", "2d"):
-        choose(tab.dimension_combo, dimension)
+        choose(tab, "dimension", dimension)
         for process in PROCESSES:
-            choose(tab.process_combo, process)
+            choose(tab, "process", process)
             tab.settle()
-            panel = tab.panels[process]
+            panel = tab.figure.panels[process]
             assert set(tab.result.trajectories) == {process}
             if dimension == "1d":
-                assert shown_plots(tab.view_1d.ci) == {panel.paths_plot, panel.density_plot}
+                assert shown_plots(tab.figure.view_1d.ci) == {panel.paths_plot, panel.density_plot}
             else:
-                assert shown_plots(tab.view_2d.ci) == {panel.plot_2d}
+                assert shown_plots(tab.figure.view_2d.ci) == {panel.plot_2d}
             for other in set(PROCESSES) - {process}:
                 assert tab.readouts.value(DISTANCE_READOUT[other]) == "—"
-                assert tab.panels[other].handles == []
-            assert len(panel.handles) == len(tab.components.entries)
-        choose(tab.process_combo, "all")
+                assert tab.figure.panels[other].handles == []
+            assert len(panel.handles) == len(tab.panel.components.entries)
+        choose(tab, "process", "all")
         tab.settle()
         assert set(tab.result.trajectories) == set(PROCESSES)
-        layout = tab.view_2d.ci if dimension == "2d" else tab.view_1d.ci
+        layout = tab.figure.view_2d.ci if dimension == "2d" else tab.figure.view_1d.ci
         assert len(shown_plots(layout)) == (3 if dimension == "2d" else 6)
 
 
@@ -306,18 +309,18 @@ TARGET_2D = [[1.0, 2.0, -1.0, 0.4], [0.5, -1.5, 1.0, 0.3]]  # not symmetric unde
 
 def test_2d_mode_draws_heat_map_particles_and_arrows(tab):
     restored(tab, dimension="2d", target_2d=TARGET_2D, tau=1.0)
-    assert tab.pages.currentIndex() == 1
+    assert tab.figure.pages.currentIndex() == 1
     target = tab.result.request.target
     assert target.dim == 2 and np.allclose(target.means, [[2.0, -1.0], [-1.5, 1.0]])
     for process in PROCESSES:
-        panel = tab.panels[process]
-        assert panel.plot_2d in shown_plots(tab.view_2d.ci)
+        panel = tab.figure.panels[process]
+        assert panel.plot_2d in shown_plots(tab.figure.view_2d.ci)
         image = panel.image.image
         assert image is not None and image.ndim == 2 and np.isfinite(image).all()
         peak = image_argmax_in_data(panel.image)  # the heavier component, not its mirror
         assert (peak.x(), peak.y()) == pytest.approx((2.0, -1.0), abs=0.15)
         x, y = panel.dots.points()
-        assert len(x) == len(y) == tab.n == 2000
+        assert len(x) == len(y) == tab.model["n"] == 2000
         assert np.isfinite(x).all() and np.isfinite(y).all()
         assert (x.mean(), y.mean()) == pytest.approx(tuple(target.mean()), abs=0.15)
         assert finite_part(panel.arrows.getData()[0]).size > 100
@@ -333,40 +336,40 @@ def drag_handle(handle: pg.TargetItem, x: float, y: float) -> None:
 
 
 def test_dragging_a_component_marker_moves_its_mean(tab):
-    choose(tab.dimension_combo, "2d")
+    choose(tab, "dimension", "2d")
     tab.settle()
     rows_before = [list(row) for row in tab.state()["target_2d"]]
     k = len(rows_before)
-    assert all(len(tab.panels[p].handles) == k for p in PROCESSES)
-    drag_handle(tab.panels["probability_flow"].handles[1], 1.25, -2.0)
+    assert all(len(tab.figure.panels[p].handles) == k for p in PROCESSES)
+    drag_handle(tab.figure.panels["probability_flow"].handles[1], 1.25, -2.0)
     rows = tab.state()["target_2d"]
     assert rows[1][1:3] == [1.25, -2.0]
     assert [r for i, r in enumerate(rows) if i != 1] == [
         r for i, r in enumerate(rows_before) if i != 1
     ]
-    assert tab.components.entries[1][1].value() == 1.25
-    assert tab.components.entries[1][2].value() == -2.0
+    assert tab.panel.components.entries[1][1].value() == 1.25
+    assert tab.panel.components.entries[1][2].value() == -2.0
     tab.settle()
     assert np.allclose(tab.result.request.target.means[1], [1.25, -2.0])
     for process in PROCESSES:  # every panel's marker follows
-        position = tab.panels[process].handles[1].pos()
+        position = tab.figure.panels[process].handles[1].pos()
         assert (position.x(), position.y()) == pytest.approx((1.25, -2.0))
-    drag_handle(tab.panels["reverse_sde"].handles[0], 9.0, -9.0)  # out of bounds: clipped
+    drag_handle(tab.figure.panels["reverse_sde"].handles[0], 9.0, -9.0)  # out of bounds: clipped
     tab.settle()
     mean = tab.result.request.target.means[0]
     assert abs(mean[0]) <= 3.5 and abs(mean[1]) <= 3.5 and mean[0] > 3 and mean[1] < -3
-    position = tab.panels["reverse_sde"].handles[0].pos()
+    position = tab.figure.panels["reverse_sde"].handles[0].pos()
     assert (position.x(), position.y()) == pytest.approx(tuple(mean))
 
 
 def test_dragging_a_marker_in_1d_moves_the_mean_along_x(tab):
-    handle = tab.panels["flow_matching"].handles[0]
-    assert handle in tab.panels["flow_matching"].density_plot.items
+    handle = tab.figure.panels["flow_matching"].handles[0]
+    assert handle in tab.figure.panels["flow_matching"].density_plot.items
     drag_handle(handle, 0.5, 0.3)
     tab.settle()
     assert tab.state()["target_1d"][0][1] == 0.5
     assert tab.result.request.target.means[0, 0] == 0.5
-    target_curve = tab.panels["reverse_sde"].target_curve
+    target_curve = tab.figure.panels["reverse_sde"].target_curve
     assert np.allclose(target_curve.yData, tab.result.request.target.pdf(target_curve.xData))
 
 
@@ -388,7 +391,7 @@ def test_dragging_a_marker_in_1d_moves_the_mean_along_x(tab):
 )
 def test_garbage_in_the_component_editor_is_refused(qtbot, window, tab, column, text):
     state, result = tab.state(), tab.result
-    entry = tab.components.entries[0][column]
+    entry = tab.panel.components.entries[0][column]
     window.statusBar().clearMessage()
     with qtbot.waitSignal(tab.message, timeout=1000) as blocker:
         type_into(qtbot, entry, text)
@@ -400,7 +403,7 @@ def test_garbage_in_the_component_editor_is_refused(qtbot, window, tab, column, 
 
 
 def test_valid_edits_change_the_target(qtbot, tab):
-    entry = tab.components.entries[0][0]
+    entry = tab.panel.components.entries[0][0]
     type_into(qtbot, entry, "2.5")
     assert not entry.is_invalid()
     rows = tab.state()["target_1d"]
@@ -409,17 +412,17 @@ def test_valid_edits_change_the_target(qtbot, tab):
     target = tab.result.request.target
     weights = np.array([row[0] for row in rows])
     assert np.allclose(target.weights, weights / weights.sum())
-    type_into(qtbot, tab.components.entries[1][-1], "0.2")
+    type_into(qtbot, tab.panel.components.entries[1][-1], "0.2")
     tab.settle()
     assert tab.state()["target_1d"][1][-1] == 0.2
     assert tab.result.request.target.stds[1] == pytest.approx(0.2)
-    curve = tab.panels["probability_flow"].target_curve
+    curve = tab.figure.panels["probability_flow"].target_curve
     expected = tr.GaussianMixture.isotropic(weights, [[row[1]] for row in rows], [rows[0][-1], 0.2])
     assert np.allclose(curve.yData, expected.pdf(curve.xData))
 
 
 def test_add_and_remove_components(qtbot, tab):
-    editor = tab.components
+    editor = tab.panel.components
     left = QtCore.Qt.MouseButton.LeftButton
     count = len(tab.state()["target_1d"])
     while editor.add_button.isEnabled():
@@ -431,7 +434,7 @@ def test_add_and_remove_components(qtbot, tab):
     assert len(tab.state()["target_1d"]) == 8
     tab.settle()
     assert tab.result.request.target.k == 8
-    assert len(tab.panels["reverse_sde"].handles) == 8
+    assert len(tab.figure.panels["reverse_sde"].handles) == 8
     while len(editor.remove_buttons) > 1:
         qtbot.mouseClick(editor.remove_buttons[0], left)
         count -= 1
@@ -442,7 +445,7 @@ def test_add_and_remove_components(qtbot, tab):
     assert len(tab.state()["target_1d"]) == 1
     tab.settle()
     assert tab.result.request.target.k == 1
-    assert len(tab.panels["flow_matching"].handles) == 1
+    assert len(tab.figure.panels["flow_matching"].handles) == 1
 
 
 # ---------------------------------------------------------------------------------- refusals
@@ -451,12 +454,12 @@ def test_add_and_remove_components(qtbot, tab):
 def test_bad_slider_input_is_refused(qtbot, window, tab):
     state, result = tab.state(), tab.result
     for slider, text in (
-        (tab.steps_slider, "0"),
-        (tab.steps_slider, "abc"),
-        (tab.n_slider, "1e7"),
-        (tab.n_slider, "5"),
-        (tab.beta_max_slider, "nan"),
-        (tab.beta_min_slider, "-1"),
+        (widget(tab, "steps"), "0"),
+        (widget(tab, "steps"), "abc"),
+        (widget(tab, "n"), "1e7"),
+        (widget(tab, "n"), "5"),
+        (widget(tab, "beta_max"), "nan"),
+        (widget(tab, "beta_min"), "-1"),
     ):
         window.statusBar().clearMessage()
         type_into(qtbot, slider.entry, text)
@@ -468,18 +471,18 @@ def test_bad_slider_input_is_refused(qtbot, window, tab):
 
 def test_reset_key_returns_to_the_default_state(qtbot, window, tab):
     restored(tab, dimension="2d", process="flow_matching", steps=20, seed=9, tau=0.6)
-    tab.components.add_button.click()
+    tab.panel.components.add_button.click()
     assert tab.state() != tab.default_state()
     window.activateWindow()
     tab.setFocus()
     qtbot.keyClick(window, QtCore.Qt.Key.Key_R)
     assert tab.state() == tab.default_state()
     tab.settle()
-    assert tab.pages.currentIndex() == 0 and tab.tau == 0.0
+    assert tab.figure.pages.currentIndex() == 0 and tab.model["tau"] == 0.0
     request = tab.result.request
     assert (request.n, request.steps, request.seed) == (2000, 100, 0)
     assert set(tab.result.trajectories) == set(PROCESSES)
-    assert len(shown_plots(tab.view_1d.ci)) == 6
+    assert len(shown_plots(tab.figure.view_1d.ci)) == 6
 
 
 # ---------------------------------------------------------------------------------- export
