@@ -101,6 +101,18 @@ def follow_y(plot: pg.PlotItem, values: np.ndarray, slack: float = 0.15) -> None
         plot.setYRange(low - slack * span, high + slack * span, padding=0)
 
 
+def image_levels(values: np.ndarray, floor: float | None = None) -> tuple[float, float]:
+    """Colour levels of an image: from its smallest value (or ``floor``) to its largest, the
+    span never so small that pyqtgraph's scale 255/span overflows (a flat image, or a
+    likelihood of 1e-310 everywhere, then shows one colour instead of warning)."""
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    high = float(finite.max()) if finite.size else 1.0
+    low = floor if floor is not None else float(finite.min()) if finite.size else 0.0
+    least = max(1e-12 * max(abs(low), abs(high)), 1e-200)
+    return low, max(high, low + least)
+
+
 def fixed_plot(
     layout: pg.GraphicsLayout,
     row: int,

@@ -6,7 +6,7 @@ import pyqtgraph as pg
 import pytest
 from PyQt6 import QtCore, QtGui
 
-from mlphys_gui.widgets.plot_items import DotsItem, LiveCurveItem
+from mlphys_gui.widgets.plot_items import DotsItem, LiveCurveItem, image_levels
 
 
 def ink(widget: pg.PlotWidget) -> np.ndarray:
@@ -107,3 +107,23 @@ def test_dots_are_stamped_right_whenever_their_number_changes(qtbot):
         for xi, yi in zip(x[:7], y[:7], strict=True):
             point = widget.mapFromScene(dots.mapToScene(QtCore.QPointF(xi, yi)))
             assert image.pixelColor(point).lightness() < 80  # a dot is drawn there
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize(
+    "values",
+    [
+        np.full((4, 4), 1e-310),  # a likelihood that has vanished everywhere in view
+        np.array([[0.0, 1e-310], [0.0, 0.0]]),  # a density with one denormal cell
+        np.full((4, 4), 3.0),  # a flat potential
+        np.array([[np.nan, 1.0], [2.0, np.inf]]),
+    ],
+)
+def test_images_with_tiny_or_no_contrast_draw_without_overflow(qtbot, values):
+    """Found by the fuzz: levels (0, 1e-310) made pyqtgraph's scale 255/1e-310 overflow."""
+    low, high = image_levels(values)
+    assert high > low and np.isfinite(255.0 / (high - low))
+    item = pg.ImageItem(axisOrder="row-major")
+    item.setImage(values, levels=(low, high))
+    item.render()  # the colour lookup that overflowed
+    assert image_levels(np.array([[1.0, 5.0]]), floor=0.0) == (0.0, 5.0)

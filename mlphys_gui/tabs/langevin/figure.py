@@ -16,6 +16,7 @@ from mlphys_gui.widgets.plot_items import (
     LiveCurveItem,
     fixed_plot,
     follow_y,
+    image_levels,
     legend_below,
     series_of,
     style_symbol_key,
@@ -142,7 +143,7 @@ class LangevinFigure:
         """The map of V(x, y) (cut off at a few times its median rise) and its contours."""
         low = float(values.min())
         shown = np.minimum(values, low + 4.0 * max(float(np.median(values)) - low, 1e-6))
-        self.potential_image.setImage(shown, autoLevels=True)
+        self.potential_image.setImage(shown, levels=image_levels(shown))
         self.potential_image.setRect(BOX_2D)
         levels = np.linspace(low, float(shown.max()), len(self.contours) + 2)[1:-1]
         for contour, level in zip(self.contours, levels, strict=True):
@@ -154,7 +155,7 @@ class LangevinFigure:
         state's show_histogram, show_pde and show_boltzmann."""
         if frame.sample.ndim == 2:  # rows of (x, y)
             self.dots_2d.set_points(frame.sample[:, 0], frame.sample[:, 1])
-            self.density_image.setImage(frame.histogram, autoLevels=True)
+            self.density_image.setImage(frame.histogram, levels=image_levels(frame.histogram))
             self.density_image.setRect(BOX_2D)
             return
         self.dots.set_points(frame.sample, frame.heights)

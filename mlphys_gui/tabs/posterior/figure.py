@@ -10,6 +10,7 @@ from mlphys_gui.widgets.plot_items import (
     curve,
     fixed_plot,
     follow_y,
+    image_levels,
     legend_below,
     series_of,
     style_symbol_key,
@@ -176,7 +177,7 @@ class PosteriorFigure:
         self.posterior_ellipses.setData(*posterior)
         if likelihood is not None:
             b0, b1 = self.weight_grid()
-            self.likelihood_image.setImage(likelihood, levels=(0, likelihood.max() or 1.0))
+            self.likelihood_image.setImage(likelihood, levels=image_levels(likelihood, floor=0.0))
             self.likelihood_image.setRect(
                 QtCore.QRectF(b0[0], b1[0], b0[-1] - b0[0], b1[-1] - b1[0])
             )

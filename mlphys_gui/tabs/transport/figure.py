@@ -8,7 +8,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
 from mlphys_gui.tabs.transport.state import PROCESS_NAMES
-from mlphys_gui.widgets.plot_items import DotsItem, curve
+from mlphys_gui.widgets.plot_items import DotsItem, curve, image_levels
 
 TITLES = {  # short: three titles side by side must fit a projector at large font sizes
     "reverse_sde": "Reverse SDE",
@@ -106,7 +106,7 @@ class ProcessPanel:
     def show_static_1d(self, heat, field, paths, x_grid, target_density) -> None:
         """What a sampling result fixes in 1-D, drawn once: the exact p_τ(x) over the (τ, x)
         plane (√p, so the tails show), the field's directions, the paths and the target."""
-        self.heat.setImage(heat, levels=(0.0, float(heat.max())))
+        self.heat.setImage(heat, levels=image_levels(heat, floor=0.0))
         self.heat.setRect(HEAT_RECT)  # after setImage: the rect scales the image's pixels
         self.field_1d.setData(*field)
         self.paths.setData(*paths)
@@ -133,7 +133,8 @@ class ProcessPanel:
         """The particles at τ over the exact p_τ (image or None), the field's arrows and the
         particles' recent tracks (each an (x, y) polyline, or None when not shown)."""
         if image is not None:
-            self.image.setImage(np.sqrt(image), autoLevels=True)
+            shading = np.sqrt(image)
+            self.image.setImage(shading, levels=image_levels(shading))
             self.image.setRect(IMAGE_RECT)
         self.image.setVisible(show["show_exact"])
         self.dots.set_points(xy[:, 0], xy[:, 1])
