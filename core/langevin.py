@@ -52,7 +52,10 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from core import chunks
-from core.checks import count
+from core.checks import array as _array
+from core.checks import count as _count
+from core.checks import grid as _grid
+from core.checks import interval as _interval
 from core.checks import real as _real
 from core.checks import seed as _seed
 from core.expressions import Expression, parse_expression
@@ -103,32 +106,6 @@ MAX_PARTICLES = 10**8
 # --------------------------------------------------------------------------------------------
 # validation helpers
 # --------------------------------------------------------------------------------------------
-
-
-def _count(value: object, name: str, lo: int = 0, hi: int = MAX_PARTICLES) -> int:
-    return count(value, name, lo, hi)
-
-
-def _grid(x: ArrayLike, name: str = "x") -> FloatArray:
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a 1-D array of numbers ({exc})") from exc
-    if arr.ndim != 1 or arr.size < 2:
-        raise ValueError(f"{name} must be a 1-D grid of at least 2 points, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name}: grid points must be finite")
-    if not np.all(np.diff(arr) > 0):
-        raise ValueError(f"{name}: grid points must be strictly increasing")
-    return arr
-
-
-def _floats(value: ArrayLike, name: str) -> FloatArray:
-    """``value`` as a float64 array (NaN allowed), or ValueError naming ``name``."""
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of numbers ({exc})") from exc
 
 
 def _readonly_view(arr: np.ndarray) -> np.ndarray:
@@ -348,18 +325,6 @@ class ExpressionPotential:
         out[...] = self._dV(x)
 
 
-def _interval(value: object, name: str) -> tuple[float, float]:
-    try:
-        lo, hi = value  # type: ignore[misc]
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be a pair (lo, hi), got {value!r}") from exc
-    lo = _real(lo, f"{name}[0]")
-    hi = _real(hi, f"{name}[1]")
-    if not lo < hi:
-        raise ValueError(f"{name} must satisfy lo < hi, got ({lo:g}, {hi:g})")
-    return lo, hi
-
-
 def harmonic(k: float = 1.0) -> Harmonic:
     """Harmonic potential ``V = k x²/2``, k ≥ 0: the Ornstein–Uhlenbeck process (eq. 9.2)."""
     return Harmonic(k)
@@ -393,7 +358,7 @@ def from_expression(
 
 
 def _points(xy: ArrayLike) -> FloatArray:
-    arr = _floats(xy, "xy")
+    arr = _array(xy, "xy", finite=False, copy=False)
     if arr.ndim < 1 or arr.shape[-1] != 2:
         raise ValueError(f"xy must have shape (n, 2), got {arr.shape}")
     return arr
@@ -697,7 +662,7 @@ def initial_positions(
     ndarray
         A new float64 array; all entries finite.
     """
-    n = _count(n, "n")
+    n = _count(n, "n", 0, MAX_PARTICLES)
     if isinstance(dim, bool) or dim not in (1, 2):
         raise ValueError(f"dim must be 1 or 2, got {dim!r}")
     if not isinstance(rng, np.random.Generator):
@@ -789,7 +754,7 @@ class _Overdamped:
         bound: float = DEFAULT_BOUND,
     ) -> None:
         _check_potential(potential, self._dim)
-        self._n = _count(n, "n")
+        self._n = _count(n, "n", 0, MAX_PARTICLES)
         self._sigma = _real(sigma, "sigma", lo=0.0)
         self._dt = _real(dt, "dt", lo=0.0, lo_open=True)
         self._seed = _seed(seed)
@@ -1090,7 +1055,7 @@ class UnderdampedEnsemble:
         bound: float = DEFAULT_BOUND,
     ) -> None:
         _check_potential(potential, 1)
-        self._n = _count(n, "n")
+        self._n = _count(n, "n", 0, MAX_PARTICLES)
         self._sigma = _real(sigma, "sigma", lo=0.0)
         self._gamma = _real(gamma, "gamma", lo=0.0, lo_open=True)
         self._mass = _real(mass, "mass", lo=0.0, lo_open=True)
@@ -1307,7 +1272,7 @@ def boltzmann(potential: Any, sigma: float, x: ArrayLike) -> FloatArray:
     """
     _check_potential(potential, 1)
     s = _real(sigma, "sigma", lo=0.0, lo_open=True)
-    grid = _grid(x)
+    grid = _grid(x, "x")
     V = np.asarray(potential.V(grid), dtype=np.float64)
     if V.shape != grid.shape or not np.all(np.isfinite(V)):
         raise ValueError("potential: V must be finite on the grid x")
@@ -1357,7 +1322,7 @@ def histogram(x: ArrayLike, edges: ArrayLike) -> FloatArray:
         Zeros when there are no samples.
     """
     e = _grid(edges, "edges")
-    samples = _floats(x, "x").reshape(-1)
+    samples = _array(x, "x", finite=False, copy=False).reshape(-1)
     m = e.size - 1
     total = samples.size
     if total == 0:
@@ -1404,7 +1369,7 @@ def summary(x: ArrayLike, barrier: float = 0.0) -> EnsembleSummary:
     whose relaxation Kramers' rate describes (see :func:`kramers_rate`).
     """
     b = _real(barrier, "barrier")
-    arr = _floats(x, "x").reshape(-1)
+    arr = _array(x, "x", finite=False, copy=False).reshape(-1)
     n = arr.size
     if n == 0:
         return EnsembleSummary(0, math.nan, math.nan, math.nan)
@@ -1474,8 +1439,8 @@ def histogram_2d(xy: ArrayLike, x_edges: ArrayLike, y_edges: ArrayLike) -> Float
 def bin_average(values: ArrayLike, factor: int) -> FloatArray:
     """Average consecutive groups of ``factor`` cells: a fine grid's density on coarser bins
     (the length must be a multiple of ``factor``)."""
-    v = _floats(values, "values")
-    k = _count(factor, "factor", lo=1)
+    v = _array(values, "values", finite=False, copy=False)
+    k = _count(factor, "factor", 1)
     if v.ndim != 1 or v.size % k:
         raise ValueError(f"values must be 1-D with a length divisible by factor = {k}")
     return v.reshape(-1, k).mean(axis=1)
@@ -1484,7 +1449,7 @@ def bin_average(values: ArrayLike, factor: int) -> FloatArray:
 def total_variation(p: ArrayLike, q: ArrayLike, width: float) -> float:
     """Total-variation distance ½∫|p − q| dx between two densities on the same bins of
     ``width``: 0 for equal densities, 1 for disjoint ones."""
-    a, b = _floats(p, "p"), _floats(q, "q")
+    a, b = _array(p, "p", finite=False, copy=False), _array(q, "q", finite=False, copy=False)
     if a.shape != b.shape:
         raise ValueError(f"p and q must have the same shape, got {a.shape} and {b.shape}")
     w = _real(width, "width", lo=0.0, lo_open=True)

@@ -79,6 +79,8 @@ import numpy.typing as npt
 from numpy.typing import ArrayLike
 from scipy.special import ndtr
 
+from core.checks import array as _array
+from core.checks import callback as _callback
 from core.checks import count as _count
 from core.checks import real as _real
 from core.checks import seed as _seed
@@ -147,15 +149,6 @@ def _process(value: object) -> str:
     return str(value)
 
 
-def _float_array(value: object, name: str, copy: bool = True) -> FloatArray:
-    try:
-        if not copy:
-            return np.asarray(value, dtype=np.float64)
-        return np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of real numbers ({exc})") from exc
-
-
 def _readonly(arr: FloatArray) -> FloatArray:
     arr.flags.writeable = False
     return arr
@@ -163,10 +156,7 @@ def _readonly(arr: FloatArray) -> FloatArray:
 
 def _points(x: ArrayLike, d: int, name: str = "x") -> FloatArray:
     """Finite points as an (n, d) array; in 1-D a scalar or an (n,) array is accepted too."""
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of real numbers ({exc})") from exc
+    arr = _array(x, name, copy=False)
     if d == 1 and arr.ndim <= 1:
         arr = arr.reshape(-1, 1)
     elif d == 2 and arr.ndim == 1 and arr.shape[0] == 2:
@@ -176,8 +166,6 @@ def _points(x: ArrayLike, d: int, name: str = "x") -> FloatArray:
         raise ValueError(
             f"{name} must hold points of dimension d = {d}, shape {allowed}; got shape {arr.shape}"
         )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite")
     return arr
 
 
@@ -206,12 +194,7 @@ def _log_sum_exp(logc: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 
 def _grid_axis(values: ArrayLike, name: str) -> FloatArray:
-    arr = _float_array(values, name)
-    if arr.ndim != 1 or arr.size < 1:
-        raise ValueError(f"{name} must be a 1-D array of grid points, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name}: grid points must be finite")
-    return arr
+    return _array(values, name, ndim=1, min_size=1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -244,7 +227,7 @@ class GaussianMixture:
     _log_norm: FloatArray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        w = _float_array(self.weights, "weights")
+        w = _array(self.weights, "weights", finite=False)
         if w.ndim != 1 or w.size < 1:
             raise ValueError(
                 f"weights must be a 1-D array of k ≥ 1 component weights, got shape {w.shape}"
@@ -257,7 +240,7 @@ class GaussianMixture:
         w = w / w.max()  # first, so that the sum cannot overflow
         w = w / w.sum()
 
-        m = _float_array(self.means, "means")
+        m = _array(self.means, "means", finite=False)
         if m.ndim == 1 and m.size == k:
             m = m.reshape(k, 1)
         if m.ndim != 2 or m.shape[0] != k or m.shape[1] not in (1, 2):
@@ -269,7 +252,7 @@ class GaussianMixture:
             raise ValueError("means must be finite")
         d = m.shape[1]
 
-        c = _float_array(self.covs, "covs")
+        c = _array(self.covs, "covs", finite=False)
         if d == 1 and c.shape == (k,):
             c = c.reshape(k, 1, 1)
         if c.shape != (k, d, d):
@@ -335,13 +318,13 @@ class GaussianMixture:
         stds : float or array (k,)
             Standard deviation of each component, finite and > 0.
         """
-        w = _float_array(weights, "weights")
+        w = _array(weights, "weights", finite=False)
         if w.ndim != 1 or w.size < 1:
             raise ValueError(
                 f"weights must be a 1-D array of k ≥ 1 component weights, got shape {w.shape}"
             )
         k = w.size
-        m = _float_array(means, "means")
+        m = _array(means, "means", finite=False)
         if m.ndim == 1 and m.size == k:
             m = m.reshape(k, 1)
         if m.ndim != 2 or m.shape[0] != k or m.shape[1] not in (1, 2):
@@ -349,7 +332,7 @@ class GaussianMixture:
                 f"means must have shape (k, d) with k = {k} (one per weight) and "
                 f"d ∈ {{1, 2}}, got shape {m.shape}"
             )
-        s = _float_array(stds, "stds")
+        s = _array(stds, "stds", finite=False)
         if s.ndim == 0:
             s = np.full(k, float(s))
         if s.shape != (k,):
@@ -548,7 +531,7 @@ class GaussianMixture:
         return GaussianMixture(self.weights[keep], self.means[keep], self.covs[keep])
 
     def _mean_value(self, mean: ArrayLike) -> FloatArray:
-        m = _float_array(mean, "mean").reshape(-1)
+        m = _array(mean, "mean", finite=False).reshape(-1)
         if m.shape != (self.dim,) or not np.all(np.isfinite(m)):
             raise ValueError(f"mean must be {self.dim} finite number(s), got {mean!r}")
         return m
@@ -664,7 +647,7 @@ class NoiseSchedule:
     # public -----------------------------------------------------------------------------------
 
     def _s(self, s: ArrayLike) -> FloatArray:
-        arr = _float_array(s, "s")
+        arr = _array(s, "s", finite=False)
         if not np.all((arr >= 0.0) & (arr <= 1.0)):
             raise ValueError("s (diffusion time) must lie in [0, 1]")
         return arr
@@ -954,8 +937,8 @@ class Trajectory:
     x: FloatArray
 
     def __post_init__(self) -> None:
-        tau = _float_array(self.tau, "tau", copy=False)
-        x = _float_array(self.x, "x", copy=False)  # sample() hands over its path: no copy
+        tau = _array(self.tau, "tau", finite=False, copy=False)
+        x = _array(self.x, "x", finite=False, copy=False)  # sample() hands over its path: no copy
         if tau.ndim != 1 or tau.size < 1:
             raise ValueError(f"tau must be a 1-D array of times, got shape {tau.shape}")
         if x.ndim != 3 or x.shape[0] != tau.size or x.shape[2] not in (1, 2):
@@ -1129,8 +1112,7 @@ def sample(
     target, process, n, steps, seed, schedule, tau_end = _prepare(
         target, process, n, steps, seed, schedule, tau_end
     )
-    if cancel is not None and not callable(cancel):
-        raise ValueError(f"cancel must be a callable returning a bool, got {cancel!r}")
+    cancel = _callback(cancel, "cancel")
     if frames is None:
         recorded = np.arange(steps + 1)
     else:

@@ -41,7 +41,8 @@ fokker_planck
 expressions
     parse_expression, Expression (.derivative; calling it)
 checks
-    range_text, real, count, seed (the argument checks the other modules share)
+    range_text, real, count, seed, interval, array, grid, callback (the argument checks the
+    other modules share)
 chunks
     spans, streams, run (particle arrays in chunks on all cores)
 transport
@@ -172,7 +173,7 @@ TESTED = {
         FokkerPlanck1D:relaxation_rates,mass,summary
     """,
     "expressions": "parse_expression Expression:derivative",
-    "checks": "range_text real count seed",
+    "checks": "range_text real count seed interval array grid callback",
     "chunks": "spans streams run",
     "transport": """
         GaussianMixture:isotropic,log_pdf,pdf,score,responsibilities,cdf,mean,cov,sample,affine
@@ -1557,7 +1558,7 @@ LANGEVIN_INVALID = [
         (partial(langevin.ExpressionPotential, "x**2", r), "reference")
         for r in ((1.0, 0.0), "ab", 3.0)
     ],
-    (partial(langevin.ExpressionPotential, "x**2", (0.0, NAN)), "reference[1]"),
+    (partial(langevin.ExpressionPotential, "x**2", (0.0, NAN)), "reference"),
     (partial(langevin.from_expression, "x**2", (0.0, 0.0)), "reference"),
     *[(partial(langevin.ExpressionPotential, text), "text") for text in (5, None, "1/x", "log(x)")],
     *[(partial(langevin.from_expression_2d, text), "text") for text in (5, "log(x) + y")],
@@ -2668,7 +2669,79 @@ def test_count_and_seed_refuse_what_is_not_a_whole_number_in_range(bad):
 @given(st.integers(0, 10**6))
 def test_count_and_seed_accept_whole_numbers(k):
     assert checks.count(np.int64(k), "n", 0, 10**6) == k
+    assert checks.count(k, "n", 0) == k  # no upper bound
     assert checks.seed(k) == k
+
+
+@FAST
+@given(st.floats(allow_nan=True, allow_infinity=True), st.floats(allow_nan=True))
+def test_interval_accepts_finite_increasing_pairs_only(lo, hi):
+    if math.isfinite(lo) and math.isfinite(hi) and lo < hi:
+        assert checks.interval((lo, hi), "x_range") == (lo, hi)
+    else:
+        assert_invalid(partial(checks.interval, (lo, hi), "x_range"), "x_range")
+    for bad in (lo, (lo,), (lo, hi, hi), "ab", None, (True, 2.0)):
+        assert_invalid(partial(checks.interval, bad, "x_range"), "x_range")
+
+
+@FAST
+@given(
+    arrays(
+        np.float64,
+        st.lists(st.integers(0, 4), min_size=0, max_size=3).map(tuple),
+        elements=st.floats(allow_nan=True, allow_infinity=True),
+    )
+)
+def test_array_returns_a_float_copy_or_names_the_parameter(values):
+    lenient = checks.array(values, "Phi", finite=False)
+    assert lenient.dtype == np.float64 and np.array_equal(lenient, values, equal_nan=True)
+    if np.all(np.isfinite(values)):
+        out = checks.array(values, "Phi")
+        assert np.array_equal(out, values) and not np.shares_memory(out, values)
+        assert checks.array(values, "Phi", copy=False) is values  # float64 already: no copy
+    else:
+        assert_invalid(partial(checks.array, values, "Phi"), "Phi")
+    other = tuple(d for d in range(4) if d != values.ndim)
+    assert_invalid(partial(checks.array, values, "Phi", ndim=other, finite=False), "Phi")
+    assert_invalid(partial(checks.array, values, "Phi", min_size=values.size + 1), "Phi")
+
+
+@pytest.mark.parametrize(
+    "bad", ["ab", [[1.0, 2.0], [3.0]], [1 + 2j], [None, 1.0], [10**400], {"a": 1}, object()]
+)
+def test_array_refuses_what_is_not_an_array_of_real_numbers(bad):
+    assert_invalid(partial(checks.array, bad, "Phi", finite=False), "Phi")
+
+
+@FAST
+@given(vectors(lo=-1e6, hi=1e6), st.integers(1, 4))
+def test_grid_accepts_strictly_increasing_points_only(values, min_points):
+    if values.size >= min_points and np.all(np.diff(values) > 0):
+        assert np.array_equal(checks.grid(values, "edges", min_points=min_points), values)
+    else:
+        assert_invalid(partial(checks.grid, values, "edges", min_points=min_points), "edges")
+    assert_invalid(partial(checks.grid, [[0.0, 1.0]], "edges"), "edges")
+
+
+@FAST
+@given(st.floats(-10, 10), st.floats(0.1, 10), st.integers(3, 50))
+def test_grid_tells_uniform_from_uneven_spacing(start, width, m):
+    even = np.linspace(start, start + width, m)
+    assert np.array_equal(checks.grid(even, "x_grid", uniform=True), even)
+    uneven = even.copy()
+    uneven[1] += 0.3 * (even[1] - even[0])
+    assert_invalid(partial(checks.grid, uneven, "x_grid", uniform=True), "x_grid")
+    assert np.array_equal(checks.grid(uneven, "x_grid"), uneven)
+
+
+@pytest.mark.parametrize("good", [None, print, lambda: True, np.sum])
+def test_callback_passes_callables_and_none_through(good):
+    assert checks.callback(good, "progress") is good
+
+
+@pytest.mark.parametrize("bad", [0, True, "stop", [print]])
+def test_callback_refuses_what_cannot_be_called(bad):
+    assert_invalid(partial(checks.callback, bad, "cancel"), "cancel")
 
 
 # --------------------------------------------------------------------------------------------
