@@ -16,6 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6 import QtCore, QtWidgets
 
+from core import densities
 from core import langevin as lv
 from core.fokker_planck import FokkerPlanck1D
 from mlphys_gui.scene import SceneError, StateSpec, boolean, choice, integer, real, text
@@ -632,7 +633,9 @@ class LangevinTab(TabBase):
                 self.ensemble = lv.Ensemble(potential, self.n, sigma, dt, seed, x0=start)
             # a point start is a delta: give p₀ the cell the particles are in (same binning)
             p0 = (
-                lv.histogram(self.ensemble.x, self.pde_edges) if isinstance(start, float) else start
+                densities.histogram(self.ensemble.x, self.pde_edges)
+                if isinstance(start, float)
+                else start
             )
             self.pde = FokkerPlanck1D(potential, sigma, self.grid, p0)
         self._potential = potential
@@ -893,7 +896,7 @@ class LangevinTab(TabBase):
         ensemble = self.ensemble
         if isinstance(ensemble, lv.Ensemble2D):
             xy = ensemble.xy
-            density = lv.histogram_2d(xy, self.image_edges, self.image_edges)
+            density = densities.histogram_2d(xy, self.image_edges, self.image_edges)
             sample = np.array(xy[:DRAWN_PARTICLES])
             return Frame(ensemble.t, sample, None, None, density, None, None)
         x = ensemble.x
@@ -901,7 +904,7 @@ class LangevinTab(TabBase):
         heights = self._potential.V(sample) + self._jitter[: sample.size] * self._jitter_scale
         inertia = isinstance(ensemble, lv.UnderdampedEnsemble)
         velocity = np.array(ensemble.v[:DRAWN_PARTICLES]) if inertia else None
-        histogram = lv.histogram(x, self.edges)
+        histogram = densities.histogram(x, self.edges)
         p = self.pde.p.copy() if self._pde_runs else None
         stats = self._statistics(x, histogram) if with_readouts else None
         return Frame(ensemble.t, sample, heights, velocity, histogram, p, stats)
@@ -924,8 +927,8 @@ class LangevinTab(TabBase):
                 "‖hist − p_t‖": "— (overdamped only)",
             }
         pde = self.pde.summary(0.0)
-        binned = lv.bin_average(self.pde.p, PDE_CELLS // HISTOGRAM_BINS)
-        distance = lv.total_variation(histogram, binned, self.edges[1] - self.edges[0])
+        binned = densities.bin_average(self.pde.p, PDE_CELLS // HISTOGRAM_BINS)
+        distance = densities.total_variation(histogram, binned, self.edges[1] - self.edges[0])
         return {
             "mean": f"{stats.mean:.3f}  ({pde.mean:.3f})",
             "variance": f"{stats.variance:.3f}  ({pde.variance:.3f})",

@@ -17,7 +17,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6 import QtCore, QtGui, QtWidgets
 
-from core import langevin as lv
+from core import densities
 from core import transport as tr
 from mlphys_gui.scene import SceneError, StateSpec, boolean, choice, integer, real, rows
 from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
@@ -849,10 +849,10 @@ class TransportTab(TabBase):
     def _draw_1d(self, panel: ProcessPanel, x: np.ndarray, exact) -> float:
         tau = self.tau
         positions = x[:, 0]
-        histogram = lv.histogram(positions, self.edges)
+        histogram = densities.histogram(positions, self.edges)
         width = self.edges[1] - self.edges[0]
         bin_mass = np.diff(exact.cdf(self.edges)) / width
-        distance = lv.total_variation(histogram, bin_mass, width)
+        distance = densities.total_variation(histogram, bin_mass, width)
         panel.histogram.setData(self.edges, histogram)
         panel.histogram.setVisible(self.show_particles.isChecked())
         density = tr.grid_density(exact, self.x_grid)
@@ -916,10 +916,10 @@ class TransportTab(TabBase):
             panel.tails.setData(*nan_joined(xs, ys))
         else:
             panel.tails.setData([], [])
-        histogram = lv.histogram_2d(xy, self.edges_2d, self.edges_2d)
+        histogram = densities.histogram_2d(xy, self.edges_2d, self.edges_2d)
         centres = 0.5 * (self.edges_2d[1:] + self.edges_2d[:-1])
         area = (self.edges_2d[1] - self.edges_2d[0]) ** 2
-        return lv.total_variation(histogram, tr.grid_density(exact, centres, centres), area)
+        return densities.total_variation(histogram, tr.grid_density(exact, centres, centres), area)
 
     # ------------------------------------------------------------------ style and export
     def _colormap(self) -> pg.ColorMap:
@@ -963,7 +963,9 @@ class TransportTab(TabBase):
             x = trajectory.interpolate(self.tau)
             exact = self._exact(process, self.tau)
             if x.shape[1] == 1:
-                series.append((f"{short}_histogram", centres, lv.histogram(x[:, 0], self.edges)))
+                series.append(
+                    (f"{short}_histogram", centres, densities.histogram(x[:, 0], self.edges))
+                )
                 series.append(
                     (f"{short}_exact_p_tau", self.x_grid, tr.grid_density(exact, self.x_grid))
                 )

@@ -33,8 +33,10 @@ langevin
     .grad_into), double_well_2d, from_expression_2d, Uniform, Gaussian,
     parse_initial_condition, initial_positions, Ensemble and Ensemble2D (.step .set_sigma
     .set_dt .set_potential), UnderdampedEnsemble (.step .set_sigma .set_gamma .set_dt
-    .set_potential), DivergenceError, boltzmann, boltzmann_2d, histogram, histogram_2d,
-    summary, EnsembleSummary, kramers_rate, bin_average, total_variation
+    .set_potential), DivergenceError, boltzmann, boltzmann_2d, summary, EnsembleSummary,
+    kramers_rate
+densities
+    histogram, histogram_2d, bin_average, total_variation, binned_distance
 fokker_planck
     sg_coefficients, gth_factor, FokkerPlanck1D (.step .set_potential .set_sigma .set_density
     .generator .stationary .relaxation_rates .mass .summary), FPSummary
@@ -86,7 +88,16 @@ from hypothesis.extra.numpy import arrays
 from scipy.linalg import lapack
 
 import core
-from core import checks, chunks, expressions, fokker_planck, langevin, regression, svd
+from core import (
+    checks,
+    chunks,
+    densities,
+    expressions,
+    fokker_planck,
+    langevin,
+    regression,
+    svd,
+)
 from core import double_descent as dd
 from core import transport as tr
 from core.fokker_planck import FokkerPlanck1D
@@ -164,9 +175,9 @@ TESTED = {
         Uniform Gaussian parse_initial_condition initial_positions
         Ensemble:step,set_sigma,set_dt,set_potential Ensemble2D:step,set_sigma,set_dt,set_potential
         UnderdampedEnsemble:step,set_sigma,set_gamma,set_dt,set_potential DivergenceError
-        boltzmann boltzmann_2d histogram histogram_2d summary EnsembleSummary kramers_rate
-        bin_average total_variation
+        boltzmann boltzmann_2d summary EnsembleSummary kramers_rate
     """,
+    "densities": "histogram histogram_2d bin_average total_variation binned_distance",
     "fokker_planck": """
         sg_coefficients gth_factor FPSummary
         FokkerPlanck1D:step,set_potential,set_sigma,set_density,generator,stationary
@@ -1442,43 +1453,6 @@ def test_boltzmann_2d_is_a_normalised_image(pot, sigma, mx, my):
 
 
 @FAST
-@given(
-    arrays(np.float64, st.integers(0, 60), elements=st.floats(-5, 5) | st.just(math.nan)),
-    st.floats(-3.0, 0.0),
-    arrays(np.float64, st.integers(1, 12), elements=st.floats(0.05, 1.0)),
-    st.booleans(),
-)
-def test_histogram_integrates_to_the_fraction_of_samples_inside(x, start, widths, uniform):
-    if uniform:
-        widths = np.full(widths.size, widths[0])
-    edges = start + np.concatenate([[0.0], np.cumsum(widths)])
-    away = np.abs(x[:, None] - edges[[0, -1]][None, :]) > 1e-9  # no sample on the outer edges
-    assume(np.all(away | np.isnan(x)[:, None]))
-    h = langevin.histogram(x, edges)
-    assert h.shape == (widths.size,) and is_finite(h) and np.all(h >= 0)
-    inside = np.count_nonzero((x >= edges[0]) & (x < edges[-1]))
-    expected = inside / x.size if x.size else 0.0
-    assert np.sum(h * np.diff(edges)) == pytest.approx(expected, abs=1e-12)
-
-
-@FAST
-@given(
-    arrays(np.float64, st.tuples(st.integers(0, 60), st.just(2)), elements=st.floats(-3, 3)),
-    st.integers(1, 10),
-    st.integers(1, 10),
-)
-def test_histogram_2d_integrates_to_the_fraction_of_samples_inside(xy, mx, my):
-    xe, ye = np.linspace(-2, 2, mx + 1), np.linspace(-1, 1.5, my + 1)
-    assume(np.all(np.abs(np.abs(xy[:, 0]) - 2) > 1e-9) and np.all(np.abs(xy[:, 1] + 1) > 1e-9))
-    assume(np.all(np.abs(xy[:, 1] - 1.5) > 1e-9))
-    h = langevin.histogram_2d(xy, xe, ye)
-    assert h.shape == (my, mx) and is_finite(h) and np.all(h >= 0)
-    inside = np.count_nonzero((np.abs(xy[:, 0]) < 2) & (xy[:, 1] > -1) & (xy[:, 1] < 1.5))
-    area = (xe[1] - xe[0]) * (ye[1] - ye[0])
-    assert h.sum() * area == pytest.approx(inside / len(xy) if len(xy) else 0.0, abs=1e-12)
-
-
-@FAST
 @given(vectors(1, 50), finite)
 def test_summary_moments_are_consistent(x, barrier):
     s = langevin.summary(x, barrier)
@@ -1495,31 +1469,6 @@ def test_kramers_rate_is_positive_and_grows_with_the_noise(depth, tilt, sigma):
     rate = langevin.kramers_rate(pot, sigma, minimum, 0.0)
     assert math.isfinite(rate) and rate >= 0
     assert langevin.kramers_rate(pot, 1.5 * sigma, minimum, 0.0) >= rate
-
-
-@FAST
-@given(st.integers(1, 10), st.integers(1, 8), st.data())
-def test_bin_average_keeps_the_mean(factor, groups, data):
-    values = data.draw(arrays(np.float64, factor * groups, elements=finite), label="values")
-    out = langevin.bin_average(values, factor)
-    assert out.shape == (groups,) and is_finite(out)
-    assert out.mean() == pytest.approx(values.mean(), abs=1e-9)
-    assert np.array_equal(langevin.bin_average(values, 1), values)
-
-
-@FAST
-@given(st.integers(1, 20), st.floats(1e-3, 10.0), st.data())
-def test_total_variation_is_a_distance_between_densities(m, width, data):
-    def density():
-        w = data.draw(arrays(np.float64, m, elements=st.floats(0.0, 1.0)))
-        assume(w.sum() > 1e-6)
-        return w / (w.sum() * width)
-
-    p, q = density(), density()
-    tv = langevin.total_variation(p, q, width)
-    assert 0.0 <= tv <= 1.0 + 1e-12
-    assert tv == pytest.approx(langevin.total_variation(q, p, width))
-    assert langevin.total_variation(p, p, width) == 0.0
 
 
 H = langevin.harmonic()
@@ -1650,11 +1599,6 @@ LANGEVIN_INVALID = [
     (partial(langevin.boltzmann_2d, DW2, 0.0, [0, 1], [0, 1]), "sigma"),
     (partial(langevin.boltzmann_2d, DW2, 1.0, [0], [0, 1]), "x"),
     (partial(langevin.boltzmann_2d, DW2, 1.0, [0, 1], [1, 0]), "y"),
-    (partial(langevin.histogram, "ab", [0.0, 1.0]), "x"),
-    *[(partial(langevin.histogram, [0.5], e), "edges") for e in ([1.0, 0.0], [0.0], "ab")],
-    *[(partial(langevin.histogram_2d, xy, [0, 1], [0, 1]), "xy") for xy in ([1, 2, 3], "ab")],
-    (partial(langevin.histogram_2d, [[0.5, 0.5]], [1, 0], [0, 1]), "x_edges"),
-    (partial(langevin.histogram_2d, [[0.5, 0.5]], [0, 1], [0]), "y_edges"),
     (partial(langevin.summary, "ab"), "x"),
     *[(partial(langevin.summary, [1.0], b), "barrier") for b in (NAN, "a")],
     (partial(langevin.kramers_rate, None, 1.0, -1.0, 0.0), "potential"),
@@ -1663,16 +1607,112 @@ LANGEVIN_INVALID = [
     (partial(langevin.kramers_rate, langevin.double_well(), 1.0, -1.0, "a"), "x_barrier"),
     (partial(langevin.kramers_rate, H, 1.0, -1.0, 0.0), "x_barrier"),  # no barrier top
     (partial(langevin.kramers_rate, langevin.double_well(), 0.05, 2.0, 0.0), "x_barrier"),
-    *[(partial(langevin.bin_average, v, 2), "values") for v in ("ab", [[1, 2]], [1, 2, 3])],
-    *[(partial(langevin.bin_average, [1, 2], f), "factor") for f in (0, 1.5)],
-    (partial(langevin.total_variation, "a", [1.0], 1.0), "p"),
-    (partial(langevin.total_variation, [1.0], [1.0, 2.0], 1.0), "q"),
-    *[(partial(langevin.total_variation, [1.0], [1.0], w), "width") for w in (0.0, NAN)],
 ]
 
 
 @pytest.mark.parametrize(("call", "name"), LANGEVIN_INVALID, ids=case_id)
 def test_invalid_langevin_parameters_name_themselves(call, name):
+    assert_invalid(call, name)
+
+
+# --------------------------------------------------------------------------------------------
+# densities
+# --------------------------------------------------------------------------------------------
+
+
+@FAST
+@given(
+    arrays(np.float64, st.integers(0, 60), elements=st.floats(-5, 5) | st.just(math.nan)),
+    st.floats(-3.0, 0.0),
+    arrays(np.float64, st.integers(1, 12), elements=st.floats(0.05, 1.0)),
+    st.booleans(),
+)
+def test_histogram_integrates_to_the_fraction_of_samples_inside(x, start, widths, uniform):
+    if uniform:
+        widths = np.full(widths.size, widths[0])
+    edges = start + np.concatenate([[0.0], np.cumsum(widths)])
+    away = np.abs(x[:, None] - edges[[0, -1]][None, :]) > 1e-9  # no sample on the outer edges
+    assume(np.all(away | np.isnan(x)[:, None]))
+    h = densities.histogram(x, edges)
+    assert h.shape == (widths.size,) and is_finite(h) and np.all(h >= 0)
+    inside = np.count_nonzero((x >= edges[0]) & (x < edges[-1]))
+    expected = inside / x.size if x.size else 0.0
+    assert np.sum(h * np.diff(edges)) == pytest.approx(expected, abs=1e-12)
+
+
+@FAST
+@given(
+    arrays(np.float64, st.tuples(st.integers(0, 60), st.just(2)), elements=st.floats(-3, 3)),
+    st.integers(1, 10),
+    st.integers(1, 10),
+)
+def test_histogram_2d_integrates_to_the_fraction_of_samples_inside(xy, mx, my):
+    xe, ye = np.linspace(-2, 2, mx + 1), np.linspace(-1, 1.5, my + 1)
+    assume(np.all(np.abs(np.abs(xy[:, 0]) - 2) > 1e-9) and np.all(np.abs(xy[:, 1] + 1) > 1e-9))
+    assume(np.all(np.abs(xy[:, 1] - 1.5) > 1e-9))
+    h = densities.histogram_2d(xy, xe, ye)
+    assert h.shape == (my, mx) and is_finite(h) and np.all(h >= 0)
+    inside = np.count_nonzero((np.abs(xy[:, 0]) < 2) & (xy[:, 1] > -1) & (xy[:, 1] < 1.5))
+    area = (xe[1] - xe[0]) * (ye[1] - ye[0])
+    assert h.sum() * area == pytest.approx(inside / len(xy) if len(xy) else 0.0, abs=1e-12)
+
+
+@FAST
+@given(st.integers(1, 10), st.integers(1, 8), st.data())
+def test_bin_average_keeps_the_mean(factor, groups, data):
+    values = data.draw(arrays(np.float64, factor * groups, elements=finite), label="values")
+    out = densities.bin_average(values, factor)
+    assert out.shape == (groups,) and is_finite(out)
+    assert out.mean() == pytest.approx(values.mean(), abs=1e-9)
+    assert np.array_equal(densities.bin_average(values, 1), values)
+
+
+@FAST
+@given(st.integers(1, 20), st.floats(1e-3, 10.0), st.data())
+def test_total_variation_is_a_distance_between_densities(m, width, data):
+    def density():
+        w = data.draw(arrays(np.float64, m, elements=st.floats(0.0, 1.0)))
+        assume(w.sum() > 1e-6)
+        return w / (w.sum() * width)
+
+    p, q = density(), density()
+    tv = densities.total_variation(p, q, width)
+    assert 0.0 <= tv <= 1.0 + 1e-12
+    assert tv == pytest.approx(densities.total_variation(q, p, width))
+    assert densities.total_variation(p, p, width) == 0.0
+
+
+@FAST
+@given(st.integers(1, 12), st.integers(1, 6), st.floats(1e-3, 10.0), st.data())
+def test_binned_distance_is_the_distance_to_the_bin_averages(m, k, width, data):
+    histogram = data.draw(arrays(np.float64, m, elements=st.floats(0.0, 10.0)), label="h")
+    fine = data.draw(arrays(np.float64, m * k, elements=st.floats(0.0, 10.0)), label="p")
+    distance = densities.binned_distance(histogram, fine, width)
+    averages = fine.reshape(m, k).mean(axis=1)
+    assert distance == pytest.approx(0.5 * np.abs(histogram - averages).sum() * width)
+    assert densities.binned_distance(averages, fine, width) == pytest.approx(0.0, abs=1e-12)
+
+
+DENSITIES_INVALID = [
+    (partial(densities.histogram, "ab", [0.0, 1.0]), "x"),
+    *[(partial(densities.histogram, [0.5], e), "edges") for e in ([1.0, 0.0], [0.0], "ab")],
+    *[(partial(densities.histogram_2d, xy, [0, 1], [0, 1]), "xy") for xy in ([1, 2, 3], "ab")],
+    (partial(densities.histogram_2d, [[0.5, 0.5]], [1, 0], [0, 1]), "x_edges"),
+    (partial(densities.histogram_2d, [[0.5, 0.5]], [0, 1], [0]), "y_edges"),
+    *[(partial(densities.bin_average, v, 2), "values") for v in ("ab", [[1, 2]], [1, 2, 3])],
+    *[(partial(densities.bin_average, [1, 2], f), "factor") for f in (0, 1.5)],
+    (partial(densities.total_variation, "a", [1.0], 1.0), "p"),
+    (partial(densities.total_variation, [1.0], [1.0, 2.0], 1.0), "q"),
+    *[(partial(densities.total_variation, [1.0], [1.0], w), "width") for w in (0.0, NAN)],
+    *[(partial(densities.binned_distance, h, [1.0], 1.0), "histogram") for h in ([], "a")],
+    *[(partial(densities.binned_distance, [1.0], p, 1.0), "density") for p in ([], "a")],
+    (partial(densities.binned_distance, [1.0, 2.0], [1.0, 2.0, 3.0], 1.0), "density"),
+    (partial(densities.binned_distance, [1.0], [1.0], 0.0), "width"),
+]
+
+
+@pytest.mark.parametrize(("call", "name"), DENSITIES_INVALID, ids=case_id)
+def test_invalid_densities_parameters_name_themselves(call, name):
     assert_invalid(call, name)
 
 
@@ -1695,7 +1735,7 @@ class Polynomial:
 
 
 polynomials = st.lists(st.floats(-2.0, 2.0), min_size=2, max_size=5).map(Polynomial)
-densities = st.one_of(
+initial_densities = st.one_of(
     st.floats(-3.0, 3.0),
     st.tuples(st.just("uniform"), st.floats(-2.0, -0.5), st.floats(0.5, 2.0)),
     st.tuples(st.just("gaussian"), st.floats(-1.0, 1.0), st.floats(0.0, 1.0)),
@@ -1741,7 +1781,7 @@ def test_gth_factors_solve_the_backward_euler_system_positively(m, data):
     st.floats(0.05, 2.0),
     st.floats(1e-4, 1e6),
     st.integers(3, 80),
-    densities,
+    initial_densities,
     st.floats(-3.0, 3.0),
 )
 def test_fokker_planck_conserves_mass_and_positivity(pot, sigma, dt, cells, p0, barrier):
