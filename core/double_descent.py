@@ -23,6 +23,8 @@ Contents
 ``SweepParams``, ``run_sweep(params, progress=None, cancel=None)``, ``sweep(...)``, ``SweepResult``
     Train/test error and ‖β̂‖ against width for three feature families, averaged over trials,
     with a progress callback (partial curves) and cooperative cancel.
+``widths_for(n, ratio)``
+    Model sizes 1 … ratio·n for a sweep: geometric, and every size near p = n.
 ``draw_trial(params, trial)``, ``TrialDraw``
     The random problem of one trial, exactly as the sweep sees it (for checks and benchmarks).
 ``fit_function(n, p, sigma, ridge=0.0, seed=0, grid=400)``, ``FunctionFit``
@@ -120,6 +122,7 @@ __all__ = [
     "nested_solutions",
     "run_sweep",
     "sweep",
+    "widths_for",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -149,6 +152,8 @@ MAX_GRID = 1_000_000
 #: Largest matrix (entries) a sweep or fit may allocate: 5e7 float64 = 400 MB.  Bounds
 #: p_max × (number of widths), n × p_max, n_test × p_max and grid × p.
 MAX_ENTRIES = 50_000_000
+#: Geometrically spaced model sizes of :func:`widths_for` (a few near p = n come on top).
+MAX_WIDTHS = 160
 
 # Widths whose predictions are computed with one matrix product share a block whose largest
 # width is at most this factor above its smallest (bounds the zero-padding waste).
@@ -622,6 +627,35 @@ class SweepParams:
     def p_max(self) -> int:
         """The largest width."""
         return self.widths[-1]
+
+
+def widths_for(n: int, ratio: float) -> tuple[int, ...]:
+    """Model sizes for a sweep of γ = p/n up to ``ratio``: dense where the peak is.
+
+    The test error of min-norm least squares peaks at the interpolation threshold p = n
+    (notes §5; Belkin et al. 2019) and changes slowly elsewhere, so the sizes are
+    :data:`MAX_WIDTHS` geometrically spaced values from 1 to ``max(2, round(ratio·n))``,
+    rounded to integers (duplicates merged), plus every size within 3 of n.
+
+    Parameters
+    ----------
+    n : int
+        Training points, in [1, MAX_N].
+    ratio : float
+        Largest γ = p/n, > 0, with ratio·n at most MAX_WIDTH.
+
+    Returns
+    -------
+    tuple of int
+        Strictly increasing, from 1 to ``max(2, round(ratio·n))`` ≤ MAX_WIDTH; at most
+        MAX_WIDTHS + 7 sizes: ``SweepParams.widths`` (within its memory bound, MAX_ENTRIES).
+    """
+    n = _count(n, "n", 1, MAX_N)
+    ratio = _real(ratio, "ratio", lo=0.0, hi=MAX_WIDTH / n, lo_open=True)
+    top = max(2, round(ratio * n))
+    geometric = np.geomspace(1, top, MAX_WIDTHS)
+    near = np.arange(max(1, n - 3), min(top, n + 3) + 1)
+    return tuple(int(p) for p in np.unique(np.concatenate([np.round(geometric), near])))
 
 
 def default_sweep_params() -> SweepParams:

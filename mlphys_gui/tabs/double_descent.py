@@ -29,19 +29,10 @@ FAMILIES = {
     "relu": "ReLU random features",
     "fourier": "Random Fourier features (1-D)",
 }
-MAX_WIDTHS = 160
 N_RANGE = (1, 400)
 RATIO_RANGE = (1.5, 20.0)
 Y_SPAN_DECADES = 4.0  # the error axis shows at most this many decades above the smallest error
 REVEAL_SECONDS = 0.25  # a recorded video adds one trial per this many seconds
-
-
-def widths_for(n: int, ratio: float) -> tuple[int, ...]:
-    """Model sizes 1 … ratio·n: every size near p = n, geometric spacing elsewhere."""
-    top = max(2, round(ratio * n))
-    geometric = np.geomspace(1, top, MAX_WIDTHS)
-    near = np.arange(max(1, n - 3), min(top, n + 3) + 1)
-    return tuple(int(p) for p in np.unique(np.concatenate([np.round(geometric), near])))
 
 
 def _positive(values: np.ndarray) -> np.ndarray:
@@ -326,7 +317,7 @@ class DoubleDescentTab(TabBase):
         """A frozen snapshot of the controls for the worker thread."""
         return dd.SweepParams(
             n=self.n,
-            widths=widths_for(self.n, self.ratio_slider.value()),
+            widths=dd.widths_for(self.n, self.ratio_slider.value()),
             trials=round(self.trials_slider.value()),
             sigma=self.sigma_slider.value(),
             ridge=0.0 if self.ridgeless_box.isChecked() else self.ridge_slider.value(),

@@ -25,7 +25,7 @@ regression
 double_descent
     min_norm_lstsq, nested_solutions, isotropic_risk, isotropic_risk_exact, SweepParams,
     default_sweep_params, SweepResult, TrialDraw, draw_trial, run_sweep, sweep, fourier_target,
-    FunctionFit, fit_function
+    FunctionFit, fit_function, widths_for
 langevin
     Harmonic, DoubleWell (.V .dV .d2V .dV_into .drift_into), ExpressionPotential (.V .dV .d2V
     .dV_into), harmonic, double_well, tilted_double_well, from_expression, DoubleWell2D (.V
@@ -165,7 +165,7 @@ TESTED = {
     "double_descent": """
         min_norm_lstsq nested_solutions isotropic_risk isotropic_risk_exact SweepParams
         default_sweep_params SweepResult TrialDraw draw_trial run_sweep sweep fourier_target
-        FunctionFit fit_function
+        FunctionFit fit_function widths_for
     """,
     "langevin": """
         Harmonic:V,dV,d2V,dV_into,drift_into DoubleWell:V,dV,d2V,dV_into,drift_into
@@ -1074,6 +1074,19 @@ def test_fit_function_gives_a_finite_curve_on_the_grid(n, p, sigma, ridge, seed,
     assert copy.grid_error == fit.grid_error
 
 
+@FAST
+@given(st.integers(1, dd.MAX_N), st.floats(1e-3, 25.0))
+def test_widths_for_are_valid_sweep_widths_dense_around_n(n, ratio):
+    assume(ratio * n <= dd.MAX_WIDTH)
+    widths = dd.widths_for(n, ratio)
+    top = max(2, round(ratio * n))
+    assert widths[0] == 1 and widths[-1] == top and len(widths) <= dd.MAX_WIDTHS + 7
+    assert np.all(np.diff(widths) > 0)
+    assert set(range(max(1, n - 3), min(top, n + 3) + 1)) <= set(widths)
+    if n * top <= dd.MAX_ENTRIES:  # beyond it a sweep is refused for its memory, not its widths
+        assert dd.SweepParams(n=n, widths=widths, trials=1, sigma=0.0).widths == widths
+
+
 SWEEP = dd.SweepParams(n=3, widths=(1, 2), trials=1, sigma=0.1)
 ONE_ROW = np.zeros((1, 2))
 FIT = dict(
@@ -1191,6 +1204,8 @@ DOUBLE_DESCENT_INVALID = [
     (partial(dd.FunctionFit, **{**FIT, "train_error": "a"}), "train_error"),
     (partial(dd.FunctionFit, **{**FIT, "grid_error": None}), "grid_error"),
     *[(partial(dd.fourier_target, x), "x") for x in ("a", NAN, [INF], None)],
+    *[(partial(dd.widths_for, n, 2.0), "n") for n in (0, 1.5, dd.MAX_N + 1, True)],
+    *[(partial(dd.widths_for, 10, r), "ratio") for r in (0.0, -1.0, NAN, "2", 1e4)],
 ]
 
 
