@@ -45,6 +45,10 @@ The flow-matching ODE is ``dX/dτ = v(τ, X)`` with ``v(τ, x) = E[x₁ − x₀
 The diffusion samplers start from N(0, I), not from the exact p_{s=1}; the leftover signal is
 measured by :func:`base_mismatch`.  The flow-matching path starts from N(0, I) exactly.
 
+Arguments come in one order throughout: the target, then the process (if any), then the time
+(τ, or s for the VP process), then the points, then the schedule (optional, default
+``NoiseSchedule()``; the flow-matching path ignores it).
+
 Points are arrays of shape (n, d) with d = 1 or 2; in 1-D an array of shape (n,) (or a scalar)
 is accepted as well, and fields are returned in the shape of their input.  Samplers always
 return points of shape (n, d).
@@ -725,7 +729,9 @@ def _check_schedule(schedule: object) -> NoiseSchedule:
     return schedule
 
 
-def vp_marginal(target: GaussianMixture, schedule: NoiseSchedule, s: float) -> GaussianMixture:
+def vp_marginal(
+    target: GaussianMixture, s: float, schedule: NoiseSchedule | None = None
+) -> GaussianMixture:
     """Law p_s of the forward VP SDE at diffusion time s (eq. 9.2 with μ = −½βx, σ = √β).
 
     ``X_s = α(s) X₀ + σ(s) Z`` with X₀ ~ target, so (Song et al. 2021, appendix B)
@@ -737,8 +743,12 @@ def vp_marginal(target: GaussianMixture, schedule: NoiseSchedule, s: float) -> G
 
     Parameters
     ----------
+    target : GaussianMixture
+        The data distribution p_0.
     s : float
         Diffusion time in [0, 1]; s = 0 returns the target.
+    schedule : NoiseSchedule, optional
+        Default ``NoiseSchedule()`` (linear, 0.1 to 20).
     """
     target = _check_target(target)
     schedule = _check_schedule(schedule)
@@ -776,7 +786,7 @@ def marginal(
     schedule = _check_schedule(schedule)
     if process == "flow_matching":
         return interpolant_marginal(target, tau)
-    return vp_marginal(target, schedule, 1.0 - tau)
+    return vp_marginal(target, 1.0 - tau, schedule)
 
 
 # --------------------------------------------------------------------------------------------
@@ -785,7 +795,7 @@ def marginal(
 
 
 def _vp_field(
-    target: GaussianMixture, schedule: NoiseSchedule, tau: float, pts: FloatArray, c: float
+    target: GaussianMixture, tau: float, pts: FloatArray, schedule: NoiseSchedule, c: float
 ) -> FloatArray:
     """``½β x + c β ∇log p_s(x)`` at s = 1 − τ (c = 1: reverse SDE drift, c = ½: PF ODE)."""
     s = 1.0 - tau
@@ -817,15 +827,15 @@ def _fm_field(target: GaussianMixture, tau: float, pts: FloatArray) -> FloatArra
 
 
 def _field(
-    target: GaussianMixture, process: str, schedule: NoiseSchedule, tau: float, pts: FloatArray
+    target: GaussianMixture, process: str, tau: float, pts: FloatArray, schedule: NoiseSchedule
 ) -> FloatArray:
     if process == "flow_matching":
         return _fm_field(target, tau, pts)
-    return _vp_field(target, schedule, tau, pts, 1.0 if process == "reverse_sde" else 0.5)
+    return _vp_field(target, tau, pts, schedule, 1.0 if process == "reverse_sde" else 0.5)
 
 
 def reverse_sde_drift(
-    target: GaussianMixture, schedule: NoiseSchedule, tau: float, x: ArrayLike
+    target: GaussianMixture, tau: float, x: ArrayLike, schedule: NoiseSchedule | None = None
 ) -> FloatArray:
     """Drift of the reverse-time VP SDE in generation time τ (s = 1 − τ).
 
@@ -835,16 +845,26 @@ def reverse_sde_drift(
         dX = [½β(s) X + β(s) ∇log p_s(X)] dτ + √β(s) dW̄,
 
     with p_s = :func:`vp_marginal`.  Returns the drift ``½βx + β∇log p_s(x)`` in the shape of x.
+
+    Parameters
+    ----------
+    target : GaussianMixture
+    tau : float
+        Generation time in [0, 1].
+    x : array (n, d), or (n,) / scalar in 1-D
+        Finite points.
+    schedule : NoiseSchedule, optional
+        Default ``NoiseSchedule()``.
     """
     target = _check_target(target)
     schedule = _check_schedule(schedule)
     tau = _tau(tau)
     pts = _points(x, target.dim)
-    return _vp_field(target, schedule, tau, pts, 1.0).reshape(np.shape(x))
+    return _vp_field(target, tau, pts, schedule, 1.0).reshape(np.shape(x))
 
 
 def probability_flow_velocity(
-    target: GaussianMixture, schedule: NoiseSchedule, tau: float, x: ArrayLike
+    target: GaussianMixture, tau: float, x: ArrayLike, schedule: NoiseSchedule | None = None
 ) -> FloatArray:
     """Velocity of the probability-flow ODE in generation time τ (s = 1 − τ).
 
@@ -853,13 +873,14 @@ def probability_flow_velocity(
         dX/dτ = ½β(s) X + ½β(s) ∇log p_s(X).
 
     Its density p_τ = vp_marginal(1 − τ) obeys the transport equation (eq. 9.8)
-    ``∂_τ p + ∇·(v p) = 0``.  Returns v in the shape of x.
+    ``∂_τ p + ∇·(v p) = 0``.  Returns v in the shape of x; the parameters are those of
+    :func:`reverse_sde_drift`.
     """
     target = _check_target(target)
     schedule = _check_schedule(schedule)
     tau = _tau(tau)
     pts = _points(x, target.dim)
-    return _vp_field(target, schedule, tau, pts, 0.5).reshape(np.shape(x))
+    return _vp_field(target, tau, pts, schedule, 0.5).reshape(np.shape(x))
 
 
 def flow_matching_velocity(target: GaussianMixture, tau: float, x: ArrayLike) -> FloatArray:
@@ -898,8 +919,8 @@ def velocity(
     if process == "flow_matching":
         return flow_matching_velocity(target, tau, x)
     if process == "reverse_sde":
-        return reverse_sde_drift(target, schedule, tau, x)
-    return probability_flow_velocity(target, schedule, tau, x)
+        return reverse_sde_drift(target, tau, x, schedule)
+    return probability_flow_velocity(target, tau, x, schedule)
 
 
 def noise_scale(process: str, tau: float, schedule: NoiseSchedule | None = None) -> float:
@@ -1043,7 +1064,7 @@ def _run(
         if cancel is not None and cancel():
             raise SamplingCancelledError(f"cancelled after {i} of {steps} steps")
         tau = tau_end * i / steps
-        step = _field(target, process, schedule, tau, cur)  # a fresh array: update in place
+        step = _field(target, process, tau, cur, schedule)  # a fresh array: update in place
         step *= dt
         step += cur
         if noise is not None:

@@ -2259,7 +2259,7 @@ def test_exact_marginals_go_from_the_base_to_the_target(mix, schedule, tau, data
     scale = 1 + np.abs(mix.cov()).max() + np.abs(mix.mean()).max() ** 2
     assert close(flow.mean(), tau * mix.mean(), atol=1e-9 * scale)
     assert close(flow.cov(), tau**2 * mix.cov() + (1 - tau) ** 2 * np.eye(d), atol=1e-9 * scale)
-    vp = tr.vp_marginal(mix, schedule, 1 - tau)
+    vp = tr.vp_marginal(mix, 1 - tau, schedule)
     for process in ("reverse_sde", "probability_flow"):
         assert tr.marginal(mix, process, tau, schedule) == vp
     for law in (flow, vp):
@@ -2269,19 +2269,19 @@ def test_exact_marginals_go_from_the_base_to_the_target(mix, schedule, tau, data
     # the ends: τ = 0 is N(0, I) for flow matching, α(1)² away from it for the VP SDE
     base = tr.marginal(mix, "flow_matching", 0.0)
     assert close(base.pdf(x), standard_normal_pdf(x, d).reshape(np.shape(base.pdf(x))))
-    noise = tr.vp_marginal(mix, schedule, 1.0)
+    noise = tr.vp_marginal(mix, 1.0, schedule)
     mismatch = tr.base_mismatch(schedule)
     assert close(noise.cov() - np.eye(d), mismatch * (mix.cov() - np.eye(d)), atol=1e-9 * scale)
     assert same_law(tr.interpolant_marginal(mix, 1.0), mix)
-    assert same_law(tr.vp_marginal(mix, schedule, 0.0), mix)
+    assert same_law(tr.vp_marginal(mix, 0.0, schedule), mix)
 
 
 @FAST
 @given(mixtures(), schedules, st.floats(0.0, 1.0), st.data())
 def test_fields_are_finite_and_keep_the_shape_of_x(mix, schedule, tau, data):
     x = data.draw(points(mix.dim), label="x")
-    drift = tr.reverse_sde_drift(mix, schedule, tau, x)
-    flow = tr.probability_flow_velocity(mix, schedule, tau, x)
+    drift = tr.reverse_sde_drift(mix, tau, x, schedule)
+    flow = tr.probability_flow_velocity(mix, tau, x, schedule)
     fm = tr.flow_matching_velocity(mix, tau, x)
     for field, process in ((drift, "reverse_sde"), (flow, "probability_flow"), (fm, PROCESS_FM)):
         assert field.shape == np.shape(x) and is_finite(field)
@@ -2309,8 +2309,8 @@ def test_the_standard_normal_is_at_rest_under_the_probability_flow(d, schedule, 
     x = data.draw(arrays(np.float64, (6, d), elements=st.floats(-10.0, 10.0)), label="x")
     normal = tr.GaussianMixture.isotropic([1.0], np.zeros((1, d)), 1.0)
     beta = float(schedule.beta(1 - tau))
-    assert close(tr.probability_flow_velocity(normal, schedule, tau, x), 0.0, atol=1e-9 * beta)
-    assert close(tr.reverse_sde_drift(normal, schedule, tau, x), -0.5 * beta * x, atol=1e-9)
+    assert close(tr.probability_flow_velocity(normal, tau, x, schedule), 0.0, atol=1e-9 * beta)
+    assert close(tr.reverse_sde_drift(normal, tau, x, schedule), -0.5 * beta * x, atol=1e-9)
 
 
 @FAST
@@ -2502,9 +2502,9 @@ TRANSPORT_INVALID = [
         for s in (-0.1, 1.5, NAN, INF, [0.5, 2.0], "ab", None)
     ],
     *[(partial(tr.base_mismatch, s), "schedule") for s in ("linear", None, 20.0)],
-    *[(partial(tr.vp_marginal, t, SCHED, 0.5), "target") for t in (None, "x", SCHED)],
-    *[(partial(tr.vp_marginal, ONE, s, 0.5), "schedule") for s in BAD_SCHEDULES],
-    *[(partial(tr.vp_marginal, ONE, SCHED, s), "s") for s in BAD_TAUS],
+    *[(partial(tr.vp_marginal, t, 0.5, SCHED), "target") for t in (None, "x", SCHED)],
+    *[(partial(tr.vp_marginal, ONE, 0.5, s), "schedule") for s in BAD_SCHEDULES],
+    *[(partial(tr.vp_marginal, ONE, s, SCHED), "s") for s in BAD_TAUS],
     (partial(tr.interpolant_marginal, None, 0.5), "target"),
     *[(partial(tr.interpolant_marginal, ONE, tau), "tau") for tau in BAD_TAUS],
     *[(partial(tr.marginal, None, p, 0.5), "target") for p in tr.PROCESSES],
@@ -2519,22 +2519,22 @@ TRANSPORT_INVALID = [
         for s in BAD_SCHEDULES
     ],
     *[
-        (partial(field, t, SCHED, 0.5, [0.0]), "target")
+        (partial(field, t, 0.5, [0.0], SCHED), "target")
         for field in (tr.reverse_sde_drift, tr.probability_flow_velocity)
         for t in (None, "x")
     ],
     *[
-        (partial(field, ONE, s, 0.5, [0.0]), "schedule")
+        (partial(field, ONE, 0.5, [0.0], s), "schedule")
         for field in (tr.reverse_sde_drift, tr.probability_flow_velocity)
         for s in BAD_SCHEDULES
     ],
     *[
-        (partial(field, ONE, SCHED, tau, [0.0]), "tau")
+        (partial(field, ONE, tau, [0.0], SCHED), "tau")
         for field in (tr.reverse_sde_drift, tr.probability_flow_velocity)
         for tau in BAD_TAUS
     ],
     *[
-        (partial(field, target, SCHED, 0.5, x), "x")
+        (partial(field, target, 0.5, x, SCHED), "x")
         for field in (tr.reverse_sde_drift, tr.probability_flow_velocity)
         for target, bad in ((ONE, BAD_POINTS_1D), (TWO, BAD_POINTS_2D))
         for x in bad

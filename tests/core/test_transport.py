@@ -157,7 +157,7 @@ def test_point_shapes() -> None:
 @pytest.mark.parametrize("dim", [1, 2])
 @pytest.mark.parametrize("s", [0.0, 0.05, 0.3, 0.8])
 def test_score_is_the_gradient_of_log_pdf(dim, s) -> None:
-    mix = vp_marginal(random_mixture(dim, 3, seed=10 + dim), NoiseSchedule(), s)
+    mix = vp_marginal(random_mixture(dim, 3, seed=10 + dim), s, NoiseSchedule())
     pts = np.random.default_rng(1).uniform(-3, 3, (40, dim))
     h, eye = 1e-4, np.eye(dim)
     fd = np.column_stack(
@@ -315,20 +315,20 @@ def test_schedule_rejects_times_outside_the_unit_interval() -> None:
 def test_marginal_end_points() -> None:
     target = random_mixture(2, 3, seed=7)
     sched = NoiseSchedule()
-    assert_same_mixture(vp_marginal(target, sched, 0.0), target)
+    assert_same_mixture(vp_marginal(target, 0.0, sched), target)
     assert_same_mixture(interpolant_marginal(target, 1.0), target)
     pts = np.random.default_rng(0).normal(size=(20, 2))
     base = stats.multivariate_normal(np.zeros(2), np.eye(2)).pdf(pts)
     np.testing.assert_allclose(interpolant_marginal(target, 0.0).pdf(pts), base, rtol=1e-12)
     # p_{s=1} is N(0, I) up to the leftover signal α(1): covariance off by α(1)²(Cov X₀ − I)
-    end = vp_marginal(target, sched, 1.0)
+    end = vp_marginal(target, 1.0, sched)
     a2 = base_mismatch(sched)
     np.testing.assert_allclose(end.cov() - np.eye(2), a2 * (target.cov() - np.eye(2)), atol=1e-15)
     assert marginal(target, "flow_matching", 0.4) == interpolant_marginal(target, 0.4)
     for process in ("reverse_sde", "probability_flow"):
-        assert marginal(target, process, 0.4, sched) == vp_marginal(target, sched, 0.6)
+        assert marginal(target, process, 0.4, sched) == vp_marginal(target, 0.6, sched)
     # the law of α X₀ + σ Z, checked on its moments
-    vp = vp_marginal(target, sched, 0.3)
+    vp = vp_marginal(target, 0.3, sched)
     a, b = float(sched.alpha(0.3)), float(sched.sigma(0.3))
     np.testing.assert_allclose(vp.mean(), a * target.mean(), rtol=1e-12)
     np.testing.assert_allclose(vp.cov(), a * a * target.cov() + b * b * np.eye(2), rtol=1e-12)
@@ -348,7 +348,7 @@ def test_vp_marginal_solves_fokker_planck(schedule, s) -> None:
     target = random_mixture(1, 3, seed=21)
 
     def p(u, x):
-        return vp_marginal(target, schedule, u).pdf(x)
+        return vp_marginal(target, u, schedule).pdf(x)
 
     beta = float(schedule.beta(s))
     lhs = d_dx(lambda u: p(u, X1), s, 1e-3)
@@ -364,11 +364,11 @@ def test_reverse_sde_drift_solves_fokker_planck_in_generation_time(tau) -> None:
     target, sched = random_mixture(1, 3, seed=22), NoiseSchedule()
 
     def p(t, x):
-        return vp_marginal(target, sched, 1 - t).pdf(x)
+        return vp_marginal(target, 1 - t, sched).pdf(x)
 
     beta = float(sched.beta(1 - tau))
     lhs = d_dx(lambda t: p(t, X1), tau, 1e-3)
-    flux = d_dx(lambda x: reverse_sde_drift(target, sched, tau, x) * p(tau, x), X1, 1e-3)
+    flux = d_dx(lambda x: reverse_sde_drift(target, tau, x, sched) * p(tau, x), X1, 1e-3)
     rhs = -flux + 0.5 * beta * d2_dx2(lambda x: p(tau, x), X1, 1e-3)
     assert np.max(np.abs(lhs - rhs)) < 1e-5 * np.max(np.abs(lhs))
 
@@ -416,16 +416,16 @@ def test_field_end_points_and_dispatch() -> None:
     )
     np.testing.assert_allclose(flow_matching_velocity(target, 1.0, pts), pts, rtol=1e-12)
     s, beta = 0.4, float(sched.beta(0.4))
-    score = vp_marginal(target, sched, s).score(pts)
+    score = vp_marginal(target, s, sched).score(pts)
     np.testing.assert_allclose(
-        reverse_sde_drift(target, sched, 0.6, pts), 0.5 * beta * pts + beta * score, rtol=1e-12
+        reverse_sde_drift(target, 0.6, pts, sched), 0.5 * beta * pts + beta * score, rtol=1e-12
     )
     np.testing.assert_allclose(
-        probability_flow_velocity(target, sched, 0.6, pts), 0.5 * beta * (pts + score), rtol=1e-12
+        probability_flow_velocity(target, 0.6, pts, sched), 0.5 * beta * (pts + score), rtol=1e-12
     )
     for process, fn in [
-        ("reverse_sde", lambda t, x: reverse_sde_drift(target, sched, t, x)),
-        ("probability_flow", lambda t, x: probability_flow_velocity(target, sched, t, x)),
+        ("reverse_sde", lambda t, x: reverse_sde_drift(target, t, x, sched)),
+        ("probability_flow", lambda t, x: probability_flow_velocity(target, t, x, sched)),
         ("flow_matching", lambda t, x: flow_matching_velocity(target, t, x)),
     ]:
         np.testing.assert_array_equal(velocity(target, process, 0.6, pts, sched), fn(0.6, pts))
@@ -433,7 +433,22 @@ def test_field_end_points_and_dispatch() -> None:
     assert noise_scale("probability_flow", 0.6, sched) == 0.0
     one = default_target(1)
     assert flow_matching_velocity(one, 0.5, np.zeros(7)).shape == (7,)
-    assert probability_flow_velocity(one, NoiseSchedule(), 0.5, 0.3).shape == ()
+    assert probability_flow_velocity(one, 0.5, 0.3, NoiseSchedule()).shape == ()
+
+
+def test_the_schedule_comes_last_and_defaults_to_the_linear_one() -> None:
+    """One argument order in the module: target, process, time, points, schedule."""
+    target, pts = random_mixture(1, 2, seed=41), np.linspace(-2.0, 2.0, 5)
+    linear = NoiseSchedule("linear", 0.1, 20.0)
+    # the linear schedule written out: α(s) = exp(−½(β_min s + ½(β_max − β_min)s²))
+    alpha = math.exp(-0.5 * (0.1 * 0.3 + 0.5 * 19.9 * 0.3**2))
+    assert_same_mixture(vp_marginal(target, 0.3), target.affine(alpha, math.sqrt(1 - alpha**2)))
+    for field in (reverse_sde_drift, probability_flow_velocity):
+        np.testing.assert_array_equal(field(target, 0.7, pts), field(target, 0.7, pts, linear))
+    for process in ("reverse_sde", "probability_flow", "flow_matching"):
+        np.testing.assert_array_equal(
+            velocity(target, process, 0.7, pts), velocity(target, process, 0.7, pts, linear)
+        )
 
 
 # --------------------------------------------------------------------------------------------
