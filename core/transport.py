@@ -57,7 +57,8 @@ Contents
 --------
 Distributions
     :class:`GaussianMixture` (``log_pdf``, ``pdf``, ``score``, ``responsibilities``,
-    ``sample``, ``cdf``, ``mean``, ``cov``, ``affine``, editing helpers ``with_…``),
+    ``sample``, ``cdf``, ``mean``, ``cov``, ``affine``, editing helpers ``with_…``, a table of
+    rows ``from_rows`` / ``rows``),
     :func:`default_target`.
 Schedules
     :class:`NoiseSchedule` (``beta``, ``integral``, ``alpha``, ``sigma``), :func:`base_mismatch`.
@@ -67,14 +68,16 @@ Fields
     :func:`reverse_sde_drift`, :func:`probability_flow_velocity`,
     :func:`flow_matching_velocity`, :func:`velocity`, :func:`noise_scale`.
 Samplers
-    :class:`Trajectory`, :func:`sample`, :func:`sample_final`.
+    :class:`Trajectory`, :func:`sample`, :func:`sample_final`; :class:`SamplingRequest`,
+    :func:`sample_processes`, :class:`SamplingResult` (several processes from the same draws).
 Pictures
-    :func:`grid_density`, :func:`vector_field`.
+    :func:`grid_density`, :func:`histogram_distance`, :func:`vector_field`.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -86,8 +89,10 @@ from scipy.special import ndtr
 from core.checks import array as _array
 from core.checks import callback as _callback
 from core.checks import count as _count
+from core.checks import grid as _grid
 from core.checks import real as _real
 from core.checks import seed as _seed
+from core.densities import total_variation
 
 __all__ = [
     "COSINE_OFFSET",
@@ -98,11 +103,15 @@ __all__ = [
     "SCHEDULE_KINDS",
     "GaussianMixture",
     "NoiseSchedule",
+    "SamplingCancelledError",
+    "SamplingRequest",
+    "SamplingResult",
     "Trajectory",
     "base_mismatch",
     "default_target",
     "flow_matching_velocity",
     "grid_density",
+    "histogram_distance",
     "interpolant_marginal",
     "marginal",
     "noise_scale",
@@ -110,6 +119,7 @@ __all__ = [
     "reverse_sde_drift",
     "sample",
     "sample_final",
+    "sample_processes",
     "vector_field",
     "velocity",
     "vp_marginal",
@@ -348,6 +358,41 @@ class GaussianMixture:
         d = m.shape[1]
         covs = (s**2)[:, None, None] * np.eye(d)
         return cls(w, m, covs)
+
+    @classmethod
+    def from_rows(cls, rows: ArrayLike) -> GaussianMixture:
+        """Mixture of isotropic components from a table, one row ``[w_k, m_k…, std_k]`` each.
+
+        The form a component editor shows and a scene stores: ``[w, m, std]`` in 1-D,
+        ``[w, m_x, m_y, std]`` in 2-D; the inverse of :meth:`rows`.
+
+        Parameters
+        ----------
+        rows : array (k, d + 2)
+            k ≥ 1 rows of d + 2 numbers, d ∈ {1, 2}; the weights are normalised.
+        """
+        table = _array(rows, "rows", ndim=2, min_size=1)
+        if table.shape[1] not in (3, 4):
+            raise ValueError(
+                f"rows must have 3 (1-D) or 4 (2-D) columns [weight, mean…, std], got shape "
+                f"{table.shape}"
+            )
+        return cls.isotropic(table[:, 0], table[:, 1:-1], table[:, -1])
+
+    def rows(self) -> list[list[float]]:
+        """The components as rows ``[w_k, m_k…, std_k]`` (see :meth:`from_rows`).
+
+        Raises ValueError when a component is not isotropic (S_k ≠ std_k² I): a row holds one
+        standard deviation only.
+        """
+        stds = self.stds
+        isotropic = (stds**2)[:, None, None] * np.eye(self.dim)
+        if not np.allclose(self.covs, isotropic, rtol=1e-12, atol=0.0):
+            raise ValueError("rows: every component must be isotropic, S_k = std_k² I")
+        return [
+            [float(w), *map(float, m), float(std)]
+            for w, m, std in zip(self.weights, self.means, stds, strict=True)
+        ]
 
     # shape ------------------------------------------------------------------------------------
 
@@ -1171,6 +1216,131 @@ def sample_final(
     return _run(target, process, n, steps, seed, schedule, tau_end, x_start, None)
 
 
+@dataclass(frozen=True)
+class SamplingRequest:
+    """What :func:`sample_processes` samples: a frozen snapshot, safe to hand to a worker.
+
+    Attributes
+    ----------
+    target : GaussianMixture
+    processes : tuple of str
+        Distinct names from :data:`PROCESSES`, at least one (a list is accepted).
+    n : int
+        Particles per process, in [0, MAX_PARTICLES].
+    steps : int
+        Time steps, in [1, MAX_STEPS].
+    seed : int
+        ≥ 0; every process starts from the same base draws.
+    schedule : NoiseSchedule
+        For the diffusion processes.
+    frames : int, optional
+        Stored times per path (see :func:`sample`); None stores every step.
+    """
+
+    target: GaussianMixture
+    processes: tuple[str, ...]
+    n: int
+    steps: int
+    seed: int
+    schedule: NoiseSchedule = field(default_factory=NoiseSchedule)
+    frames: int | None = None
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        _check_target(self.target)
+        processes = self.processes
+        if (
+            not isinstance(processes, tuple | list)
+            or not processes
+            or not all(isinstance(p, str) and p in PROCESSES for p in processes)
+            or len(set(processes)) != len(processes)
+        ):
+            raise ValueError(
+                f"processes must be distinct names from {PROCESSES}, at least one, "
+                f"got {processes!r}"
+            )
+        set_(self, "processes", tuple(processes))
+        set_(self, "n", _count(self.n, "n", 0, MAX_PARTICLES))
+        set_(self, "steps", _count(self.steps, "steps", 1, MAX_STEPS))
+        set_(self, "seed", _seed(self.seed))
+        if not isinstance(self.schedule, NoiseSchedule):
+            raise ValueError(f"schedule must be a NoiseSchedule, got {self.schedule!r}")
+        if self.frames is not None:
+            set_(self, "frames", _count(self.frames, "frames", 1, MAX_STEPS))
+
+
+@dataclass(frozen=True)
+class SamplingResult:
+    """The paths :func:`sample_processes` drew for a request, and how long it took.
+
+    Attributes
+    ----------
+    request : SamplingRequest
+    trajectories : dict of str to Trajectory
+        One per requested process, in the request's order.
+    seconds : float
+        Wall-clock time of the sampling.
+    """
+
+    request: SamplingRequest
+    trajectories: dict[str, Trajectory]
+    seconds: float
+
+    @property
+    def particle_steps_per_second(self) -> float:
+        """Particle updates per second: n · steps · processes / seconds."""
+        work = self.request.n * self.request.steps * len(self.trajectories)
+        return work / max(self.seconds, 1e-9)
+
+
+def sample_processes(
+    request: SamplingRequest,
+    progress: Callable[[int, int], object] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> SamplingResult | None:
+    """Sample every process of ``request`` with :func:`sample`, one after the other.
+
+    Each process is an SDE (eq. 9.2) or an ODE (eq. 9.6) carrying N(0, I) to the target; all
+    start from the same seed, hence from the same base draws, so their pictures differ by the
+    dynamics alone.
+
+    Parameters
+    ----------
+    request : SamplingRequest
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each process.
+    cancel : callable, optional
+        Checked before every step (see :func:`sample`).
+
+    Returns
+    -------
+    SamplingResult, or None when ``cancel`` stopped the sampling.
+    """
+    if not isinstance(request, SamplingRequest):
+        raise ValueError(f"request must be a SamplingRequest, got {type(request).__name__}")
+    progress = _callback(progress, "progress")
+    cancel = _callback(cancel, "cancel")
+    start = time.perf_counter()
+    trajectories = {}
+    for done, process in enumerate(request.processes, start=1):
+        try:
+            trajectories[process] = sample(
+                request.target,
+                process,
+                request.n,
+                request.steps,
+                request.seed,
+                request.schedule,
+                frames=request.frames,
+                cancel=cancel,
+            )
+        except SamplingCancelledError:
+            return None
+        if progress is not None:
+            progress(done, len(request.processes))
+    return SamplingResult(request, trajectories, time.perf_counter() - start)
+
+
 # --------------------------------------------------------------------------------------------
 # pictures
 # --------------------------------------------------------------------------------------------
@@ -1201,6 +1371,57 @@ def grid_density(
         raise ValueError("ys is required for a 2-D mixture")
     ys = _grid_axis(ys, "ys")
     return np.exp(mixture._log_pdf_pts(_grid_points(xs, ys))).reshape(ys.size, xs.size)
+
+
+def histogram_distance(
+    mixture: GaussianMixture,
+    histogram: ArrayLike,
+    x_edges: ArrayLike,
+    y_edges: ArrayLike | None = None,
+) -> float:
+    """Total-variation distance ½∫|h − p| between a density histogram of particles and p.
+
+    How far sampled particles are from the exact law (notes eq. 2.5 per bin; see
+    :mod:`core.densities`).  1-D: the histogram against p's exact bin averages
+    ``(F(e_{i+1}) − F(e_i)) / width`` from the mixture's :meth:`~GaussianMixture.cdf`, which
+    is what the histogram estimates, so the distance of exact samples tends to 0 as 1/√n.
+    2-D: the histogram against p at the cell centres (midpoint rule, error O(width²)).
+
+    Parameters
+    ----------
+    mixture : GaussianMixture
+        The exact density p.
+    histogram : array
+        :func:`core.densities.histogram` on ``x_edges`` (1-D), or
+        :func:`core.densities.histogram_2d` on ``x_edges`` and ``y_edges`` (2-D: shape
+        (len(y_edges) − 1, len(x_edges) − 1)).
+    x_edges, y_edges : array
+        Uniformly spaced, strictly increasing bin edges; ``y_edges`` for a 2-D mixture only.
+
+    Returns
+    -------
+    float
+        In [0, 1] up to the mass of p outside the bins.
+    """
+    mixture = _check_target(mixture, "mixture")
+    xe = _grid(x_edges, "x_edges", uniform=True)
+    width = xe[1] - xe[0]
+    if mixture.dim == 1:
+        if y_edges is not None:
+            raise ValueError("y_edges must be None for a 1-D mixture")
+        expected = np.diff(mixture.cdf(xe)) / width
+    else:
+        if y_edges is None:
+            raise ValueError("y_edges is required for a 2-D mixture")
+        ye = _grid(y_edges, "y_edges", uniform=True)
+        expected = grid_density(mixture, 0.5 * (xe[1:] + xe[:-1]), 0.5 * (ye[1:] + ye[:-1]))
+        width *= ye[1] - ye[0]
+    h = _array(histogram, "histogram")
+    if h.shape != expected.shape:
+        raise ValueError(
+            f"histogram must have shape {expected.shape} for these edges, got {h.shape}"
+        )
+    return total_variation(h, expected, width)
 
 
 def vector_field(

@@ -8,9 +8,7 @@ play only pick the stored particles at generation time τ. The exact p_τ is dra
 a curve and a (τ, x) map in 1-D, as a heat map in 2-D, with the vector field as arrows.
 """
 
-import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -82,66 +80,6 @@ def _check_state(state: dict[str, Any]) -> None:
     _target_rows_ok(state["target_2d"], "state.target_2d")
     if state["schedule"] == "linear" and state["beta_min"] > state["beta_max"]:
         raise SceneError("state.beta_min must not exceed state.beta_max")
-
-
-def mixture_from_rows(rows_: list[list[float]]) -> tr.GaussianMixture:
-    """The target of the editor's rows: [weight, mean…, σ] per component."""
-    table = np.asarray(rows_, dtype=float)
-    return tr.GaussianMixture.isotropic(table[:, 0], table[:, 1:-1], table[:, -1])
-
-
-def default_rows(dim: int) -> list[list[float]]:
-    target = tr.default_target(dim)
-    return [
-        [round(float(w), 6), *map(float, m), float(s)]
-        for w, m, s in zip(target.weights, target.means, target.stds, strict=True)
-    ]
-
-
-@dataclass(frozen=True)
-class SamplingRequest:
-    """A frozen snapshot of what to sample (the worker sees nothing else)."""
-
-    target: tr.GaussianMixture
-    processes: tuple[str, ...]
-    n: int
-    steps: int
-    seed: int
-    schedule: tr.NoiseSchedule
-
-
-@dataclass(frozen=True)
-class SamplingResult:
-    request: SamplingRequest
-    trajectories: dict[str, tr.Trajectory]
-    seconds: float
-
-    @property
-    def particle_steps_per_second(self) -> float:
-        work = self.request.n * self.request.steps * len(self.trajectories)
-        return work / max(self.seconds, 1e-9)
-
-
-def sample_processes(request: SamplingRequest, progress, cancel) -> SamplingResult | None:
-    """Run every requested sampler from the same base draws (worker thread); None if cancelled."""
-    start = time.perf_counter()
-    trajectories = {}
-    for done, process in enumerate(request.processes):
-        try:
-            trajectories[process] = tr.sample(
-                request.target,
-                process,
-                request.n,
-                request.steps,
-                request.seed,
-                request.schedule,
-                frames=FRAMES,
-                cancel=cancel,
-            )
-        except tr.SamplingCancelledError:
-            return None
-        progress(done + 1, len(request.processes))
-    return SamplingResult(request, trajectories, time.perf_counter() - start)
 
 
 def nan_joined(segments_x: np.ndarray, segments_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -287,8 +225,8 @@ class TransportTab(TabBase):
         self._out_of_date = False
         self._style: Style | None = None
         self.tau = 0.0
-        self.targets = {"1d": default_rows(1), "2d": default_rows(2)}
-        self.result: SamplingResult | None = None
+        self.targets = {"1d": tr.default_target(1).rows(), "2d": tr.default_target(2).rows()}
+        self.result: tr.SamplingResult | None = None
         self.job = LatestJob(self)
         self.job.progress.connect(self._sampling_progress)
         self.job.finished.connect(self._sampling_finished)
@@ -560,8 +498,8 @@ class TransportTab(TabBase):
             "seed": 0,
             "tau": 0.0,
             "duration": 6.0,
-            "target_1d": default_rows(1),
-            "target_2d": default_rows(2),
+            "target_1d": tr.default_target(1).rows(),
+            "target_2d": tr.default_target(2).rows(),
             "show_exact": True,
             "show_particles": True,
             "show_field": True,
@@ -641,7 +579,7 @@ class TransportTab(TabBase):
         return round(self.n_slider.value())
 
     def target(self) -> tr.GaussianMixture:
-        return mixture_from_rows(self.targets[self.dimension])
+        return tr.GaussianMixture.from_rows(self.targets[self.dimension])
 
     def schedule(self) -> tr.NoiseSchedule:
         return tr.NoiseSchedule(
@@ -668,7 +606,7 @@ class TransportTab(TabBase):
         self.resample()
 
     def _default_target(self) -> None:
-        self.targets[self.dimension] = default_rows(self.dim)
+        self.targets[self.dimension] = tr.default_target(self.dim).rows()
         self.components.set_rows(self.targets[self.dimension], self.dim)
         self._make_handles()
         self.resample()
@@ -742,14 +680,20 @@ class TransportTab(TabBase):
         self._out_of_date = False
         try:
             schedule = self.schedule()
-            request = SamplingRequest(
-                self.target(), self.processes, self.n, self.steps, self.seed_box.value(), schedule
+            request = tr.SamplingRequest(
+                self.target(),
+                self.processes,
+                self.n,
+                self.steps,
+                self.seed_box.value(),
+                schedule,
+                frames=FRAMES,
             )
         except ValueError as error:
             self.message.emit(f"Not sampled: {error}")
             return
         self.readouts.set_value("sampling", "sampling…")
-        self.job.submit(sample_processes, request)
+        self.job.submit(tr.sample_processes, request)
 
     def settle(self) -> None:
         if self._out_of_date:
@@ -766,7 +710,7 @@ class TransportTab(TabBase):
         done, total = values
         self.readouts.set_value("sampling", f"sampling… {done} of {total}")
 
-    def _sampling_finished(self, result: SamplingResult | None) -> None:
+    def _sampling_finished(self, result: tr.SamplingResult | None) -> None:
         if result is None:
             return
         self.result = result
@@ -850,9 +794,7 @@ class TransportTab(TabBase):
         tau = self.tau
         positions = x[:, 0]
         histogram = densities.histogram(positions, self.edges)
-        width = self.edges[1] - self.edges[0]
-        bin_mass = np.diff(exact.cdf(self.edges)) / width
-        distance = densities.total_variation(histogram, bin_mass, width)
+        distance = tr.histogram_distance(exact, histogram, self.edges)
         panel.histogram.setData(self.edges, histogram)
         panel.histogram.setVisible(self.show_particles.isChecked())
         density = tr.grid_density(exact, self.x_grid)
@@ -917,9 +859,7 @@ class TransportTab(TabBase):
         else:
             panel.tails.setData([], [])
         histogram = densities.histogram_2d(xy, self.edges_2d, self.edges_2d)
-        centres = 0.5 * (self.edges_2d[1:] + self.edges_2d[:-1])
-        area = (self.edges_2d[1] - self.edges_2d[0]) ** 2
-        return densities.total_variation(histogram, tr.grid_density(exact, centres, centres), area)
+        return tr.histogram_distance(exact, histogram, self.edges_2d, self.edges_2d)
 
     # ------------------------------------------------------------------ style and export
     def _colormap(self) -> pg.ColorMap:

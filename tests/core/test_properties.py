@@ -49,11 +49,13 @@ chunks
     spans, streams, run (particle arrays in chunks on all cores)
 transport
     GaussianMixture (.isotropic .log_pdf .pdf .score .responsibilities .cdf .mean .cov .sample
-    .affine .with_component .without_component .with_mean .with_weight .with_std),
+    .affine .with_component .without_component .with_mean .with_weight .with_std .from_rows
+    .rows),
     default_target, NoiseSchedule (.beta .integral .alpha .sigma), base_mismatch, vp_marginal,
     interpolant_marginal, marginal, reverse_sde_drift, probability_flow_velocity,
     flow_matching_velocity, velocity, noise_scale, Trajectory (.index .at .interpolate), sample,
-    sample_final, SamplingCancelledError, grid_density, vector_field
+    sample_final, SamplingCancelledError, SamplingRequest, SamplingResult, sample_processes,
+    grid_density, histogram_distance, vector_field
 
 Exempt (``EXEMPT``): the Protocols ``langevin.Potential`` and ``langevin.Potential2D``, pure
 interfaces without behaviour of their own.
@@ -189,11 +191,12 @@ TESTED = {
     "transport": """
         GaussianMixture:isotropic,log_pdf,pdf,score,responsibilities,cdf,mean,cov,sample,affine
         GaussianMixture:with_component,without_component,with_mean,with_weight,with_std
+        GaussianMixture:from_rows,rows
         default_target NoiseSchedule:beta,integral,alpha,sigma base_mismatch vp_marginal
         interpolant_marginal marginal reverse_sde_drift probability_flow_velocity
         flow_matching_velocity velocity noise_scale Trajectory:index,at,interpolate sample
-        sample_final
-        SamplingCancelledError grid_density vector_field
+        sample_final SamplingRequest SamplingResult sample_processes
+        SamplingCancelledError grid_density histogram_distance vector_field
     """,
 }
 COVERED = {
@@ -2418,6 +2421,51 @@ def test_a_trajectory_finds_the_stored_time_nearest_to_tau(k, n, d, data):
         assert np.allclose(traj.interpolate(tau[j]), x[j])
 
 
+@FAST
+@given(mixtures(), st.data())
+def test_rows_convert_isotropic_mixtures_both_ways(mix, data):
+    isotropic = tr.GaussianMixture.isotropic(mix.weights, mix.means, mix.stds)
+    rows = isotropic.rows()
+    assert len(rows) == mix.k and all(len(row) == mix.dim + 2 for row in rows)
+    again = tr.GaussianMixture.from_rows(rows)
+    for name in ("weights", "means", "covs"):
+        assert np.allclose(getattr(again, name), getattr(isotropic, name), rtol=1e-12, atol=0)
+    scale = data.draw(st.floats(0.1, 10.0), label="scale")  # weights are relative
+    scaled = [[scale * row[0], *row[1:]] for row in rows]
+    assert np.allclose(tr.GaussianMixture.from_rows(scaled).weights, isotropic.weights)
+
+
+@SLOW
+@given(mixtures(max_k=2), st.lists(processes, min_size=1, max_size=3, unique=True), seeds)
+def test_sample_processes_gives_each_process_its_sample(mix, chosen, seed):
+    request = tr.SamplingRequest(mix, chosen, 4, 3, seed, frames=2)
+    reports = []
+    result = tr.sample_processes(request, lambda *done: reports.append(done))
+    assert isinstance(result, tr.SamplingResult) and tuple(result.trajectories) == tuple(chosen)
+    assert reports == [(i, len(chosen)) for i in range(1, len(chosen) + 1)]
+    for process, trajectory in result.trajectories.items():
+        alone = tr.sample(mix, process, 4, 3, seed, frames=2)
+        assert np.array_equal(trajectory.x, alone.x)
+    assert result.seconds >= 0 and result.particle_steps_per_second >= 0
+    assert tr.sample_processes(request, cancel=lambda: True) is None
+
+
+@FAST
+@given(mixtures(), st.integers(0, 200), st.integers(1, 12), seeds)
+def test_histogram_distance_is_a_total_variation(mix, n, bins, seed):
+    edges = np.linspace(-4.0, 4.0, bins + 1)
+    points = mix.sample(n, seed)
+    if mix.dim == 1:
+        histogram = densities.histogram(points[:, 0], edges)
+        distance = tr.histogram_distance(mix, histogram, edges)
+    else:
+        histogram = densities.histogram_2d(points, edges, edges)
+        distance = tr.histogram_distance(mix, histogram, edges, edges)
+    assert math.isfinite(distance) and distance >= 0
+    if mix.dim == 1:  # exact bin masses: at most the two total masses, each ≤ 1
+        assert distance <= 1.0 + 1e-12
+
+
 ONE, TWO = tr.default_target(1), tr.default_target(2)
 SINGLE = tr.GaussianMixture.isotropic([1.0], [0.0], 1.0)
 HALF_EMPTY = tr.GaussianMixture([1.0, 0.0], [0.0, 1.0], [1.0, 1.0])
@@ -2587,6 +2635,51 @@ SAMPLER_INVALID = [
         ({"x_start": x}, "x_start")
         for x in (np.zeros((2, 1)), [NAN, 0.0, 0.0], [0.0, INF, 0.0], np.zeros((3, 2)), "ab")
     ],
+]
+
+
+ROWS_1D = [[1.0, 0.0, 1.0]]
+TRANSPORT_INVALID += [
+    *[
+        (partial(tr.GaussianMixture.from_rows, rows), "rows")
+        for rows in ([], [[1.0, 0.0]], [[1.0, 0.0, 1.0, 2.0, 1.0]], [1.0, 0.0, 1.0], "ab", None)
+    ],
+    (partial(tr.GaussianMixture.from_rows, [[1.0, NAN, 1.0]]), "rows"),
+    (partial(tr.GaussianMixture.from_rows, [[1.0, 0.0, -1.0]]), "stds"),
+    (partial(tr.GaussianMixture.from_rows, [[-1.0, 0.0, 1.0]]), "weights"),
+    (
+        on(lambda: tr.GaussianMixture([1.0], [[0.0, 0.0]], [[[1.0, 0.5], [0.5, 1.0]]]), "rows"),
+        "rows",
+    ),
+    *[(partial(tr.SamplingRequest, t, tr.PROCESSES, 1, 1, 0), "target") for t in (None, ROWS_1D)],
+    *[
+        (partial(tr.SamplingRequest, ONE, p, 1, 1, 0), "processes")
+        for p in ((), ("flow_matching",) * 2, "flow_matching", ("ddpm",), None)
+    ],
+    *[(partial(tr.SamplingRequest, ONE, tr.PROCESSES, n, 1, 0), "n") for n in (-1, 1.5, 10**7)],
+    *[(partial(tr.SamplingRequest, ONE, tr.PROCESSES, 1, s, 0), "steps") for s in (0, "1")],
+    (partial(tr.SamplingRequest, ONE, tr.PROCESSES, 1, 1, -1), "seed"),
+    (partial(tr.SamplingRequest, ONE, tr.PROCESSES, 1, 1, 0, "linear"), "schedule"),
+    (partial(tr.SamplingRequest, ONE, tr.PROCESSES, 1, 1, 0, frames=0), "frames"),
+    (partial(tr.sample_processes, None), "request"),
+    *[
+        (
+            partial(tr.sample_processes, tr.SamplingRequest(ONE, ("flow_matching",), 1, 1, 0), **c),
+            name,
+        )
+        for name in ("progress", "cancel")
+        for c in ({name: 1},)
+    ],
+    *[(partial(tr.histogram_distance, m, [1.0], [0.0, 1.0]), "mixture") for m in (None, SCHED)],
+    *[(partial(tr.histogram_distance, ONE, h, [0.0, 1.0]), "histogram") for h in ([], [NAN], "a")],
+    *[
+        (partial(tr.histogram_distance, ONE, [1.0], e), "x_edges")
+        for e in ([0.0], [1.0, 0.0], [0.0, 1.0, 3.0], "ab")
+    ],
+    (partial(tr.histogram_distance, ONE, [1.0], [0.0, 1.0], [0.0, 1.0]), "y_edges"),
+    (partial(tr.histogram_distance, TWO, [[1.0]], [0.0, 1.0]), "y_edges"),
+    (partial(tr.histogram_distance, TWO, [[1.0]], [0.0, 1.0], [0.0, 2.0, 3.0]), "y_edges"),
+    (partial(tr.histogram_distance, TWO, [1.0], [0.0, 1.0], [0.0, 1.0]), "histogram"),
 ]
 
 
