@@ -45,8 +45,9 @@ Contents
 Features: ``polynomial_features``, ``gaussian_features``, ``features``.
 Point estimates: ``mle`` (eq. 4.14), ``mle_covariance``, ``ridge`` (eqs. 3.12–3.13),
 ``map_estimate``, ``UnderdeterminedError``.
-Bayes: ``Posterior``, ``prior``, ``posterior``, ``update``, ``predictive``, ``sample_weights``,
-``log_evidence``, ``evidence_vs_precision``, ``evidence_vs_degree`` (alias
+Bayes: ``Posterior``, ``prior``, ``posterior``, ``update``, ``predictive``,
+``predictive_bands``, ``sample_weights``, ``sample_functions``, ``log_evidence``,
+``evidence_vs_precision``, ``best_precision``, ``evidence_vs_degree`` (alias
 ``evidence_vs_size``).
 Weight-space pictures (Bishop fig. 3.7): ``marginal``, ``gaussian_grid``, ``likelihood_grid``,
 ``likelihood_slice``, ``covariance_ellipses``.
@@ -79,6 +80,7 @@ __all__ = [
     "GeneratorParams",
     "Posterior",
     "UnderdeterminedError",
+    "best_precision",
     "evidence_vs_degree",
     "evidence_vs_precision",
     "evidence_vs_size",
@@ -99,8 +101,10 @@ __all__ = [
     "polynomial_features",
     "posterior",
     "predictive",
+    "predictive_bands",
     "prior",
     "ridge",
+    "sample_functions",
     "sample_weights",
     "true_function",
     "true_weights",
@@ -699,6 +703,41 @@ def predictive(
     return mean, s_i**2 + np.sum(V * V, axis=0)
 
 
+def predictive_bands(
+    post: Posterior,
+    Phi_star: ArrayLike,
+    sigma: ArrayLike,
+    multiples: Sequence[float] | ArrayLike = (1.0, 2.0),
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Bands of the posterior predictive: ``mean ± k·sd`` for each k in ``multiples``.
+
+    With :func:`predictive`'s mean φ*ᵀμ and variance σ² + φ*ᵀΣφ* (Bishop eqs. 3.58–3.59),
+    ``sd = √variance``; for k = 1 and 2 a new observation falls inside with probability
+    68 % and 95 %.
+
+    Parameters
+    ----------
+    post, Phi_star, sigma
+        As :func:`predictive` (``sigma = 0``: bands of the mean function alone).
+    multiples : sequence of float
+        The k's, each finite and ≥ 0.
+
+    Returns
+    -------
+    mean : ndarray, shape (K,)
+    lower, upper : ndarray, shape (len(multiples), K)
+        ``mean − k·sd`` and ``mean + k·sd``, one row per k.
+    """
+    ks = _as_vector(multiples, "multiples")
+    if np.any(ks < 0.0):
+        raise ValueError(f"multiples must all be ≥ 0, got {ks.tolist()}")
+    mean, variance = predictive(post, Phi_star, sigma)
+    spread = np.sqrt(variance)
+    lower = np.array([mean - k * spread for k in ks]).reshape(ks.size, mean.size)
+    upper = np.array([mean + k * spread for k in ks]).reshape(ks.size, mean.size)
+    return mean, lower, upper
+
+
 def sample_weights(post: Posterior, n_samples: int, seed: int) -> FloatArray:
     """Draws ``β ~ N(μ, Σ)`` from a posterior (for plotting sample functions, Bishop fig. 3.7).
 
@@ -722,6 +761,34 @@ def sample_weights(post: Posterior, n_samples: int, seed: int) -> FloatArray:
     sd = _seed(seed)
     z = np.random.default_rng(sd).standard_normal((post.n_weights, n))
     return post.mean[None, :] + solve_triangular(post.root, z, lower=False).T
+
+
+def sample_functions(post: Posterior, Phi_star: ArrayLike, n_samples: int, seed: int) -> FloatArray:
+    """Functions drawn from the posterior, ``f(x*) = φ(x*)ᵀβ`` with ``β ~ N(μ, Σ)``.
+
+    Bishop fig. 3.8 (lower row): each draw of :func:`sample_weights` is a curve on the test
+    inputs; they scatter around φ*ᵀμ with covariance ``Φ* Σ Φ*ᵀ`` (no noise term).
+
+    Parameters
+    ----------
+    post : Posterior
+    Phi_star : array_like, shape (K, M)
+        Features of the test inputs.
+    n_samples, seed
+        As :func:`sample_weights` (same seed, same draws, same curves).
+
+    Returns
+    -------
+    ndarray, shape (n_samples, K)
+        One curve per row.
+    """
+    betas = sample_weights(post, n_samples, seed)
+    P = _as_design(Phi_star, "Phi_star")
+    if P.shape[1] != post.n_weights:
+        raise ValueError(
+            f"Phi_star must have {post.n_weights} columns to match post, got {P.shape[1]}"
+        )
+    return (P @ betas.T).T
 
 
 # --------------------------------------------------------------------------------------------
@@ -818,6 +885,32 @@ def evidence_vs_precision(
     if n == 0:
         return np.zeros(lams.size)
     return _evidence_on_grid(*_evidence_terms(P, t, s_i), lams)
+
+
+def best_precision(Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike, precisions: ArrayLike) -> float:
+    """The prior precision λ in ``precisions`` of largest evidence (type-II maximum likelihood).
+
+    ``argmax_λ log p(y | λ)`` over the grid (:func:`evidence_vs_precision`; Bishop §3.5): the
+    λ the data themselves prefer.  The first one when several tie.
+
+    Parameters
+    ----------
+    Phi, y, sigma
+        As :func:`evidence_vs_precision`.
+    precisions : array_like, shape (K,)
+        K ≥ 1 values of λ, each finite and > 0.
+
+    Returns
+    -------
+    float
+        NaN when there are no data (N = 0): the evidence is then 1 for every λ.
+    """
+    P = _as_design(Phi)
+    lams = _as_precisions(precisions)
+    if lams.size == 0:
+        raise ValueError("precisions must hold at least one λ to choose from")
+    evidence = evidence_vs_precision(P, y, sigma, lams)
+    return float(lams[int(np.argmax(evidence))]) if P.shape[0] else math.nan
 
 
 def evidence_vs_degree(

@@ -588,21 +588,21 @@ class PosteriorTab(TabBase):
         grid = np.linspace(low - pad, high + pad, GRID_POINTS)
         Phi_grid = self.features(grid)
         params = self.generator()
-        mean, variance = regression.predictive(post, Phi_grid, regression.noise_sigma(params, grid))
-        spread = np.sqrt(variance)
+        mean, lower, upper = regression.predictive_bands(
+            post, Phi_grid, regression.noise_sigma(params, grid), (1, 2)
+        )
         show_bands = self.show_bands.isChecked()
-        for low_item, high_item, fill, k in (
-            (self.band1_low, self.band1_high, self.band1, 1),
-            (self.band2_low, self.band2_high, self.band2, 2),
+        for low_item, high_item, fill, below, above in (
+            (self.band1_low, self.band1_high, self.band1, lower[0], upper[0]),
+            (self.band2_low, self.band2_high, self.band2, lower[1], upper[1]),
         ):
-            low_item.setData(grid, mean - k * spread)
-            high_item.setData(grid, mean + k * spread)
+            low_item.setData(grid, below)
+            high_item.setData(grid, above)
             fill.setVisible(show_bands)
         self.mean_item.setData(grid, mean)
 
         n_samples = round(self.samples_slider.value())
-        betas = regression.sample_weights(post, n_samples, seed=self.seed_box.value())
-        curves = Phi_grid @ betas.T  # grid × samples
+        curves = regression.sample_functions(post, Phi_grid, n_samples, self.seed_box.value()).T
         gap = np.full((1, n_samples), np.nan)
         self.samples_item.setData(
             np.tile(np.append(grid, np.nan), n_samples),
@@ -634,7 +634,7 @@ class PosteriorTab(TabBase):
 
         self._draw_weight_space(post, Phi, y, sigma_i, lam)
         evidence = self._draw_evidence(Phi, x, y, sigma_i, lam)
-        best = LAMBDA_GRID[int(np.argmax(self._lambda_evidence))] if len(x) else float("nan")
+        best = regression.best_precision(Phi, y, sigma_i, LAMBDA_GRID)
         self.readouts.set_values(
             [
                 f"{len(x)}",

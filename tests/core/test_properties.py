@@ -19,7 +19,8 @@ svd
 regression
     polynomial_features, gaussian_features, gaussian_centers, features, mle, mle_covariance,
     UnderdeterminedError, ridge, Posterior, prior, posterior, update, map_estimate, predictive,
-    sample_weights, log_evidence, evidence_vs_precision, evidence_vs_degree, evidence_vs_size,
+    predictive_bands, sample_weights, sample_functions, log_evidence, evidence_vs_precision,
+    best_precision, evidence_vs_degree, evidence_vs_size,
     marginal, gaussian_grid, likelihood_grid, covariance_ellipses, likelihood_slice,
     true_weights, GeneratorParams, true_function, noise_sigma, generate
 double_descent
@@ -160,7 +161,8 @@ TESTED = {
     "regression": """
         polynomial_features gaussian_features gaussian_centers features mle mle_covariance
         UnderdeterminedError ridge Posterior prior posterior update map_estimate predictive
-        sample_weights log_evidence evidence_vs_precision evidence_vs_degree evidence_vs_size
+        predictive_bands sample_weights sample_functions log_evidence evidence_vs_precision
+        best_precision evidence_vs_degree evidence_vs_size
         marginal gaussian_grid likelihood_grid covariance_ellipses likelihood_slice
         true_weights GeneratorParams true_function noise_sigma generate
     """,
@@ -597,6 +599,58 @@ def test_sample_weights_are_reproducible_finite_draws(m, count, seed):
 
 @FAST
 @given(
+    st.integers(0, 8),
+    st.integers(1, 4),
+    st.integers(0, 6),
+    arrays(np.float64, st.integers(0, 3), elements=st.floats(0.0, 5.0)),
+    st.floats(0.0, 2.0),
+    seeds,
+)
+def test_predictive_bands_are_ordered_around_the_mean(n, m, k, multiples, noise, seed):
+    Phi, y, rng = random_problem(seed, n, m)
+    post = regression.posterior(Phi, y, 0.5, 1.0)
+    Xs = rng.normal(size=(k, m))
+    mean, lower, upper = regression.predictive_bands(post, Xs, noise, multiples)
+    assert mean.shape == (k,) and lower.shape == upper.shape == (multiples.size, k)
+    assert is_finite(mean, lower, upper)
+    assert np.allclose(upper - mean, mean - lower, rtol=1e-12, atol=1e-12)  # symmetric
+    sd = np.sqrt(regression.predictive(post, Xs, noise)[1])
+    assert np.allclose(upper - lower, 2 * multiples[:, None] * sd, rtol=1e-12, atol=1e-12)
+
+
+@FAST
+@given(st.integers(0, 8), st.integers(1, 4), st.integers(0, 6), st.integers(0, 20), seeds)
+def test_sample_functions_are_the_sampled_weights_on_the_inputs(n, m, k, count, seed):
+    Phi, y, rng = random_problem(seed, n, m)
+    post = regression.posterior(Phi, y, 0.5, 1.0)
+    Xs = rng.normal(size=(k, m))
+    curves = regression.sample_functions(post, Xs, count, seed)
+    assert curves.shape == (count, k) and is_finite(curves)
+    betas = regression.sample_weights(post, count, seed)
+    assert np.allclose(curves, betas @ Xs.T, rtol=1e-12, atol=1e-12)
+
+
+@FAST
+@given(
+    st.integers(0, 12),
+    st.integers(1, 5),
+    st.floats(1e-2, 10.0),
+    arrays(np.float64, st.integers(1, 6), elements=st.floats(1e-4, 1e4)),
+    seeds,
+)
+def test_best_precision_has_the_largest_evidence_on_the_grid(n, m, sigma, lams, seed):
+    Phi, y, _ = random_problem(seed, n, m)
+    best = regression.best_precision(Phi, y, sigma, lams)
+    if n == 0:
+        assert math.isnan(best)
+        return
+    assert best in lams
+    curve = regression.evidence_vs_precision(Phi, y, sigma, lams)
+    assert regression.log_evidence(Phi, y, sigma, best) == pytest.approx(curve.max(), abs=1e-9)
+
+
+@FAST
+@given(
     st.integers(0, 12),
     st.integers(1, 5),
     st.floats(1e-2, 10.0),
@@ -876,6 +930,24 @@ REGRESSION_INVALID = [
     *[(partial(regression.GeneratorParams, seed=s), "seed") for s in (-1, 1.5)],
     (partial(regression.true_function, "quartic", [0.0]), "truth"),
     *[(partial(regression.true_function, "line", x), "x") for x in ([NAN], "ab")],
+    (partial(regression.predictive_bands, None, [[1.0, 0.0, 0.0]], 0.1), "post"),
+    (partial(regression.predictive_bands, POST3, [[1.0, 0.0]], 0.1), "Phi_star"),
+    (partial(regression.predictive_bands, POST3, [[1.0, 0.0, 0.0]], -0.1), "sigma"),
+    *[
+        (partial(regression.predictive_bands, POST3, [[1.0, 0.0, 0.0]], 0.1, k), "multiples")
+        for k in ((1, -1), (NAN,), "ab", [[1.0]])
+    ],
+    (partial(regression.sample_functions, None, [[1.0]], 3, 0), "post"),
+    *[(partial(regression.sample_functions, POST3, P, 3, 0), "Phi_star") for P in ([[1.0]], "a")],
+    (partial(regression.sample_functions, POST3, [[1.0, 0.0, 0.0]], -1, 0), "n_samples"),
+    (partial(regression.sample_functions, POST3, [[1.0, 0.0, 0.0]], 3, -1), "seed"),
+    (partial(regression.best_precision, [[NAN]], [1.0], 1.0, [1.0]), "Phi"),
+    (partial(regression.best_precision, PHI, [1.0], 1.0, [1.0]), "y"),
+    (partial(regression.best_precision, PHI, [1.0, 2.0], 0.0, [1.0]), "sigma"),
+    *[
+        (partial(regression.best_precision, PHI, [1.0, 2.0], 1.0, lams), "precisions")
+        for lams in ([], [0.0], [-1.0, 1.0], [NAN], "ab")
+    ],
     (partial(regression.noise_sigma, None, [0.0]), "params"),
     (partial(regression.noise_sigma, regression.GeneratorParams(), [INF]), "x"),
     (partial(regression.generate, None, 3), "params"),
