@@ -36,8 +36,9 @@ Simulations
     :class:`UnderdampedEnsemble` (BAOAB); all raise :class:`DivergenceError` when a step
     blows up, leaving the last finite state in place.
 Analysis
-    :func:`boltzmann`, :func:`boltzmann_2d`, :func:`summary`, :func:`kramers_rate`
-    (histograms and distances between densities: :mod:`core.densities`).
+    :func:`boltzmann`, :func:`boltzmann_2d`, :func:`effective_sigma`, :func:`summary`,
+    :func:`kramers_rate` (histograms and distances between densities: :mod:`core.densities`;
+    particles and p_t advanced together: :mod:`core.langevin_run`).
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ __all__ = [
     "boltzmann_2d",
     "double_well",
     "double_well_2d",
+    "effective_sigma",
     "from_expression",
     "from_expression_2d",
     "harmonic",
@@ -1242,6 +1244,27 @@ class UnderdampedEnsemble:
 # --------------------------------------------------------------------------------------------
 # analysis
 # --------------------------------------------------------------------------------------------
+
+
+def effective_sigma(sigma: float, gamma: float | None = None) -> float:
+    """The noise of the overdamped dynamics (eq. 9.2) at the temperature of a Langevin run.
+
+    Overdamped, kT = σ²/2 and this is σ itself.  With inertia and friction γ (eq. 9.1
+    corrected, :class:`UnderdampedEnsemble`) the fluctuation–dissipation relation gives
+    kT = σ²/(2γ) = σ_eff²/2, so σ_eff = σ/√γ: ``boltzmann(potential, effective_sigma(σ, γ),
+    x)`` is the stationary density of the positions either way.
+
+    Parameters
+    ----------
+    sigma : float
+        Noise amplitude σ ≥ 0.
+    gamma : float, optional
+        Friction γ > 0 of a run with inertia; None for the overdamped dynamics.
+    """
+    s = _real(sigma, "sigma", lo=0.0)
+    if gamma is None:
+        return s
+    return s / math.sqrt(_real(gamma, "gamma", lo=0.0, lo_open=True))
 
 
 def boltzmann(potential: Any, sigma: float, x: ArrayLike) -> FloatArray:

@@ -16,9 +16,8 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6 import QtCore, QtWidgets
 
-from core import densities
 from core import langevin as lv
-from core.fokker_planck import FokkerPlanck1D
+from core.langevin_run import LangevinRun
 from mlphys_gui.scene import SceneError, StateSpec, boolean, choice, integer, real, text
 from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
 from mlphys_gui.tabs.base import TabBase
@@ -47,7 +46,6 @@ PDE_CELLS = 600
 HISTOGRAM_BINS = 120  # PDE_CELLS is a multiple, so p_t averages onto the histogram bins
 IMAGE_BINS = 90
 DRAWN_PARTICLES = 2500
-PDE_DT = 2e-3
 STEP_BUDGET = 1.0e6  # particle updates per frame before the run slows below the set speed
 STEP_TIME = 0.05  # simulated time per press of →
 HEAVY_FRAME_N = 200_000  # from here on, while playing, frames are computed off the GUI thread
@@ -120,8 +118,7 @@ class LangevinTab(TabBase):
         self.edges = np.linspace(-HALF_WIDTH, HALF_WIDTH, HISTOGRAM_BINS + 1)
         self.image_edges = np.linspace(-HALF_WIDTH, HALF_WIDTH, IMAGE_BINS + 1)
         self.expression = DEFAULT_EXPRESSION
-        self.ensemble = None
-        self.pde: FokkerPlanck1D | None = None
+        self.run: LangevinRun | None = None
         self._jitter = np.zeros(0)
         self._boltzmann: np.ndarray | None = None
         self._drawn_boltzmann: np.ndarray | None = None
@@ -542,6 +539,16 @@ class LangevinTab(TabBase):
         return self.dimension_combo.currentData()
 
     @property
+    def ensemble(self):
+        """The particles of the run on screen (None before the first run)."""
+        return None if self.run is None else self.run.ensemble
+
+    @property
+    def pde(self):
+        """p_t of the run on screen, when it evolves with the particles (1-D, overdamped)."""
+        return None if self.run is None else self.run.pde
+
+    @property
     def running_2d(self) -> bool:
         """Whether the run on screen is 2-D (drawing follows the run, not the combo box)."""
         return isinstance(self.ensemble, lv.Ensemble2D)
@@ -615,29 +622,22 @@ class LangevinTab(TabBase):
         start = self.initial_condition()
         if self.dimension == "2d":
             point = start if not isinstance(start, float) else (start, 0.0)
-            self.ensemble = lv.Ensemble2D(potential, self.n, sigma, dt, seed, x0=point)
-            self.pde = None
-        else:
-            if self.inertia_box.isChecked():
-                self.ensemble = lv.UnderdampedEnsemble(
-                    potential,
-                    self.n,
-                    sigma,
-                    self.gamma_slider.value(),
-                    self.mass_slider.value(),
-                    dt,
-                    seed,
-                    x0=start,
-                )
-            else:
-                self.ensemble = lv.Ensemble(potential, self.n, sigma, dt, seed, x0=start)
-            # a point start is a delta: give p₀ the cell the particles are in (same binning)
-            p0 = (
-                densities.histogram(self.ensemble.x, self.pde_edges)
-                if isinstance(start, float)
-                else start
+            self.run = LangevinRun(
+                potential, self.n, sigma, dt, seed, point, edges=self.image_edges, dim=2
             )
-            self.pde = FokkerPlanck1D(potential, sigma, self.grid, p0)
+        else:
+            self.run = LangevinRun(
+                potential,
+                self.n,
+                sigma,
+                dt,
+                seed,
+                start,
+                edges=self.edges,
+                cells_per_bin=PDE_CELLS // HISTOGRAM_BINS,
+                gamma=self.gamma_slider.value() if self.inertia_box.isChecked() else None,
+                mass=self.mass_slider.value(),
+            )
         self._potential = potential
         self._changes_waiting = False  # the new run was built from the controls
         self._jitter = np.random.default_rng(seed + 1).uniform(-1.0, 1.0, DRAWN_PARTICLES)
@@ -702,17 +702,11 @@ class LangevinTab(TabBase):
         if not self._changes_waiting or self.ensemble is None:
             return
         self._changes_waiting = False
-        sigma, ensemble = self.sigma_slider.value(), self.ensemble
-        ensemble.set_sigma(sigma)
-        ensemble.set_dt(self.dt_slider.value())
-        if isinstance(ensemble, lv.UnderdampedEnsemble):
-            ensemble.set_gamma(self.gamma_slider.value())
-        if ensemble.potential is not self._potential:
-            ensemble.set_potential(self._potential)
-        if self.pde is not None:
-            self.pde.set_sigma(sigma)
-            if self.pde.potential is not self._potential:
-                self.pde.set_potential(self._potential)
+        self.run.set_sigma(self.sigma_slider.value())
+        self.run.set_dt(self.dt_slider.value())
+        if self.run.inertia:
+            self.run.set_gamma(self.gamma_slider.value())
+        self.run.set_potential(self._potential)
 
     def apply_expression(self) -> None:
         text_ = self.expression_edit.text()
@@ -829,24 +823,12 @@ class LangevinTab(TabBase):
     def _step_numerics(self, steps: int) -> None:
         """The particles and p_t advance together (DivergenceError leaves both as they were
         before the failing step)."""
-        before = self.ensemble.t
-        try:
-            self.ensemble.step(steps)
-        finally:
-            elapsed = self.ensemble.t - before
-            if elapsed > 0 and self._pde_runs:
-                substeps = max(1, int(np.ceil(elapsed / PDE_DT - 1e-9)))
-                self.pde.step(elapsed / substeps, k=substeps)
+        self.run.step(steps)
 
     def _diverged(self, error: lv.DivergenceError) -> None:
         self.animator.pause()
         self.message.emit(f"Paused: {error}")
         self.redraw()
-
-    @property
-    def _pde_runs(self) -> bool:
-        """p_t evolves with the particles: 1-D and overdamped (eq. 9.4)."""
-        return self.pde is not None and not isinstance(self.ensemble, lv.UnderdampedEnsemble)
 
     # ------------------------------------------------------------------ drawing
     def _draw_potential(self) -> None:
@@ -866,7 +848,7 @@ class LangevinTab(TabBase):
         self._jitter_scale = 0.03 * span
         sigma = self.sigma_slider.value()
         inertia = isinstance(self.ensemble, lv.UnderdampedEnsemble)
-        effective = sigma / np.sqrt(self.gamma_slider.value()) if inertia else sigma
+        effective = lv.effective_sigma(sigma, self.gamma_slider.value() if inertia else None)
         self._boltzmann = (
             lv.boltzmann(self._potential, effective, self.grid) if effective > MIN_SIGMA else None
         )
@@ -896,7 +878,7 @@ class LangevinTab(TabBase):
         ensemble = self.ensemble
         if isinstance(ensemble, lv.Ensemble2D):
             xy = ensemble.xy
-            density = densities.histogram_2d(xy, self.image_edges, self.image_edges)
+            density = self.run.histogram()
             sample = np.array(xy[:DRAWN_PARTICLES])
             return Frame(ensemble.t, sample, None, None, density, None, None)
         x = ensemble.x
@@ -904,14 +886,15 @@ class LangevinTab(TabBase):
         heights = self._potential.V(sample) + self._jitter[: sample.size] * self._jitter_scale
         inertia = isinstance(ensemble, lv.UnderdampedEnsemble)
         velocity = np.array(ensemble.v[:DRAWN_PARTICLES]) if inertia else None
-        histogram = densities.histogram(x, self.edges)
-        p = self.pde.p.copy() if self._pde_runs else None
-        stats = self._statistics(x, histogram) if with_readouts else None
+        histogram = self.run.histogram()
+        p = self.run.p
+        stats = self._statistics(histogram) if with_readouts else None
         return Frame(ensemble.t, sample, heights, velocity, histogram, p, stats)
 
-    def _statistics(self, x: np.ndarray, histogram: np.ndarray) -> dict[str, str]:
+    def _statistics(self, histogram: np.ndarray) -> dict[str, str]:
         """The readouts but speed, as text: the particles' moments, p_t's in brackets."""
-        stats = lv.summary(x)
+        summary = self.run.summary(histogram)
+        stats = summary.particles
         if self.running_2d:
             return {
                 "mean": f"x: {stats.mean:.3f}",
@@ -919,21 +902,19 @@ class LangevinTab(TabBase):
                 "right well": f"{stats.fraction_right:.3f}",
                 "‖hist − p_t‖": "— (1-D only)",
             }
-        if not self._pde_runs:
+        if summary.density is None:
             return {
                 "mean": f"{stats.mean:.3f}",
                 "variance": f"{stats.variance:.3f}",
                 "right well": f"{stats.fraction_right:.3f}",
                 "‖hist − p_t‖": "— (overdamped only)",
             }
-        pde = self.pde.summary(0.0)
-        binned = densities.bin_average(self.pde.p, PDE_CELLS // HISTOGRAM_BINS)
-        distance = densities.total_variation(histogram, binned, self.edges[1] - self.edges[0])
+        pde = summary.density
         return {
             "mean": f"{stats.mean:.3f}  ({pde.mean:.3f})",
             "variance": f"{stats.variance:.3f}  ({pde.variance:.3f})",
             "right well": f"{stats.fraction_right:.3f}  ({pde.fraction_right:.3f})",
-            "‖hist − p_t‖": f"{distance:.4f}",
+            "‖hist − p_t‖": f"{summary.distance:.4f}",
         }
 
     def _draw(self, frame: Frame) -> None:

@@ -34,8 +34,11 @@ langevin
     .grad_into), double_well_2d, from_expression_2d, Uniform, Gaussian,
     parse_initial_condition, initial_positions, Ensemble and Ensemble2D (.step .set_sigma
     .set_dt .set_potential), UnderdampedEnsemble (.step .set_sigma .set_gamma .set_dt
-    .set_potential), DivergenceError, boltzmann, boltzmann_2d, summary, EnsembleSummary,
-    kramers_rate
+    .set_potential), DivergenceError, boltzmann, boltzmann_2d, effective_sigma, summary,
+    EnsembleSummary, kramers_rate
+langevin_run
+    LangevinRun (.step .set_sigma .set_dt .set_gamma .set_potential .histogram .boltzmann
+    .summary), RunSummary
 densities
     histogram, histogram_2d, bin_average, total_variation, binned_distance
 fokker_planck
@@ -98,6 +101,7 @@ from core import (
     expressions,
     fokker_planck,
     langevin,
+    langevin_run,
     regression,
     svd,
 )
@@ -179,7 +183,11 @@ TESTED = {
         Uniform Gaussian parse_initial_condition initial_positions
         Ensemble:step,set_sigma,set_dt,set_potential Ensemble2D:step,set_sigma,set_dt,set_potential
         UnderdampedEnsemble:step,set_sigma,set_gamma,set_dt,set_potential DivergenceError
-        boltzmann boltzmann_2d summary EnsembleSummary kramers_rate
+        boltzmann boltzmann_2d effective_sigma summary EnsembleSummary kramers_rate
+    """,
+    "langevin_run": """
+        LangevinRun:step,set_sigma,set_dt,set_gamma,set_potential,histogram,boltzmann,summary
+        RunSummary
     """,
     "densities": "histogram histogram_2d bin_average total_variation binned_distance",
     "fokker_planck": """
@@ -1979,6 +1987,136 @@ FOKKER_PLANCK_INVALID = [
 
 @pytest.mark.parametrize(("call", "name"), FOKKER_PLANCK_INVALID, ids=case_id)
 def test_invalid_fokker_planck_parameters_name_themselves(call, name):
+    assert_invalid(call, name)
+
+
+# --------------------------------------------------------------------------------------------
+# langevin_run
+# --------------------------------------------------------------------------------------------
+
+RUN_EDGES = np.linspace(-3.0, 3.0, 31)
+
+
+@SLOW
+@given(
+    potentials_1d,
+    st.integers(1, 30),
+    st.floats(0.0, 1.0),
+    st.floats(1e-4, 5e-3),
+    seeds,
+    initial_conditions,
+    st.integers(0, 20),
+    st.none() | st.floats(0.1, 10.0),
+    st.integers(1, 4),
+)
+def test_a_langevin_run_keeps_the_particles_and_p_t_at_one_time(
+    pot, n, sigma, dt, seed, x0, k, gamma, per_bin
+):
+    run = langevin_run.LangevinRun(
+        pot, n, sigma, dt, seed, x0, edges=RUN_EDGES, cells_per_bin=per_bin, gamma=gamma
+    )
+    run.step(k)
+    assert run.t == pytest.approx(k * dt) and run.inertia == (gamma is not None)
+    histogram = run.histogram()
+    assert histogram.shape == (30,) and is_finite(histogram) and np.all(histogram >= 0)
+    summary = run.summary(histogram)
+    assert isinstance(summary, langevin_run.RunSummary) and summary.particles.n == n
+    if gamma is None:
+        assert run.pde.t == pytest.approx(run.t) and run.pde.mass() == pytest.approx(1.0)
+        assert run.p.shape == (30 * per_bin,) and np.all(run.p >= 0)
+        assert 0.0 <= summary.distance <= 1.0 + 1e-9
+        assert summary.density == run.pde.summary(0.0)
+    else:
+        assert run.pde is None and run.p is None and summary.distance is None
+        run.set_gamma(2 * gamma)
+        assert run.gamma == 2 * gamma
+    assert run.kT == pytest.approx(sigma**2 / (2 * (run.gamma or 1.0)))
+    run.set_sigma(sigma / 2)
+    run.set_dt(dt / 2)
+    run.set_potential(langevin.harmonic(1.0))
+    run.step(2)
+    assert run.t == pytest.approx(k * dt + dt) and is_finite(run.ensemble.x)
+    x = np.linspace(-2.0, 2.0, 41)
+    if run.sigma > 0:
+        p = run.boltzmann(x)
+        assert is_finite(p) and np.trapezoid(p, x) == pytest.approx(1.0)
+
+
+@SLOW
+@given(potentials_2d, st.integers(0, 20), st.floats(0.0, 1.0), seeds, st.integers(0, 10))
+def test_a_2d_langevin_run_draws_an_image_of_unit_mass(pot, n, sigma, seed, k):
+    run = langevin_run.LangevinRun(pot, n, sigma, 1e-3, seed, (0.5, -0.5), edges=RUN_EDGES, dim=2)
+    run.step(k)
+    image = run.histogram()
+    assert image.shape == (30, 30) and is_finite(image)
+    inside = np.count_nonzero(np.all(np.abs(run.ensemble.xy) < 3.0, axis=1))
+    assert image.sum() * 0.2**2 == pytest.approx(inside / n if n else 0.0, abs=1e-12)
+    assert run.summary().density is None and run.dim == 2
+
+
+@FAST
+@given(st.floats(0.0, 10.0), st.none() | st.floats(1e-3, 1e3))
+def test_effective_sigma_gives_the_temperature_of_the_run(sigma, gamma):
+    effective = langevin.effective_sigma(sigma, gamma)
+    kT = sigma**2 / (2 * (1.0 if gamma is None else gamma))  # fluctuation–dissipation
+    assert effective >= 0 and effective**2 / 2 == pytest.approx(kT, rel=1e-12, abs=1e-300)
+
+
+def overdamped_run():
+    return langevin_run.LangevinRun(H, 4, 0.5, 0.01, 0, 0.0, edges=RUN_EDGES)
+
+
+LANGEVIN_RUN_INVALID = [
+    (partial(langevin_run.LangevinRun, None, 4, 0.5, 0.01, edges=RUN_EDGES), "potential"),
+    *[
+        (partial(langevin_run.LangevinRun, H, n, 0.5, 0.01, edges=RUN_EDGES), "n")
+        for n in (-1, 1.5)
+    ],
+    (partial(langevin_run.LangevinRun, H, 4, -0.5, 0.01, edges=RUN_EDGES), "sigma"),
+    (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.0, edges=RUN_EDGES), "dt"),
+    (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, -1, edges=RUN_EDGES), "seed"),
+    (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, 0, 5.0, edges=RUN_EDGES), "x0"),
+    (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, 0, "a", edges=RUN_EDGES), "x0"),
+    *[
+        (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=e), "edges")
+        for e in ([0.0], [1.0, 0.0], [0.0, 1.0, 3.0], "ab")
+    ],
+    *[
+        (
+            partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=RUN_EDGES, cells_per_bin=c),
+            "cells_per_bin",
+        )
+        for c in (0, 1.5)
+    ],
+    *[
+        (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=RUN_EDGES, dim=d), "dim")
+        for d in (0, 3, True)
+    ],
+    (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=RUN_EDGES, gamma=0.0), "gamma"),
+    (
+        partial(langevin_run.LangevinRun, DW2, 4, 0.5, 0.01, edges=RUN_EDGES, dim=2, gamma=1.0),
+        "gamma",
+    ),
+    (
+        partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=RUN_EDGES, gamma=1.0, mass=0.0),
+        "mass",
+    ),
+    (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=RUN_EDGES, pde_dt=0.0), "pde_dt"),
+    (on(overdamped_run, "step", -1), "k"),
+    (on(overdamped_run, "set_sigma", NAN), "sigma"),
+    (on(overdamped_run, "set_dt", 0.0), "dt"),
+    (on(overdamped_run, "set_gamma", 1.0), "gamma"),
+    (on(overdamped_run, "set_potential", None), "potential"),
+    (on(overdamped_run, "boltzmann", [1.0, 0.0]), "x"),
+    *[(on(overdamped_run, "summary", h), "histogram") for h in ([1.0, 2.0], [NAN] * 30, "a")],
+    (on(overdamped_run, "summary", None, NAN), "barrier"),
+    *[(partial(langevin.effective_sigma, s), "sigma") for s in (-1.0, NAN, "a")],
+    *[(partial(langevin.effective_sigma, 1.0, g), "gamma") for g in (0.0, -1.0, INF)],
+]
+
+
+@pytest.mark.parametrize(("call", "name"), LANGEVIN_RUN_INVALID, ids=case_id)
+def test_invalid_langevin_run_parameters_name_themselves(call, name):
     assert_invalid(call, name)
 
 
