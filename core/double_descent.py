@@ -711,7 +711,7 @@ class SweepResult:
         set_ = object.__setattr__
         shapes = []
         for name in ("test_trials", "train_trials", "norm_trials"):
-            arr = np.array(getattr(self, name), dtype=np.float64, copy=True)
+            arr = _array(getattr(self, name), name, finite=False)
             if arr.ndim != 2 or arr.shape[1] != W:
                 raise ValueError(f"{name} must have shape (trials_done, {W}), got {arr.shape}")
             shapes.append(arr.shape)
