@@ -28,7 +28,7 @@ from core.checks import array as _array
 from core.checks import count as _count
 from core.checks import grid as _grid
 from core.checks import real as _real
-from core.fokker_planck import FokkerPlanck1D, FPSummary
+from core.fokker_planck import MIN_CELLS, FokkerPlanck1D, FPSummary
 
 __all__ = ["PDE_DT", "LangevinRun", "RunSummary"]
 
@@ -121,6 +121,11 @@ class LangevinRun:
         self._edges = _grid(edges, "edges", uniform=True)
         self._edges.setflags(write=False)
         cells = (self._edges.size - 1) * _count(cells_per_bin, "cells_per_bin", 1, 10**6)
+        if cells < MIN_CELLS:
+            raise ValueError(
+                f"cells_per_bin: p_t needs at least {MIN_CELLS} cells, got {cells} "
+                f"({self._edges.size - 1} bins × {cells_per_bin})"
+            )
         if isinstance(dim, bool) or dim not in (1, 2):
             raise ValueError(f"dim must be 1 or 2, got {dim!r}")
         self._dim = dim
@@ -131,26 +136,30 @@ class LangevinRun:
             if gamma is not None:
                 raise ValueError("gamma: a 2-D run has no inertia; pass gamma=None")
             self._ensemble = lv.Ensemble2D(potential, n, sigma, dt, seed, x0=x0)
-            return
-        if gamma is not None:
+        elif gamma is not None:
             self._ensemble = lv.UnderdampedEnsemble(
                 potential, n, sigma, gamma, mass, dt, seed, x0=x0
             )
-            return
-        self._ensemble = lv.Ensemble(potential, n, sigma, dt, seed, x0=x0)
+        else:
+            self._ensemble = lv.Ensemble(potential, n, sigma, dt, seed, x0=x0)
+            self._pde = self._density_of_the_particles(x0, cells)
+
+    def _density_of_the_particles(self, x0: Any, cells: int) -> FokkerPlanck1D:
+        """p_t on ``cells`` equal cells of the box, started from the particles' own law."""
         pde_edges = np.linspace(self._edges[0], self._edges[-1], cells + 1)
         grid = 0.5 * (pde_edges[1:] + pde_edges[:-1])  # cell centres
         start = lv.parse_initial_condition(x0)
         if isinstance(start, lv.Uniform | lv.Gaussian):
             p0: Any = start
-        else:
+        else:  # given positions, a sum of deltas: the cells the particles are in
             p0 = densities.histogram(self._ensemble.x, pde_edges)
             if not np.any(p0 > 0):
                 raise ValueError(
                     f"x0: no particle starts inside the cells [{pde_edges[0]:g}, "
                     f"{pde_edges[-1]:g}) of p_t, so p₀ would be 0"
                 )
-        self._pde = FokkerPlanck1D(potential, sigma, grid, p0)
+        ensemble = self._ensemble
+        return FokkerPlanck1D(ensemble.potential, ensemble.sigma, grid, p0)
 
     # what it holds ---------------------------------------------------------------------------
 

@@ -2088,6 +2088,10 @@ LANGEVIN_RUN_INVALID = [
         )
         for c in (0, 1.5)
     ],
+    (
+        partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=[0, 1], cells_per_bin=2),
+        "cells_per_bin",
+    ),  # p_t needs 3 cells
     *[
         (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=RUN_EDGES, dim=d), "dim")
         for d in (0, 3, True)
