@@ -23,6 +23,8 @@ Contents
 ``SweepParams``, ``run_sweep(params, progress=None, cancel=None)``, ``sweep(...)``, ``SweepResult``
     Train/test error and ‖β̂‖ against width for three feature families, averaged over trials,
     with a progress callback (partial curves) and cooperative cancel.
+``widths_for(n, ratio)``
+    Model sizes 1 … ratio·n for a sweep: geometric, and every size near p = n.
 ``draw_trial(params, trial)``, ``TrialDraw``
     The random problem of one trial, exactly as the sweep sees it (for checks and benchmarks).
 ``fit_function(n, p, sigma, ridge=0.0, seed=0, grid=400)``, ``FunctionFit``
@@ -89,7 +91,6 @@ finite, and every width's β̂ agrees with per-width ``lstsq`` to ~1e-10 relativ
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -97,7 +98,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import lapack
 
-from core import checks
+from core.checks import array as _array
+from core.checks import callback as _callback
+from core.checks import count as _count
+from core.checks import real as _real
+from core.checks import seed as _seed
 
 __all__ = [
     "FEATURE_FAMILIES",
@@ -147,6 +152,8 @@ MAX_GRID = 1_000_000
 #: Largest matrix (entries) a sweep or fit may allocate: 5e7 float64 = 400 MB.  Bounds
 #: p_max × (number of widths), n × p_max, n_test × p_max and grid × p.
 MAX_ENTRIES = 50_000_000
+#: Geometrically spaced model sizes of :func:`widths_for` (a few near p = n come on top).
+MAX_WIDTHS = 160
 
 # Widths whose predictions are computed with one matrix product share a block whose largest
 # width is at most this factor above its smallest (bounds the zero-padding waste).
@@ -161,26 +168,6 @@ _TPQRT_BLOCK = 8
 # --------------------------------------------------------------------------------------------
 
 
-def _as_int(value: object, name: str, lo: int, hi: int) -> int:
-    """An integer in [lo, hi], or ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value!r}")
-    k = int(value)
-    if not lo <= k <= hi:
-        raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {k}")
-    return k
-
-
-def _as_nonneg(value: object, name: str) -> float:
-    """A finite real number ≥ 0, or ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
-    x = float(value)
-    if not (math.isfinite(x) and x >= 0.0):
-        raise ValueError(f"{name} must be a finite number ≥ 0, got {value!r}")
-    return x
-
-
 def _as_widths(value: object, name: str = "widths") -> tuple[int, ...]:
     """A non-empty, strictly increasing sequence of integers in [1, MAX_WIDTH]."""
     try:
@@ -191,7 +178,7 @@ def _as_widths(value: object, name: str = "widths") -> tuple[int, ...]:
         raise ValueError(
             f"{name} must be a non-empty 1-D sequence of positive integers, got shape {arr.shape}"
         )
-    out = tuple(_as_int(w, f"{name}[{i}]", 1, MAX_WIDTH) for i, w in enumerate(arr.tolist()))
+    out = tuple(_count(w, f"{name}[{i}]", 1, MAX_WIDTH) for i, w in enumerate(arr.tolist()))
     if any(b <= a for a, b in zip(out, out[1:], strict=False)):
         raise ValueError(
             f"{name} must be sorted in increasing order without repeats, got {_short(out)}"
@@ -202,31 +189,6 @@ def _as_widths(value: object, name: str = "widths") -> tuple[int, ...]:
 def _short(seq: Sequence[int]) -> str:
     s = list(seq)
     return str(s) if len(s) <= 8 else f"[{', '.join(map(str, s[:8]))}, …] ({len(s)} values)"
-
-
-def _as_float_array(A: ArrayLike, name: str, ndims: tuple[int, ...]) -> FloatArray:
-    """A finite, non-empty real float64 array with one of the allowed numbers of dimensions."""
-    try:
-        arr = np.asarray(A)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"{name} must be a rectangular array of numbers ({exc})") from exc
-    if arr.dtype.kind not in "biuf":
-        raise ValueError(f"{name}: entries must be finite real numbers, got dtype {arr.dtype}")
-    if arr.ndim not in ndims:
-        allowed = " or ".join(f"{d}-D" for d in ndims)
-        raise ValueError(f"{name} must be {allowed}, got shape {arr.shape}")
-    if arr.size == 0:
-        raise ValueError(f"{name} must be non-empty, got shape {arr.shape}")
-    out = np.asarray(arr, dtype=np.float64)
-    if not np.all(np.isfinite(out)):
-        raise ValueError(f"{name}: entries must be finite numbers (found NaN or inf)")
-    return out
-
-
-def _as_callable(value: object, name: str) -> Callable | None:
-    if value is not None and not callable(value):
-        raise ValueError(f"{name} must be callable or None, got {value!r}")
-    return value  # type: ignore[return-value]
 
 
 def _readonly(arr: np.ndarray) -> np.ndarray:
@@ -264,8 +226,8 @@ def min_norm_lstsq(Phi: ArrayLike, y: ArrayLike) -> FloatArray:
     ValueError
         For non-finite or mis-shaped input (the message names ``Phi`` or ``y``).
     """
-    A = _as_float_array(Phi, "Phi", (2,))
-    b = _as_float_array(y, "y", (1, 2))
+    A = _array(Phi, "Phi", ndim=2, min_size=1, copy=False)
+    b = _array(y, "y", ndim=(1, 2), min_size=1, copy=False)
     if b.shape[0] != A.shape[0]:
         raise ValueError(f"y must have one row per row of Phi ({A.shape[0]}), got shape {b.shape}")
     return np.linalg.lstsq(A, b, rcond=None)[0]
@@ -466,8 +428,8 @@ def nested_solutions(
     ValueError
         For bad input (the message names the argument).
     """
-    A = np.asfortranarray(_as_float_array(Phi, "Phi", (2,)))
-    b = _as_float_array(y, "y", (1,))
+    A = np.asfortranarray(_array(Phi, "Phi", ndim=2, min_size=1, copy=False))
+    b = _array(y, "y", ndim=1, min_size=1, copy=False)
     if b.shape[0] != A.shape[0]:
         raise ValueError(
             f"y must have one entry per row of Phi ({A.shape[0]}), got shape {b.shape}"
@@ -477,7 +439,7 @@ def nested_solutions(
         raise ValueError(
             f"widths must be at most the number of columns of Phi ({A.shape[1]}), got {ws[-1]}"
         )
-    lam = _as_nonneg(ridge, "ridge")
+    lam = _real(ridge, "ridge", lo=0.0)
     Y = np.repeat(b[:, None], len(ws), axis=1)
     B, _ = _nested_solve(A, Y, ws, lam)
     return [B[:p, j].copy() for j, p in enumerate(ws)]
@@ -521,11 +483,11 @@ def isotropic_risk(gamma: ArrayLike, signal: float, noise: float) -> FloatArray 
     ValueError
         For γ ≤ 0 or non-finite, or a negative/non-finite ``signal`` or ``noise``.
     """
-    g = _as_float_array(gamma, "gamma", (0, 1, 2))
+    g = _array(gamma, "gamma", ndim=(0, 1, 2), min_size=1, copy=False)
     if np.any(g <= 0.0):
         raise ValueError("gamma must be > 0 (γ = p/n)")
-    r2 = _as_nonneg(signal, "signal")
-    s2 = _as_nonneg(noise, "noise")
+    r2 = _real(signal, "signal", lo=0.0)
+    s2 = _real(noise, "noise", lo=0.0)
     out = np.empty(g.shape)
     below, above, at = g < 1.0, g > 1.0, g == 1.0
     out[below] = s2 * g[below] / (1.0 - g[below])
@@ -565,13 +527,13 @@ def isotropic_risk_exact(n: int, p: ArrayLike, signal: float, noise: float) -> F
     float or ndarray
         Same shape as ``p``.
     """
-    n = _as_int(n, "n", 1, 2**62)
+    n = _count(n, "n", 1, 2**62)
     parr = np.asarray(p)
     if parr.dtype.kind not in "iu" or parr.size == 0 or np.any(parr < 1):
         raise ValueError(f"p must be integers ≥ 1, got {p!r}")
     pf = parr.astype(np.float64)
-    r2 = _as_nonneg(signal, "signal")
-    s2 = _as_nonneg(noise, "noise")
+    r2 = _real(signal, "signal", lo=0.0)
+    s2 = _real(noise, "noise", lo=0.0)
     out = np.empty(pf.shape)
     below, above = pf < n - 1, pf > n + 1
     near = ~(below | above)
@@ -634,19 +596,19 @@ class SweepParams:
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
-        set_(self, "n", _as_int(self.n, "n", 1, MAX_N))
+        set_(self, "n", _count(self.n, "n", 1, MAX_N))
         set_(self, "widths", _as_widths(self.widths))
-        set_(self, "trials", _as_int(self.trials, "trials", 1, MAX_TRIALS))
-        set_(self, "sigma", _as_nonneg(self.sigma, "sigma"))
-        set_(self, "ridge", _as_nonneg(self.ridge, "ridge"))
+        set_(self, "trials", _count(self.trials, "trials", 1, MAX_TRIALS))
+        set_(self, "sigma", _real(self.sigma, "sigma", lo=0.0))
+        set_(self, "ridge", _real(self.ridge, "ridge", lo=0.0))
         if not isinstance(self.features, str) or self.features not in FEATURE_FAMILIES:
             raise ValueError(
                 f"features must be one of {', '.join(FEATURE_FAMILIES)}, got {self.features!r}"
             )
-        set_(self, "signal", _as_nonneg(self.signal, "signal"))
-        set_(self, "seed", _as_int(self.seed, "seed", 0, 2**63 - 1))
-        set_(self, "input_dim", _as_int(self.input_dim, "input_dim", 1, MAX_INPUT_DIM))
-        set_(self, "n_test", _as_int(self.n_test, "n_test", 1, MAX_N_TEST))
+        set_(self, "signal", _real(self.signal, "signal", lo=0.0))
+        set_(self, "seed", _seed(self.seed))
+        set_(self, "input_dim", _count(self.input_dim, "input_dim", 1, MAX_INPUT_DIM))
+        set_(self, "n_test", _count(self.n_test, "n_test", 1, MAX_N_TEST))
         p_max, count = self.widths[-1], len(self.widths)
         sizes = [
             ("widths", "p_max × number of widths", p_max * count),
@@ -665,6 +627,35 @@ class SweepParams:
     def p_max(self) -> int:
         """The largest width."""
         return self.widths[-1]
+
+
+def widths_for(n: int, ratio: float) -> tuple[int, ...]:
+    """Model sizes for a sweep of γ = p/n up to ``ratio``: dense where the peak is.
+
+    The test error of min-norm least squares peaks at the interpolation threshold p = n
+    (notes §5; Belkin et al. 2019) and changes slowly elsewhere, so the sizes are
+    :data:`MAX_WIDTHS` geometrically spaced values from 1 to ``max(2, round(ratio·n))``,
+    rounded to integers (duplicates merged), plus every size within 3 of n.
+
+    Parameters
+    ----------
+    n : int
+        Training points, in [1, MAX_N].
+    ratio : float
+        Largest γ = p/n, > 0, with ratio·n at most MAX_WIDTH.
+
+    Returns
+    -------
+    tuple of int
+        Strictly increasing, from 1 to ``max(2, round(ratio·n))`` ≤ MAX_WIDTH; at most
+        MAX_WIDTHS + 7 sizes: ``SweepParams.widths`` (within its memory bound, MAX_ENTRIES).
+    """
+    n = _count(n, "n", 1, MAX_N)
+    ratio = _real(ratio, "ratio", lo=0.0, hi=MAX_WIDTH / n, lo_open=True)
+    top = max(2, round(ratio * n))
+    geometric = np.geomspace(1, top, MAX_WIDTHS)
+    near = np.arange(max(1, n - 3), min(top, n + 3) + 1)
+    return tuple(int(p) for p in np.unique(np.concatenate([np.round(geometric), near])))
 
 
 def default_sweep_params() -> SweepParams:
@@ -720,7 +711,7 @@ class SweepResult:
         set_ = object.__setattr__
         shapes = []
         for name in ("test_trials", "train_trials", "norm_trials"):
-            arr = np.array(getattr(self, name), dtype=np.float64, copy=True)
+            arr = _array(getattr(self, name), name, finite=False)
             if arr.ndim != 2 or arr.shape[1] != W:
                 raise ValueError(f"{name} must have shape (trials_done, {W}), got {arr.shape}")
             shapes.append(arr.shape)
@@ -737,7 +728,7 @@ class SweepResult:
             raise ValueError(
                 f"trials_done must equal trials ({self.params.trials}) unless cancelled, got {done}"
             )
-        set_(self, "fallbacks", _as_int(self.fallbacks, "fallbacks", 0, 2**62))
+        set_(self, "fallbacks", _count(self.fallbacks, "fallbacks", 0, 2**62))
         set_(self, "trials_done", done)
         set_(self, "p", _readonly(np.array(self.params.widths, dtype=np.int64)))
         for key in ("test", "train", "norm"):
@@ -773,12 +764,7 @@ def fourier_target(x: ArrayLike) -> FloatArray:
     ValueError
         If ``x`` is not an array of finite real numbers.
     """
-    try:
-        x = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"x must be an array of finite real numbers ({exc})") from exc
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x: entries must be finite numbers (found NaN or inf)")
+    x = _array(x, "x", copy=False)
     return np.sin(2.0 * x) + 0.5 * np.cos(5.0 * x)
 
 
@@ -866,7 +852,7 @@ def draw_trial(params: SweepParams, trial: int) -> TrialDraw:
     """
     if not isinstance(params, SweepParams):
         raise ValueError(f"params must be a SweepParams, got {type(params).__name__}")
-    trial = _as_int(trial, "trial", 0, params.trials - 1)
+    trial = _count(trial, "trial", 0, params.trials - 1)
     n, P, W = params.n, params.p_max, len(params.widths)
     if params.features == "isotropic":
         xs, teacher, noise = _streams(params.seed, trial, 3)
@@ -980,8 +966,8 @@ def run_sweep(
     """
     if not isinstance(params, SweepParams):
         raise ValueError(f"params must be a SweepParams, got {type(params).__name__}")
-    progress = _as_callable(progress, "progress")
-    cancel = _as_callable(cancel, "cancel")
+    progress = _callback(progress, "progress")
+    cancel = _callback(cancel, "cancel")
     W = len(params.widths)
     test = np.empty((params.trials, W))
     train = np.empty((params.trials, W))
@@ -1092,12 +1078,7 @@ class FunctionFit:
 
     def __post_init__(self) -> None:
         for name in ("x_train", "y_train", "x_grid", "f_true", "f_hat", "beta"):
-            try:
-                arr = np.array(getattr(self, name), dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"{name} must be a 1-D array of numbers ({exc})") from exc
-            if arr.ndim != 1:
-                raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+            arr = _array(getattr(self, name), name, ndim=1, finite=False)
             object.__setattr__(self, name, _readonly(arr))
         if self.x_train.shape != self.y_train.shape:
             raise ValueError("x_train and y_train must have the same shape")
@@ -1155,11 +1136,11 @@ def fit_function(
     ValueError
         For a bad argument (the message names it).
     """
-    p = _as_int(p, "p", 1, MAX_WIDTH)
+    p = _count(p, "p", 1, MAX_WIDTH)
     params = SweepParams(
         n=n, widths=(p,), trials=1, sigma=sigma, ridge=ridge, features="fourier", seed=seed
     )
-    grid = _as_int(grid, "grid", 2, MAX_GRID)
+    grid = _count(grid, "grid", 2, MAX_GRID)
     if grid * p > MAX_ENTRIES:
         raise ValueError(f"grid: grid × p = {grid * p} exceeds {MAX_ENTRIES} matrix entries")
     draw = _fourier_draw(params.seed, 0, params.n, params.p_max, params.sigma)
@@ -1179,23 +1160,3 @@ def fit_function(
         train_error=float(np.mean((draw.y - Phi @ beta) ** 2)),
         grid_error=float(np.mean((f_hat - f_true) ** 2)),
     )
-
-
-#: Most widths a sweep evaluates (geometric spacing), besides every width near p = n.
-MAX_WIDTHS = 160
-
-
-def widths_for(n: int, ratio: float) -> tuple[int, ...]:
-    """Model sizes 1 … ratio·n for a sweep: every size within 3 of p = n, geometric elsewhere.
-
-    Parameters
-    ----------
-    n : number of training points (≥ 1).
-    ratio : the largest width as a multiple of n (> 0).
-    """
-    n = checks.count(n, "n", 1, 10**6)
-    ratio = checks.real(ratio, "ratio", lo=0.0, lo_open=True, hi=1e4)
-    top = max(2, round(ratio * n))
-    geometric = np.geomspace(1, top, MAX_WIDTHS)
-    near = np.arange(max(1, n - 3), min(top, n + 3) + 1)
-    return tuple(int(p) for p in np.unique(np.concatenate([np.round(geometric), near])))

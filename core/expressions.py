@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from core.checks import array as _array
+
 __all__ = [
     "CONSTANTS",
     "FUNCTIONS",
@@ -719,14 +721,7 @@ class Expression:
         missing = [name for name in self.variables if name not in env]
         if missing:
             raise ValueError(f"missing value for variable(s) {', '.join(missing)}")
-        arrays = {}
-        for k, v in env.items():
-            try:
-                arrays[k] = np.asarray(v, dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(
-                    f"variables must be real numbers or arrays; {k} is not ({exc})"
-                ) from exc
+        arrays = {k: _array(v, k, finite=False, copy=False) for k, v in env.items()}
         try:
             shape = np.broadcast_shapes(*(a.shape for a in arrays.values())) if arrays else ()
         except ValueError as exc:

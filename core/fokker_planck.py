@@ -54,6 +54,9 @@ import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import lapack
 
+from core.checks import array as _array
+from core.checks import count as _count
+from core.checks import grid as _grid
 from core.checks import real as _real
 from core.langevin import Gaussian, Uniform, parse_initial_condition
 
@@ -61,8 +64,6 @@ __all__ = ["FPSummary", "FokkerPlanck1D", "gth_factor", "sg_coefficients"]
 
 FloatArray = NDArray[np.float64]
 
-#: Relative tolerance for "uniform" grid spacing.
-UNIFORM_RTOL = 1e-6
 MIN_CELLS = 3
 
 
@@ -88,12 +89,7 @@ def sg_coefficients(V: ArrayLike, sigma: float, h: float) -> tuple[FloatArray, F
     ValueError
         If V is not a 1-D array of finite numbers, σ < 0 or h ≤ 0 (the message names which).
     """
-    try:
-        V = np.asarray(V, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"V must be a 1-D array of finite numbers ({exc})") from exc
-    if V.ndim != 1 or not np.all(np.isfinite(V)):
-        raise ValueError(f"V must be a 1-D array of finite numbers, got shape {V.shape}")
+    V = _array(V, "V", ndim=1, copy=False)
     sigma = _real(sigma, "sigma", lo=0.0)
     h = _real(h, "h", lo=0.0, lo_open=True)
     D = 0.5 * sigma * sigma
@@ -144,14 +140,9 @@ def gth_factor(e: ArrayLike, c: ArrayLike) -> tuple[FloatArray, ...]:
     """
     arrays = []
     for name, value in (("e", e), ("c", c)):
-        try:
-            arr = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"{name} must be a 1-D array of finite numbers ≥ 0 ({exc})") from exc
-        if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr) & (arr >= 0.0)):
-            raise ValueError(
-                f"{name} must be a non-empty 1-D array of finite numbers ≥ 0, got shape {arr.shape}"
-            )
+        arr = _array(value, name, ndim=1, min_size=1, copy=False)
+        if np.any(arr < 0.0):
+            raise ValueError(f"{name} must hold numbers ≥ 0, got min {float(arr.min())!r}")
         arrays.append(arr)
     e, c = arrays
     if c.shape != e.shape:
@@ -215,7 +206,8 @@ class FokkerPlanck1D:
     """
 
     def __init__(self, potential: Any, sigma: float, x_grid: ArrayLike, p0: Any) -> None:
-        self._x = self._check_grid(x_grid)
+        self._x = _grid(x_grid, "x_grid", min_points=MIN_CELLS, uniform=True)
+        self._x.setflags(write=False)
         n = self._x.size
         self._h = float(self._x[-1] - self._x[0]) / (n - 1)
         self._sigma = _real(sigma, "sigma", lo=0.0)
@@ -225,29 +217,6 @@ class FokkerPlanck1D:
         self.set_density(p0)
 
     # validation ------------------------------------------------------------------------------
-
-    @staticmethod
-    def _check_grid(x_grid: ArrayLike) -> FloatArray:
-        try:
-            x = np.array(x_grid, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"x_grid must be a 1-D array of numbers ({exc})") from exc
-        if x.ndim != 1 or x.size < MIN_CELLS:
-            raise ValueError(
-                f"x_grid must be 1-D with at least {MIN_CELLS} points, got shape {x.shape}"
-            )
-        if not np.all(np.isfinite(x)):
-            raise ValueError("x_grid: points must be finite")
-        d = np.diff(x)
-        if not np.all(d > 0):
-            raise ValueError("x_grid must be strictly increasing")
-        h = (x[-1] - x[0]) / (x.size - 1)
-        if np.max(np.abs(d - h)) > UNIFORM_RTOL * h:
-            raise ValueError(
-                f"x_grid must be uniformly spaced (relative tolerance {UNIFORM_RTOL:g})"
-            )
-        x.setflags(write=False)
-        return x
 
     def _initial_density(self, p0: Any) -> FloatArray:
         spec = parse_initial_condition(p0, "p0")
@@ -271,16 +240,9 @@ class FokkerPlanck1D:
             return np.clip(right - left, 0.0, None)
         if isinstance(spec, numbers.Real) and not isinstance(spec, bool):
             return self._delta(_real(spec, "p0"))
-        try:
-            p = np.array(spec, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(
-                f"p0 must be an array of densities or an initial condition, got {p0!r}"
-            ) from exc
+        p = _array(spec, "p0")
         if p.shape != x.shape:
             raise ValueError(f"p0 must have the grid's shape {x.shape}, got {p.shape}")
-        if not np.all(np.isfinite(p)):
-            raise ValueError("p0: values must be finite")
         if np.any(p < 0):
             raise ValueError("p0: a density must be ≥ 0 everywhere")
         return p
@@ -394,12 +356,7 @@ class FokkerPlanck1D:
         ValueError
             For σ = 0 (no detailed balance) or ``count`` outside [1, N − 1].
         """
-        if (
-            isinstance(count, bool)
-            or not isinstance(count, numbers.Integral)
-            or not (1 <= count <= self._x.size - 1)
-        ):
-            raise ValueError(f"count must be an integer in [1, {self._x.size - 1}], got {count!r}")
+        count = _count(count, "count", 1, self._x.size - 1)
         if self._sigma == 0.0:
             raise ValueError(
                 "relaxation_rates needs sigma > 0 (at σ = 0 the dynamics is pure transport)"
@@ -455,8 +412,7 @@ class FokkerPlanck1D:
             If dt is not a finite number > 0 or k is not an integer ≥ 0.
         """
         dt = _real(dt, "dt", lo=0.0, lo_open=True)
-        if isinstance(k, bool) or not isinstance(k, numbers.Integral) or k < 0:
-            raise ValueError(f"k must be an integer ≥ 0, got {k!r}")
+        k = _count(k, "k", 0)
         if k == 0:
             return
         dl, d, du, du2, ipiv = self._factorisation(dt)

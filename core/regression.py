@@ -45,8 +45,9 @@ Contents
 Features: ``polynomial_features``, ``gaussian_features``, ``features``.
 Point estimates: ``mle`` (eq. 4.14), ``mle_covariance``, ``ridge`` (eqs. 3.12–3.13),
 ``map_estimate``, ``UnderdeterminedError``.
-Bayes: ``Posterior``, ``prior``, ``posterior``, ``update``, ``predictive``, ``sample_weights``,
-``log_evidence``, ``evidence_vs_precision``, ``evidence_vs_degree`` (alias
+Bayes: ``Posterior``, ``prior``, ``posterior``, ``update``, ``predictive``,
+``predictive_bands``, ``sample_weights``, ``sample_functions``, ``log_evidence``,
+``evidence_vs_precision``, ``best_precision``, ``evidence_vs_degree`` (alias
 ``evidence_vs_size``).
 Weight-space pictures (Bishop fig. 3.7): ``marginal``, ``gaussian_grid``, ``likelihood_grid``,
 ``likelihood_slice``, ``covariance_ellipses``.
@@ -57,13 +58,18 @@ Toy data: ``GeneratorParams``, ``true_function``, ``true_weights``, ``noise_sigm
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import solve_triangular
+
+from core.checks import array as _array
+from core.checks import count as _count
+from core.checks import interval as _interval
+from core.checks import real as _real
+from core.checks import seed as _seed
 
 __all__ = [
     "BASES",
@@ -74,6 +80,7 @@ __all__ = [
     "GeneratorParams",
     "Posterior",
     "UnderdeterminedError",
+    "best_precision",
     "evidence_vs_degree",
     "evidence_vs_precision",
     "evidence_vs_size",
@@ -94,8 +101,10 @@ __all__ = [
     "polynomial_features",
     "posterior",
     "predictive",
+    "predictive_bands",
     "prior",
     "ridge",
+    "sample_functions",
     "sample_weights",
     "true_function",
     "true_weights",
@@ -131,29 +140,9 @@ class UnderdeterminedError(ValueError):
 # --------------------------------------------------------------------------------------------
 
 
-def _float_array(value: ArrayLike, name: str) -> FloatArray:
-    """``value`` as a fresh float64 array of finite real numbers, or ValueError naming it."""
-    try:
-        arr = np.asarray(value)
-    except (ValueError, TypeError) as exc:  # ragged nested lists, unconvertible objects
-        raise ValueError(f"{name} must be an array of finite real numbers ({exc})") from exc
-    if arr.dtype.kind == "O":
-        if not all(isinstance(v, numbers.Real) for v in arr.flat):
-            raise ValueError(f"{name} must contain finite real numbers (got non-numeric)")
-    elif arr.dtype.kind not in "biuf":
-        raise ValueError(f"{name} must contain finite real numbers, got dtype {arr.dtype}")
-    try:
-        out = np.array(arr, dtype=np.float64, copy=True)
-    except (TypeError, ValueError, OverflowError) as exc:
-        raise ValueError(f"{name} must contain finite real numbers ({exc})") from exc
-    if not np.all(np.isfinite(out)):
-        raise ValueError(f"{name} must contain finite numbers (found NaN or inf)")
-    return out
-
-
 def _as_vector(value: ArrayLike, name: str) -> FloatArray:
     """A 1-D finite float array (a scalar becomes length 1)."""
-    arr = _float_array(value, name)
+    arr = _array(value, name)
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1:
@@ -163,7 +152,7 @@ def _as_vector(value: ArrayLike, name: str) -> FloatArray:
 
 def _as_design(Phi: ArrayLike, name: str = "Phi") -> FloatArray:
     """A 2-D finite design matrix of shape (N, M) with N ≥ 0, M ≥ 1."""
-    arr = _float_array(Phi, name)
+    arr = _array(Phi, name)
     if arr.ndim != 2:
         raise ValueError(f"{name} must be 2-D (N points × M features), got shape {arr.shape}")
     if arr.shape[1] < 1:
@@ -172,55 +161,17 @@ def _as_design(Phi: ArrayLike, name: str = "Phi") -> FloatArray:
 
 
 def _as_targets(y: ArrayLike, n: int, name: str = "y") -> FloatArray:
-    arr = _float_array(y, name)
+    arr = _array(y, name)
     if arr.ndim != 1 or arr.shape[0] != n:
         raise ValueError(f"{name} must have shape ({n},) to match Phi, got shape {arr.shape}")
     return arr
-
-
-def _as_real(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a finite real number, got {value!r}")
-    out = float(value)
-    if not math.isfinite(out):
-        raise ValueError(f"{name} must be a finite real number, got {value!r}")
-    return out
-
-
-def _as_positive(value: object, name: str, upper: float = math.inf) -> float:
-    """A finite real number in (0, upper]."""
-    rng = "(0, ∞)" if upper == math.inf else f"(0, {upper:g}]"
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a finite number in {rng}, got {value!r}")
-    out = float(value)
-    if not (math.isfinite(out) and 0.0 < out <= upper):
-        raise ValueError(f"{name} must be a finite number in {rng}, got {value!r}")
-    return out
-
-
-def _as_nonnegative(value: object, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{name} must be a finite number in [0, ∞), got {value!r}")
-    out = float(value)
-    if not (math.isfinite(out) and out >= 0.0):
-        raise ValueError(f"{name} must be a finite number in [0, ∞), got {value!r}")
-    return out
-
-
-def _as_int(value: object, name: str, lower: int, upper: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer in [{lower}, {upper}], got {value!r}")
-    out = int(value)
-    if not lower <= out <= upper:
-        raise ValueError(f"{name} must be an integer in [{lower}, {upper}], got {out}")
-    return out
 
 
 def _as_sigma(
     sigma: ArrayLike, n: int, name: str = "sigma", *, allow_zero: bool = False
 ) -> FloatArray:
     """σ as an array of shape (n,): a scalar is broadcast; every value finite and > 0."""
-    arr = _float_array(sigma, name)
+    arr = _array(sigma, name)
     bound = "≥ 0" if allow_zero else "> 0"
     if arr.ndim == 0:
         arr = np.full(n, float(arr))
@@ -233,24 +184,6 @@ def _as_sigma(
     if np.any(bad):
         raise ValueError(f"{name} must be finite and {bound}, got min {float(arr.min())!r}")
     return arr
-
-
-def _as_x_range(x_range: object, name: str = "x_range") -> tuple[float, float]:
-    try:
-        lo, hi = x_range  # type: ignore[misc]
-    except (TypeError, ValueError) as exc:
-        raise ValueError(
-            f"{name} must be a pair (lo, hi) of finite numbers with lo < hi, got {x_range!r}"
-        ) from exc
-    for v in (lo, hi):
-        if isinstance(v, bool) or not isinstance(v, numbers.Real) or not math.isfinite(v):
-            raise ValueError(
-                f"{name} must be a pair (lo, hi) of finite numbers with lo < hi, got {x_range!r}"
-            )
-    lo, hi = float(lo), float(hi)
-    if not lo < hi:
-        raise ValueError(f"{name} must satisfy lo < hi, got ({lo:g}, {hi:g})")
-    return lo, hi
 
 
 def _readonly(arr: FloatArray) -> FloatArray:
@@ -284,7 +217,7 @@ def polynomial_features(x: ArrayLike, degree: int) -> FloatArray:
         ``Phi[i, k] = x_i**k``; column 0 is all ones.
     """
     xs = _as_vector(x, "x")
-    d = _as_int(degree, "degree", 0, MAX_DEGREE)
+    d = _count(degree, "degree", 0, MAX_DEGREE)
     return np.vander(xs, d + 1, increasing=True)
 
 
@@ -307,7 +240,7 @@ def gaussian_features(x: ArrayLike, centers: ArrayLike, width: float) -> FloatAr
     """
     xs = _as_vector(x, "x")
     cs = _as_vector(centers, "centers")
-    s = _as_positive(width, "width")
+    s = _real(width, "width", lo=0.0, lo_open=True)
     out = np.empty((xs.size, cs.size + 1))
     out[:, 0] = 1.0
     out[:, 1:] = np.exp(-0.5 * ((xs[:, None] - cs[None, :]) / s) ** 2)
@@ -322,8 +255,8 @@ def gaussian_centers(
     The centres are ``linspace(lo, hi, size)``; the default width is their spacing
     ``(hi − lo)/(size − 1)`` (``hi − lo`` when ``size`` is 1, and 1 when ``size`` is 0).
     """
-    k = _as_int(size, "size", 0, MAX_GAUSSIAN_SIZE)
-    lo, hi = _as_x_range(x_range)
+    k = _count(size, "size", 0, MAX_GAUSSIAN_SIZE)
+    lo, hi = _interval(x_range, "x_range")
     centers = np.linspace(lo, hi, k)
     width = (hi - lo) / (k - 1) if k >= 2 else (hi - lo if k == 1 else 1.0)
     return centers, width
@@ -494,7 +427,7 @@ def ridge(Phi: ArrayLike, y: ArrayLike, lam: float) -> FloatArray:
     P = _as_design(Phi)
     n, m = P.shape
     t = _as_targets(y, n)
-    penalty = _as_nonnegative(lam, "lam")
+    penalty = _real(lam, "lam", lo=0.0)
     if n == 0:
         return np.zeros(m)
     U, s, Vt = np.linalg.svd(P, full_matrices=False)
@@ -557,16 +490,16 @@ class Posterior:
         m = mean.size
         if m < 1:
             raise ValueError("mean must hold at least one weight, got an empty array")
-        cov = _float_array(self.cov, "cov")
+        cov = _array(self.cov, "cov")
         if cov.shape != (m, m):
             raise ValueError(f"cov must have shape ({m}, {m}) to match mean, got {cov.shape}")
         prec = None
         if self.precision is not None:
-            prec = _float_array(self.precision, "precision")
+            prec = _array(self.precision, "precision")
             if prec.shape != (m, m):
                 raise ValueError(f"precision must have shape ({m}, {m}), got {prec.shape}")
         if self.root is not None:
-            R = _float_array(self.root, "root")
+            R = _array(self.root, "root")
             if R.shape != (m, m):
                 raise ValueError(f"root must have shape ({m}, {m}), got {R.shape}")
             R = np.triu(R)
@@ -613,8 +546,8 @@ def prior(n_weights: int, prior_precision: float) -> Posterior:
     prior_precision : float
         λ > 0.
     """
-    m = _as_int(n_weights, "n_weights", 1, 10_000)
-    lam = _as_positive(prior_precision, "prior_precision")
+    m = _count(n_weights, "n_weights", 1, 10_000)
+    lam = _real(prior_precision, "prior_precision", lo=0.0, lo_open=True)
     eye = np.eye(m)
     return Posterior(
         mean=np.zeros(m), cov=eye / lam, precision=lam * eye, root=math.sqrt(lam) * eye
@@ -657,7 +590,7 @@ def posterior(Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike, prior_precision: f
     n, m = P.shape
     t = _as_targets(y, n)
     s_i = _as_sigma(sigma, n)
-    lam = _as_positive(prior_precision, "prior_precision")
+    lam = _real(prior_precision, "prior_precision", lo=0.0, lo_open=True)
     if n == 0:
         return prior(m, lam)
     A, b = _whiten(P, t, s_i)
@@ -707,11 +640,11 @@ def update(post: Posterior, phi: ArrayLike, y: float, sigma: float) -> Posterior
     if not isinstance(post, Posterior):
         raise ValueError(f"post must be a Posterior, got {type(post).__name__}")
     m = post.n_weights
-    f = _float_array(phi, "phi")
+    f = _array(phi, "phi")
     if f.shape != (m,):
         raise ValueError(f"phi must have shape ({m},) to match post, got {f.shape}")
-    t = _as_real(y, "y")
-    s = _as_positive(sigma, "sigma")
+    t = _real(y, "y")
+    s = _real(sigma, "sigma", lo=0.0, lo_open=True)
     R = post.root
     stacked = np.vstack([R, f[None, :] / s])
     rhs = np.concatenate([R @ post.mean, [t / s]])
@@ -770,6 +703,41 @@ def predictive(
     return mean, s_i**2 + np.sum(V * V, axis=0)
 
 
+def predictive_bands(
+    post: Posterior,
+    Phi_star: ArrayLike,
+    sigma: ArrayLike,
+    multiples: Sequence[float] | ArrayLike = (1.0, 2.0),
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Bands of the posterior predictive: ``mean ± k·sd`` for each k in ``multiples``.
+
+    With :func:`predictive`'s mean φ*ᵀμ and variance σ² + φ*ᵀΣφ* (Bishop eqs. 3.58–3.59),
+    ``sd = √variance``; for k = 1 and 2 a new observation falls inside with probability
+    68 % and 95 %.
+
+    Parameters
+    ----------
+    post, Phi_star, sigma
+        As :func:`predictive` (``sigma = 0``: bands of the mean function alone).
+    multiples : sequence of float
+        The k's, each finite and ≥ 0.
+
+    Returns
+    -------
+    mean : ndarray, shape (K,)
+    lower, upper : ndarray, shape (len(multiples), K)
+        ``mean − k·sd`` and ``mean + k·sd``, one row per k.
+    """
+    ks = _as_vector(multiples, "multiples")
+    if np.any(ks < 0.0):
+        raise ValueError(f"multiples must all be ≥ 0, got {ks.tolist()}")
+    mean, variance = predictive(post, Phi_star, sigma)
+    spread = np.sqrt(variance)
+    lower = np.array([mean - k * spread for k in ks]).reshape(ks.size, mean.size)
+    upper = np.array([mean + k * spread for k in ks]).reshape(ks.size, mean.size)
+    return mean, lower, upper
+
+
 def sample_weights(post: Posterior, n_samples: int, seed: int) -> FloatArray:
     """Draws ``β ~ N(μ, Σ)`` from a posterior (for plotting sample functions, Bishop fig. 3.7).
 
@@ -789,10 +757,38 @@ def sample_weights(post: Posterior, n_samples: int, seed: int) -> FloatArray:
     """
     if not isinstance(post, Posterior):
         raise ValueError(f"post must be a Posterior, got {type(post).__name__}")
-    n = _as_int(n_samples, "n_samples", 0, MAX_SAMPLES)
-    sd = _as_int(seed, "seed", 0, 2**63 - 1)
+    n = _count(n_samples, "n_samples", 0, MAX_SAMPLES)
+    sd = _seed(seed)
     z = np.random.default_rng(sd).standard_normal((post.n_weights, n))
     return post.mean[None, :] + solve_triangular(post.root, z, lower=False).T
+
+
+def sample_functions(post: Posterior, Phi_star: ArrayLike, n_samples: int, seed: int) -> FloatArray:
+    """Functions drawn from the posterior, ``f(x*) = φ(x*)ᵀβ`` with ``β ~ N(μ, Σ)``.
+
+    Bishop fig. 3.8 (lower row): each draw of :func:`sample_weights` is a curve on the test
+    inputs; they scatter around φ*ᵀμ with covariance ``Φ* Σ Φ*ᵀ`` (no noise term).
+
+    Parameters
+    ----------
+    post : Posterior
+    Phi_star : array_like, shape (K, M)
+        Features of the test inputs.
+    n_samples, seed
+        As :func:`sample_weights` (same seed, same draws, same curves).
+
+    Returns
+    -------
+    ndarray, shape (n_samples, K)
+        One curve per row.
+    """
+    betas = sample_weights(post, n_samples, seed)
+    P = _as_design(Phi_star, "Phi_star")
+    if P.shape[1] != post.n_weights:
+        raise ValueError(
+            f"Phi_star must have {post.n_weights} columns to match post, got {P.shape[1]}"
+        )
+    return (P @ betas.T).T
 
 
 # --------------------------------------------------------------------------------------------
@@ -861,7 +857,7 @@ def log_evidence(Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike, prior_precision
     float
         0.0 when N = 0.
     """
-    lam = _as_positive(prior_precision, "prior_precision")
+    lam = _real(prior_precision, "prior_precision", lo=0.0, lo_open=True)
     return float(evidence_vs_precision(Phi, y, sigma, [lam])[0])
 
 
@@ -891,6 +887,32 @@ def evidence_vs_precision(
     return _evidence_on_grid(*_evidence_terms(P, t, s_i), lams)
 
 
+def best_precision(Phi: ArrayLike, y: ArrayLike, sigma: ArrayLike, precisions: ArrayLike) -> float:
+    """The prior precision λ in ``precisions`` of largest evidence (type-II maximum likelihood).
+
+    ``argmax_λ log p(y | λ)`` over the grid (:func:`evidence_vs_precision`; Bishop §3.5): the
+    λ the data themselves prefer.  The first one when several tie.
+
+    Parameters
+    ----------
+    Phi, y, sigma
+        As :func:`evidence_vs_precision`.
+    precisions : array_like, shape (K,)
+        K ≥ 1 values of λ, each finite and > 0.
+
+    Returns
+    -------
+    float
+        NaN when there are no data (N = 0): the evidence is then 1 for every λ.
+    """
+    P = _as_design(Phi)
+    lams = _as_precisions(precisions)
+    if lams.size == 0:
+        raise ValueError("precisions must hold at least one λ to choose from")
+    evidence = evidence_vs_precision(P, y, sigma, lams)
+    return float(lams[int(np.argmax(evidence))]) if P.shape[0] else math.nan
+
+
 def evidence_vs_degree(
     x: ArrayLike,
     y: ArrayLike,
@@ -915,7 +937,7 @@ def evidence_vs_degree(
     xs = _as_vector(x, "x")
     t = _as_targets(y, xs.size)
     s_i = _as_sigma(sigma, xs.size)
-    lam = np.array([_as_positive(prior_precision, "prior_precision")])
+    lam = np.array([_real(prior_precision, "prior_precision", lo=0.0, lo_open=True)])
     if basis not in BASES:
         raise ValueError(f"basis must be one of {BASES}, got {basis!r}")
     try:
@@ -925,7 +947,7 @@ def evidence_vs_degree(
     if ds.ndim != 1:
         raise ValueError(f"degrees must be a 1-D sequence of integers, got shape {ds.shape}")
     upper = MAX_DEGREE if basis == "polynomial" else MAX_GAUSSIAN_SIZE
-    sizes = [_as_int(d, f"degrees[{k}]", 0, upper) for k, d in enumerate(ds.tolist())]
+    sizes = [_count(d, f"degrees[{k}]", 0, upper) for k, d in enumerate(ds.tolist())]
     out = np.empty(len(sizes))
     for k, d in enumerate(sizes):
         P = features(xs, basis, d, width, x_range=x_range)
@@ -952,8 +974,8 @@ def marginal(post: Posterior, i: int, j: int) -> tuple[FloatArray, FloatArray]:
     if not isinstance(post, Posterior):
         raise ValueError(f"post must be a Posterior, got {type(post).__name__}")
     top = post.n_weights - 1
-    a = _as_int(i, "i", 0, top)
-    b = _as_int(j, "j", 0, top)
+    a = _count(i, "i", 0, top)
+    b = _count(j, "j", 0, top)
     if a == b:
         raise ValueError(f"i and j must differ, got i = j = {a}")
     idx = [a, b]
@@ -986,10 +1008,10 @@ def gaussian_grid(
     ndarray, shape (len(b1), len(b0))
         ``out[r, c]`` is the density at ``(b0[c], b1[r])``.
     """
-    mu = _float_array(mean2, "mean2")
+    mu = _array(mean2, "mean2")
     if mu.shape != (2,):
         raise ValueError(f"mean2 must have shape (2,), got {mu.shape}")
-    C = _float_array(cov2, "cov2")
+    C = _array(cov2, "cov2")
     if C.shape != (2, 2):
         raise ValueError(f"cov2 must have shape (2, 2), got {C.shape}")
     a, c = C[0, 0], C[1, 1]
@@ -1028,11 +1050,11 @@ def likelihood_grid(
     -------
     ndarray, shape (len(b1), len(b0))
     """
-    f = _float_array(phi2, "phi2")
+    f = _array(phi2, "phi2")
     if f.shape != (2,):
         raise ValueError(f"phi2 must have shape (2,), got {f.shape}")
-    t = _as_real(y, "y")
-    s = _as_positive(sigma, "sigma")
+    t = _real(y, "y")
+    s = _real(sigma, "sigma", lo=0.0, lo_open=True)
     B0, B1 = _grid_axes(b0, b1)
     r = (t - f[0] * B0 - f[1] * B1) / s
     logp = -0.5 * r * r - 0.5 * _LOG_2PI - math.log(s)
@@ -1064,17 +1086,17 @@ def covariance_ellipses(
     -------
     xs, ys : ndarray, shape (len(levels) · (n_points + 3) − 1,)
     """
-    mu = _float_array(mean2, "mean2")
+    mu = _array(mean2, "mean2")
     if mu.shape != (2,):
         raise ValueError(f"mean2 must have shape (2,), got {mu.shape}")
-    C = _float_array(cov2, "cov2")
+    C = _array(cov2, "cov2")
     if C.shape != (2, 2):
         raise ValueError(f"cov2 must have shape (2, 2), got {C.shape}")
     L = _cholesky_checked(C, "cov2")
     ks = _as_vector(levels, "levels")
     if np.any(ks <= 0.0):
         raise ValueError("levels must all be > 0 (radii in units of σ)")
-    n = _as_int(n_points, "n_points", 4, 10_000)
+    n = _count(n_points, "n_points", 4, 10_000)
     if n % 2:
         raise ValueError(f"n_points must be an even integer in [4, 10000], got {n}")
     theta = 2.0 * np.pi * np.arange(n) / n
@@ -1113,17 +1135,17 @@ def likelihood_slice(
     if not isinstance(post, Posterior):
         raise ValueError(f"post must be a Posterior, got {type(post).__name__}")
     m = post.n_weights
-    f = _float_array(phi, "phi")
+    f = _array(phi, "phi")
     if f.shape != (m,):
         raise ValueError(f"phi must have shape ({m},) to match post, got {f.shape}")
     top = m - 1
-    a, b = _as_int(i, "i", 0, top), _as_int(j, "j", 0, top)
+    a, b = _count(i, "i", 0, top), _count(j, "j", 0, top)
     if a == b:
         raise ValueError(f"i and j must differ, got i = j = {a}")
     others = np.ones(m, dtype=bool)
     others[[a, b]] = False
     offset = float(f[others] @ post.mean[others])
-    return likelihood_grid([f[a], f[b]], _as_real(y, "y") - offset, sigma, b0, b1, log=log)
+    return likelihood_grid([f[a], f[b]], _real(y, "y") - offset, sigma, b0, b1, log=log)
 
 
 def true_weights(truth: str, basis: str, size: int) -> FloatArray | None:
@@ -1139,7 +1161,7 @@ def true_weights(truth: str, basis: str, size: int) -> FloatArray | None:
     if basis not in BASES:
         raise ValueError(f"basis must be one of {BASES}, got {basis!r}")
     upper = MAX_DEGREE if basis == "polynomial" else MAX_GAUSSIAN_SIZE
-    d = _as_int(size, "size", 0, upper)
+    d = _count(size, "size", 0, upper)
     coefficients = {"line": (-0.3, 0.5), "cubic": (0.1, -1.0, 0.0, 1.5)}.get(truth)
     if basis != "polynomial" or coefficients is None or d + 1 < len(coefficients):
         return None
@@ -1181,12 +1203,14 @@ class GeneratorParams:
     def __post_init__(self) -> None:
         if self.truth not in TRUTHS:
             raise ValueError(f"truth must be one of {TRUTHS}, got {self.truth!r}")
-        object.__setattr__(self, "sigma", _as_positive(self.sigma, "sigma", SIGMA_MAX))
+        object.__setattr__(
+            self, "sigma", _real(self.sigma, "sigma", lo=0.0, lo_open=True, hi=SIGMA_MAX)
+        )
         if not isinstance(self.heteroscedastic, bool | np.bool_):
             raise ValueError(f"heteroscedastic must be True or False, got {self.heteroscedastic!r}")
         object.__setattr__(self, "heteroscedastic", bool(self.heteroscedastic))
-        object.__setattr__(self, "x_range", _as_x_range(self.x_range))
-        object.__setattr__(self, "seed", _as_int(self.seed, "seed", 0, 2**63 - 1))
+        object.__setattr__(self, "x_range", _interval(self.x_range, "x_range"))
+        object.__setattr__(self, "seed", _seed(self.seed))
 
 
 def true_function(truth: str, x: ArrayLike) -> FloatArray:
@@ -1199,7 +1223,7 @@ def true_function(truth: str, x: ArrayLike) -> FloatArray:
     """
     if truth not in TRUTHS:
         raise ValueError(f"truth must be one of {TRUTHS}, got {truth!r}")
-    xs = _float_array(x, "x")
+    xs = _array(x, "x")
     if truth == "line":
         return -0.3 + 0.5 * xs
     if truth == "sine":
@@ -1216,7 +1240,7 @@ def noise_sigma(params: GeneratorParams, x: ArrayLike) -> FloatArray:
     """
     if not isinstance(params, GeneratorParams):
         raise ValueError(f"params must be GeneratorParams, got {type(params).__name__}")
-    xs = _float_array(x, "x")
+    xs = _array(x, "x")
     if not params.heteroscedastic:
         return np.full(xs.shape, params.sigma)
     lo, hi = params.x_range
@@ -1245,7 +1269,7 @@ def generate(params: GeneratorParams, n: int) -> tuple[FloatArray, FloatArray, F
     """
     if not isinstance(params, GeneratorParams):
         raise ValueError(f"params must be GeneratorParams, got {type(params).__name__}")
-    count = _as_int(n, "n", 0, MAX_POINTS)
+    count = _count(n, "n", 0, MAX_POINTS)
     x_seq, eps_seq = np.random.SeedSequence(params.seed).spawn(2)
     lo, hi = params.x_range
     x = lo + (hi - lo) * np.random.default_rng(x_seq).random(count)

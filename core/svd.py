@@ -28,11 +28,14 @@ Contents
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from core.checks import array as _array
+from core.checks import count as _count
+from core.checks import real as _real
 
 __all__ = [
     "SVDResult",
@@ -65,78 +68,20 @@ T_MAX = 3.0
 # --------------------------------------------------------------------------------------------
 
 
-def _as_matrix(A: ArrayLike, name: str) -> FloatArray:
-    """Return ``A`` as a fresh 2-D float64 array, or raise ValueError naming ``name``."""
-    try:
-        arr = np.asarray(A)
-    except (ValueError, TypeError) as exc:  # ragged nested lists, unconvertible objects
-        raise ValueError(f"{name} must be a rectangular 2-D array of numbers ({exc})") from exc
-    if arr.dtype.kind == "c":
-        raise ValueError(f"{name}: matrix entries must be real numbers, got complex entries")
-    if arr.dtype.kind == "O":
-        if not all(isinstance(x, numbers.Real) for x in arr.flat):
-            raise ValueError(f"{name}: matrix entries must be finite numbers (got non-numeric)")
-        try:
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError, OverflowError) as exc:
-            raise ValueError(f"{name}: matrix entries must be finite numbers ({exc})") from exc
-    if arr.dtype.kind not in "biuf":
-        raise ValueError(
-            f"{name}: matrix entries must be finite numbers, got dtype {arr.dtype} (non-numeric)"
-        )
-    if arr.ndim != 2:
-        raise ValueError(
-            f"{name} must be 2-D (a matrix), got {arr.ndim}-D array of shape {arr.shape}"
-        )
-    if arr.size == 0:
-        raise ValueError(f"{name} must be non-empty, got shape {arr.shape}")
-    out = np.array(arr, dtype=np.float64, copy=True)
-    if not np.all(np.isfinite(out)):
-        raise ValueError(f"{name}: matrix entries must be finite numbers (found NaN or inf)")
-    return out
-
-
 def _as_2x2(A: ArrayLike) -> FloatArray:
-    arr = _as_matrix(A, "A")
+    arr = _array(A, "A", ndim=2)
     if arr.shape != (2, 2):
         raise ValueError(f"A must be a 2×2 matrix, got shape {arr.shape}")
     return arr
 
 
 def _as_points(points: ArrayLike) -> FloatArray:
-    try:
-        arr = np.asarray(points)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"points must be a 2×N array of numbers ({exc})") from exc
-    if arr.dtype.kind == "O" or arr.dtype.kind not in "biuf":
-        raise ValueError(f"points: entries must be finite real numbers, got dtype {arr.dtype}")
+    arr = _array(points, "points")
     if arr.ndim != 2 or arr.shape[0] != 2:
         raise ValueError(
             f"points must be a 2×N array (one column per point), got shape {arr.shape}"
         )
-    out = np.array(arr, dtype=np.float64, copy=True)
-    if not np.all(np.isfinite(out)):
-        raise ValueError("points: entries must be finite numbers (found NaN or inf)")
-    return out
-
-
-def _as_t(t: float) -> float:
-    if isinstance(t, bool) or not isinstance(t, numbers.Real):
-        raise ValueError(f"t must be a real number in [{T_MIN:g}, {T_MAX:g}], got {t!r}")
-    value = float(t)
-    if not (math.isfinite(value) and T_MIN <= value <= T_MAX):
-        raise ValueError(f"t must be a finite number in [{T_MIN:g}, {T_MAX:g}], got {t!r}")
-    return value
-
-
-def _as_index(value: object, name: str, upper: int) -> int:
-    """Validate an integer in [0, upper]."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer in [0, {upper}], got {value!r}")
-    k = int(value)
-    if not 0 <= k <= upper:
-        raise ValueError(f"{name} must be an integer in [0, {upper}], got {k}")
-    return k
+    return arr
 
 
 def _readonly(arr: FloatArray) -> FloatArray:
@@ -224,7 +169,7 @@ def decompose(A: ArrayLike) -> SVDResult:
     The singular values are in descending order σ₁ ≥ σ₂ ≥ …; the notes number them
     ascending.
     """
-    M = _as_matrix(A, "A")
+    M = _array(A, "A", ndim=2, min_size=1)
     m, n = M.shape
     U, s, Vt = np.linalg.svd(M, full_matrices=True)
     smax = float(s[0])
@@ -261,8 +206,8 @@ def low_rank(A: ArrayLike, k: int) -> FloatArray:
     ValueError
         For an invalid matrix or ``k`` outside [0, min(m, n)].
     """
-    M = _as_matrix(A, "A")
-    k = _as_index(k, "k", min(M.shape))
+    M = _array(A, "A", ndim=2, min_size=1)
+    k = _count(k, "k", 0, min(M.shape))
     if k == min(M.shape):
         return M
     U, s, Vt = np.linalg.svd(M, full_matrices=False)
@@ -283,13 +228,13 @@ def reconstruct(result: SVDResult, k: int) -> FloatArray:
         raise ValueError(
             f"result must be an SVDResult (from decompose), got {type(result).__name__}"
         )
-    k = _as_index(k, "k", result.s.size)
+    k = _count(k, "k", 0, result.s.size)
     return (result.U[:, :k] * result.s[:k]) @ result.Vt[:k, :]
 
 
 def relative_error(A: ArrayLike, B: ArrayLike) -> float:
     """``‖A − B‖_F / ‖A‖_F`` (0 when both are zero); the measured error of an approximation."""
-    M, N = _as_matrix(A, "A"), _as_matrix(B, "B")
+    M, N = _array(A, "A", ndim=2, min_size=1), _array(B, "B", ndim=2, min_size=1)
     if M.shape != N.shape:
         raise ValueError(f"A and B must have the same shape, got {M.shape} and {N.shape}")
     peak = max(float(np.max(np.abs(M))), float(np.max(np.abs(N))))
@@ -327,15 +272,10 @@ def eckart_young_error(s: ArrayLike, k: int) -> float:
         If ``s`` is not a non-empty 1-D array of finite non-negative numbers, or ``k`` is
         outside [0, len(s)].
     """
-    try:
-        arr = np.asarray(s, dtype=np.float64)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"s must be a 1-D array of singular values ({exc})") from exc
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"s must be a non-empty 1-D array, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError("s: singular values must be finite and ≥ 0")
-    k = _as_index(k, "k", arr.size)
+    arr = _array(s, "s", ndim=1, min_size=1)
+    if np.any(arr < 0):
+        raise ValueError("s: singular values must be ≥ 0")
+    k = _count(k, "k", 0, arr.size)
     sigma = np.sort(arr)[::-1]
     top = sigma[0]
     if top == 0.0:
@@ -365,11 +305,8 @@ def storage_ratio(m: int, n: int, k: int) -> float:
     float
         ``k (m + n + 1) / (m n)``.
     """
-    for name, value in (("m", m), ("n", n)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-            raise ValueError(f"{name} must be an integer ≥ 1, got {value!r}")
-    m, n = int(m), int(n)
-    k = _as_index(k, "k", min(m, n))
+    m, n = _count(m, "m", 1), _count(n, "n", 1)
+    k = _count(k, "k", 0, min(m, n))
     return k * (m + n + 1) / (m * n)
 
 
@@ -386,8 +323,7 @@ def rotation(theta: float) -> FloatArray:
     ValueError
         If ``theta`` is not a finite real number (radians).
     """
-    if isinstance(theta, bool) or not isinstance(theta, numbers.Real) or not math.isfinite(theta):
-        raise ValueError(f"theta must be a finite real number (radians), got {theta!r}")
+    theta = _real(theta, "theta", allowed="(radians, any finite value)")
     c, s = math.cos(theta), math.sin(theta)
     return np.array([[c, -s], [s, c]])
 
@@ -416,19 +352,15 @@ class StagedSVD:
     d: FloatArray
 
     def __post_init__(self) -> None:
-        for name, value in (("theta_v", self.theta_v), ("theta_u", self.theta_u)):
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise ValueError(f"{name} must be a real number (radians), got {value!r}")
-        tv, tu = float(self.theta_v), float(self.theta_u)
-        if not (math.isfinite(tv) and -math.pi / 2 < tv <= math.pi / 2):
-            raise ValueError(f"theta_v must be in (−π/2, π/2], got {self.theta_v!r}")
-        if not (math.isfinite(tu) and -math.pi < tu <= math.pi):
-            raise ValueError(f"theta_u must be in (−π, π], got {self.theta_u!r}")
-        try:
-            d = np.array(self.d, dtype=np.float64, copy=True)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"d must be 2 finite numbers, got {self.d!r}") from exc
-        if d.shape != (2,) or not np.all(np.isfinite(d)):
+        half = math.pi / 2
+        tv = _real(
+            self.theta_v, "theta_v", lo=-half, hi=half, lo_open=True, allowed="in (−π/2, π/2]"
+        )
+        tu = _real(
+            self.theta_u, "theta_u", lo=-math.pi, hi=math.pi, lo_open=True, allowed="in (−π, π]"
+        )
+        d = _array(self.d, "d")
+        if d.shape != (2,):
             raise ValueError(f"d must be 2 finite numbers, got {self.d!r}")
         if not (d[0] >= 0.0 and abs(d[1]) <= d[0]):
             raise ValueError(f"d must satisfy d[0] ≥ |d[1]| ≥ 0, got {d.tolist()}")
@@ -558,7 +490,7 @@ def staged_matrix(A: ArrayLike, t: float) -> FloatArray:
     ndarray, shape (2, 2)
     """
     M = _as_2x2(A)
-    t = _as_t(t)
+    t = _real(t, "t", lo=T_MIN, hi=T_MAX)
     if t == T_MIN:
         return np.eye(2)
     if t == T_MAX:
@@ -602,7 +534,7 @@ def staged_map(A: ArrayLike, points: ArrayLike, t: float) -> FloatArray:
     """
     M = _as_2x2(A)
     P = _as_points(points)
-    t = _as_t(t)
+    t = _real(t, "t", lo=T_MIN, hi=T_MAX)
     if t == T_MIN:
         return P  # already a fresh copy
     if t == T_MAX:
@@ -616,7 +548,7 @@ def stage_name(t: float) -> str:
     Returns ``"identity"`` at t = 0, ``"Vᵀ: rotate"`` for 0 < t ≤ 1, ``"Σ: stretch"`` for
     1 < t ≤ 2, ``"U: rotate"`` for 2 < t < 3 and ``"A = UΣVᵀ"`` at t = 3 (eq. 1.3).
     """
-    t = _as_t(t)
+    t = _real(t, "t", lo=T_MIN, hi=T_MAX)
     if t == T_MIN:
         return "identity"
     if t <= 1.0:

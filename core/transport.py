@@ -45,6 +45,10 @@ The flow-matching ODE is ``dX/dτ = v(τ, X)`` with ``v(τ, x) = E[x₁ − x₀
 The diffusion samplers start from N(0, I), not from the exact p_{s=1}; the leftover signal is
 measured by :func:`base_mismatch`.  The flow-matching path starts from N(0, I) exactly.
 
+Arguments come in one order throughout: the target, then the process (if any), then the time
+(τ, or s for the VP process), then the points, then the schedule (optional, default
+``NoiseSchedule()``; the flow-matching path ignores it).
+
 Points are arrays of shape (n, d) with d = 1 or 2; in 1-D an array of shape (n,) (or a scalar)
 is accepted as well, and fields are returned in the shape of their input.  Samplers always
 return points of shape (n, d).
@@ -53,7 +57,8 @@ Contents
 --------
 Distributions
     :class:`GaussianMixture` (``log_pdf``, ``pdf``, ``score``, ``responsibilities``,
-    ``sample``, ``cdf``, ``mean``, ``cov``, ``affine``, editing helpers ``with_…``),
+    ``sample``, ``cdf``, ``mean``, ``cov``, ``affine``, editing helpers ``with_…``, a table of
+    rows ``from_rows`` / ``rows``),
     :func:`default_target`.
 Schedules
     :class:`NoiseSchedule` (``beta``, ``integral``, ``alpha``, ``sigma``), :func:`base_mismatch`.
@@ -63,14 +68,16 @@ Fields
     :func:`reverse_sde_drift`, :func:`probability_flow_velocity`,
     :func:`flow_matching_velocity`, :func:`velocity`, :func:`noise_scale`.
 Samplers
-    :class:`Trajectory`, :func:`sample`, :func:`sample_final`.
+    :class:`Trajectory`, :func:`sample`, :func:`sample_final`; :class:`SamplingRequest`,
+    :func:`sample_processes`, :class:`SamplingResult` (several processes from the same draws).
 Pictures
-    :func:`grid_density`, :func:`vector_field`.
+    :func:`grid_density`, :func:`histogram_distance`, :func:`vector_field`.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -79,9 +86,13 @@ import numpy.typing as npt
 from numpy.typing import ArrayLike
 from scipy.special import ndtr
 
+from core.checks import array as _array
+from core.checks import callback as _callback
 from core.checks import count as _count
+from core.checks import grid as _grid
 from core.checks import real as _real
 from core.checks import seed as _seed
+from core.densities import total_variation
 
 __all__ = [
     "COSINE_OFFSET",
@@ -92,11 +103,15 @@ __all__ = [
     "SCHEDULE_KINDS",
     "GaussianMixture",
     "NoiseSchedule",
+    "SamplingCancelledError",
+    "SamplingRequest",
+    "SamplingResult",
     "Trajectory",
     "base_mismatch",
     "default_target",
     "flow_matching_velocity",
     "grid_density",
+    "histogram_distance",
     "interpolant_marginal",
     "marginal",
     "noise_scale",
@@ -104,6 +119,7 @@ __all__ = [
     "reverse_sde_drift",
     "sample",
     "sample_final",
+    "sample_processes",
     "vector_field",
     "velocity",
     "vp_marginal",
@@ -147,15 +163,6 @@ def _process(value: object) -> str:
     return str(value)
 
 
-def _float_array(value: object, name: str, copy: bool = True) -> FloatArray:
-    try:
-        if not copy:
-            return np.asarray(value, dtype=np.float64)
-        return np.array(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of real numbers ({exc})") from exc
-
-
 def _readonly(arr: FloatArray) -> FloatArray:
     arr.flags.writeable = False
     return arr
@@ -163,10 +170,7 @@ def _readonly(arr: FloatArray) -> FloatArray:
 
 def _points(x: ArrayLike, d: int, name: str = "x") -> FloatArray:
     """Finite points as an (n, d) array; in 1-D a scalar or an (n,) array is accepted too."""
-    try:
-        arr = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of real numbers ({exc})") from exc
+    arr = _array(x, name, copy=False)
     if d == 1 and arr.ndim <= 1:
         arr = arr.reshape(-1, 1)
     elif d == 2 and arr.ndim == 1 and arr.shape[0] == 2:
@@ -176,8 +180,6 @@ def _points(x: ArrayLike, d: int, name: str = "x") -> FloatArray:
         raise ValueError(
             f"{name} must hold points of dimension d = {d}, shape {allowed}; got shape {arr.shape}"
         )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite")
     return arr
 
 
@@ -206,12 +208,7 @@ def _log_sum_exp(logc: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 
 def _grid_axis(values: ArrayLike, name: str) -> FloatArray:
-    arr = _float_array(values, name)
-    if arr.ndim != 1 or arr.size < 1:
-        raise ValueError(f"{name} must be a 1-D array of grid points, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name}: grid points must be finite")
-    return arr
+    return _array(values, name, ndim=1, min_size=1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -244,7 +241,7 @@ class GaussianMixture:
     _log_norm: FloatArray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        w = _float_array(self.weights, "weights")
+        w = _array(self.weights, "weights", finite=False)
         if w.ndim != 1 or w.size < 1:
             raise ValueError(
                 f"weights must be a 1-D array of k ≥ 1 component weights, got shape {w.shape}"
@@ -257,7 +254,7 @@ class GaussianMixture:
         w = w / w.max()  # first, so that the sum cannot overflow
         w = w / w.sum()
 
-        m = _float_array(self.means, "means")
+        m = _array(self.means, "means", finite=False)
         if m.ndim == 1 and m.size == k:
             m = m.reshape(k, 1)
         if m.ndim != 2 or m.shape[0] != k or m.shape[1] not in (1, 2):
@@ -269,7 +266,7 @@ class GaussianMixture:
             raise ValueError("means must be finite")
         d = m.shape[1]
 
-        c = _float_array(self.covs, "covs")
+        c = _array(self.covs, "covs", finite=False)
         if d == 1 and c.shape == (k,):
             c = c.reshape(k, 1, 1)
         if c.shape != (k, d, d):
@@ -335,13 +332,13 @@ class GaussianMixture:
         stds : float or array (k,)
             Standard deviation of each component, finite and > 0.
         """
-        w = _float_array(weights, "weights")
+        w = _array(weights, "weights", finite=False)
         if w.ndim != 1 or w.size < 1:
             raise ValueError(
                 f"weights must be a 1-D array of k ≥ 1 component weights, got shape {w.shape}"
             )
         k = w.size
-        m = _float_array(means, "means")
+        m = _array(means, "means", finite=False)
         if m.ndim == 1 and m.size == k:
             m = m.reshape(k, 1)
         if m.ndim != 2 or m.shape[0] != k or m.shape[1] not in (1, 2):
@@ -349,7 +346,7 @@ class GaussianMixture:
                 f"means must have shape (k, d) with k = {k} (one per weight) and "
                 f"d ∈ {{1, 2}}, got shape {m.shape}"
             )
-        s = _float_array(stds, "stds")
+        s = _array(stds, "stds", finite=False)
         if s.ndim == 0:
             s = np.full(k, float(s))
         if s.shape != (k,):
@@ -361,6 +358,41 @@ class GaussianMixture:
         d = m.shape[1]
         covs = (s**2)[:, None, None] * np.eye(d)
         return cls(w, m, covs)
+
+    @classmethod
+    def from_rows(cls, rows: ArrayLike) -> GaussianMixture:
+        """Mixture of isotropic components from a table, one row ``[w_k, m_k…, std_k]`` each.
+
+        The form a component editor shows and a scene stores: ``[w, m, std]`` in 1-D,
+        ``[w, m_x, m_y, std]`` in 2-D; the inverse of :meth:`rows`.
+
+        Parameters
+        ----------
+        rows : array (k, d + 2)
+            k ≥ 1 rows of d + 2 numbers, d ∈ {1, 2}; the weights are normalised.
+        """
+        table = _array(rows, "rows", ndim=2, min_size=1)
+        if table.shape[1] not in (3, 4):
+            raise ValueError(
+                f"rows must have 3 (1-D) or 4 (2-D) columns [weight, mean…, std], got shape "
+                f"{table.shape}"
+            )
+        return cls.isotropic(table[:, 0], table[:, 1:-1], table[:, -1])
+
+    def rows(self) -> list[list[float]]:
+        """The components as rows ``[w_k, m_k…, std_k]`` (see :meth:`from_rows`).
+
+        Raises ValueError when a component is not isotropic (S_k ≠ std_k² I): a row holds one
+        standard deviation only.
+        """
+        stds = self.stds
+        isotropic = (stds**2)[:, None, None] * np.eye(self.dim)
+        if not np.allclose(self.covs, isotropic, rtol=1e-12, atol=0.0):
+            raise ValueError("rows: every component must be isotropic, S_k = std_k² I")
+        return [
+            [float(w), *map(float, m), float(std)]
+            for w, m, std in zip(self.weights, self.means, stds, strict=True)
+        ]
 
     # shape ------------------------------------------------------------------------------------
 
@@ -548,7 +580,7 @@ class GaussianMixture:
         return GaussianMixture(self.weights[keep], self.means[keep], self.covs[keep])
 
     def _mean_value(self, mean: ArrayLike) -> FloatArray:
-        m = _float_array(mean, "mean").reshape(-1)
+        m = _array(mean, "mean", finite=False).reshape(-1)
         if m.shape != (self.dim,) or not np.all(np.isfinite(m)):
             raise ValueError(f"mean must be {self.dim} finite number(s), got {mean!r}")
         return m
@@ -664,7 +696,7 @@ class NoiseSchedule:
     # public -----------------------------------------------------------------------------------
 
     def _s(self, s: ArrayLike) -> FloatArray:
-        arr = _float_array(s, "s")
+        arr = _array(s, "s", finite=False)
         if not np.all((arr >= 0.0) & (arr <= 1.0)):
             raise ValueError("s (diffusion time) must lie in [0, 1]")
         return arr
@@ -742,7 +774,9 @@ def _check_schedule(schedule: object) -> NoiseSchedule:
     return schedule
 
 
-def vp_marginal(target: GaussianMixture, schedule: NoiseSchedule, s: float) -> GaussianMixture:
+def vp_marginal(
+    target: GaussianMixture, s: float, schedule: NoiseSchedule | None = None
+) -> GaussianMixture:
     """Law p_s of the forward VP SDE at diffusion time s (eq. 9.2 with μ = −½βx, σ = √β).
 
     ``X_s = α(s) X₀ + σ(s) Z`` with X₀ ~ target, so (Song et al. 2021, appendix B)
@@ -754,8 +788,12 @@ def vp_marginal(target: GaussianMixture, schedule: NoiseSchedule, s: float) -> G
 
     Parameters
     ----------
+    target : GaussianMixture
+        The data distribution p_0.
     s : float
         Diffusion time in [0, 1]; s = 0 returns the target.
+    schedule : NoiseSchedule, optional
+        Default ``NoiseSchedule()`` (linear, 0.1 to 20).
     """
     target = _check_target(target)
     schedule = _check_schedule(schedule)
@@ -793,7 +831,7 @@ def marginal(
     schedule = _check_schedule(schedule)
     if process == "flow_matching":
         return interpolant_marginal(target, tau)
-    return vp_marginal(target, schedule, 1.0 - tau)
+    return vp_marginal(target, 1.0 - tau, schedule)
 
 
 # --------------------------------------------------------------------------------------------
@@ -802,7 +840,7 @@ def marginal(
 
 
 def _vp_field(
-    target: GaussianMixture, schedule: NoiseSchedule, tau: float, pts: FloatArray, c: float
+    target: GaussianMixture, tau: float, pts: FloatArray, schedule: NoiseSchedule, c: float
 ) -> FloatArray:
     """``½β x + c β ∇log p_s(x)`` at s = 1 − τ (c = 1: reverse SDE drift, c = ½: PF ODE)."""
     s = 1.0 - tau
@@ -834,15 +872,15 @@ def _fm_field(target: GaussianMixture, tau: float, pts: FloatArray) -> FloatArra
 
 
 def _field(
-    target: GaussianMixture, process: str, schedule: NoiseSchedule, tau: float, pts: FloatArray
+    target: GaussianMixture, process: str, tau: float, pts: FloatArray, schedule: NoiseSchedule
 ) -> FloatArray:
     if process == "flow_matching":
         return _fm_field(target, tau, pts)
-    return _vp_field(target, schedule, tau, pts, 1.0 if process == "reverse_sde" else 0.5)
+    return _vp_field(target, tau, pts, schedule, 1.0 if process == "reverse_sde" else 0.5)
 
 
 def reverse_sde_drift(
-    target: GaussianMixture, schedule: NoiseSchedule, tau: float, x: ArrayLike
+    target: GaussianMixture, tau: float, x: ArrayLike, schedule: NoiseSchedule | None = None
 ) -> FloatArray:
     """Drift of the reverse-time VP SDE in generation time τ (s = 1 − τ).
 
@@ -852,16 +890,26 @@ def reverse_sde_drift(
         dX = [½β(s) X + β(s) ∇log p_s(X)] dτ + √β(s) dW̄,
 
     with p_s = :func:`vp_marginal`.  Returns the drift ``½βx + β∇log p_s(x)`` in the shape of x.
+
+    Parameters
+    ----------
+    target : GaussianMixture
+    tau : float
+        Generation time in [0, 1].
+    x : array (n, d), or (n,) / scalar in 1-D
+        Finite points.
+    schedule : NoiseSchedule, optional
+        Default ``NoiseSchedule()``.
     """
     target = _check_target(target)
     schedule = _check_schedule(schedule)
     tau = _tau(tau)
     pts = _points(x, target.dim)
-    return _vp_field(target, schedule, tau, pts, 1.0).reshape(np.shape(x))
+    return _vp_field(target, tau, pts, schedule, 1.0).reshape(np.shape(x))
 
 
 def probability_flow_velocity(
-    target: GaussianMixture, schedule: NoiseSchedule, tau: float, x: ArrayLike
+    target: GaussianMixture, tau: float, x: ArrayLike, schedule: NoiseSchedule | None = None
 ) -> FloatArray:
     """Velocity of the probability-flow ODE in generation time τ (s = 1 − τ).
 
@@ -870,13 +918,14 @@ def probability_flow_velocity(
         dX/dτ = ½β(s) X + ½β(s) ∇log p_s(X).
 
     Its density p_τ = vp_marginal(1 − τ) obeys the transport equation (eq. 9.8)
-    ``∂_τ p + ∇·(v p) = 0``.  Returns v in the shape of x.
+    ``∂_τ p + ∇·(v p) = 0``.  Returns v in the shape of x; the parameters are those of
+    :func:`reverse_sde_drift`.
     """
     target = _check_target(target)
     schedule = _check_schedule(schedule)
     tau = _tau(tau)
     pts = _points(x, target.dim)
-    return _vp_field(target, schedule, tau, pts, 0.5).reshape(np.shape(x))
+    return _vp_field(target, tau, pts, schedule, 0.5).reshape(np.shape(x))
 
 
 def flow_matching_velocity(target: GaussianMixture, tau: float, x: ArrayLike) -> FloatArray:
@@ -915,8 +964,8 @@ def velocity(
     if process == "flow_matching":
         return flow_matching_velocity(target, tau, x)
     if process == "reverse_sde":
-        return reverse_sde_drift(target, schedule, tau, x)
-    return probability_flow_velocity(target, schedule, tau, x)
+        return reverse_sde_drift(target, tau, x, schedule)
+    return probability_flow_velocity(target, tau, x, schedule)
 
 
 def noise_scale(process: str, tau: float, schedule: NoiseSchedule | None = None) -> float:
@@ -954,8 +1003,8 @@ class Trajectory:
     x: FloatArray
 
     def __post_init__(self) -> None:
-        tau = _float_array(self.tau, "tau", copy=False)
-        x = _float_array(self.x, "x", copy=False)  # sample() hands over its path: no copy
+        tau = _array(self.tau, "tau", finite=False, copy=False)
+        x = _array(self.x, "x", finite=False, copy=False)  # sample() hands over its path: no copy
         if tau.ndim != 1 or tau.size < 1:
             raise ValueError(f"tau must be a 1-D array of times, got shape {tau.shape}")
         if x.ndim != 3 or x.shape[0] != tau.size or x.shape[2] not in (1, 2):
@@ -1060,7 +1109,7 @@ def _run(
         if cancel is not None and cancel():
             raise SamplingCancelledError(f"cancelled after {i} of {steps} steps")
         tau = tau_end * i / steps
-        step = _field(target, process, schedule, tau, cur)  # a fresh array: update in place
+        step = _field(target, process, tau, cur, schedule)  # a fresh array: update in place
         step *= dt
         step += cur
         if noise is not None:
@@ -1129,8 +1178,7 @@ def sample(
     target, process, n, steps, seed, schedule, tau_end = _prepare(
         target, process, n, steps, seed, schedule, tau_end
     )
-    if cancel is not None and not callable(cancel):
-        raise ValueError(f"cancel must be a callable returning a bool, got {cancel!r}")
+    cancel = _callback(cancel, "cancel")
     if frames is None:
         recorded = np.arange(steps + 1)
     else:
@@ -1168,6 +1216,131 @@ def sample_final(
     return _run(target, process, n, steps, seed, schedule, tau_end, x_start, None)
 
 
+@dataclass(frozen=True)
+class SamplingRequest:
+    """What :func:`sample_processes` samples: a frozen snapshot, safe to hand to a worker.
+
+    Attributes
+    ----------
+    target : GaussianMixture
+    processes : tuple of str
+        Distinct names from :data:`PROCESSES`, at least one (a list is accepted).
+    n : int
+        Particles per process, in [0, MAX_PARTICLES].
+    steps : int
+        Time steps, in [1, MAX_STEPS].
+    seed : int
+        ≥ 0; every process starts from the same base draws.
+    schedule : NoiseSchedule
+        For the diffusion processes.
+    frames : int, optional
+        Stored times per path (see :func:`sample`); None stores every step.
+    """
+
+    target: GaussianMixture
+    processes: tuple[str, ...]
+    n: int
+    steps: int
+    seed: int
+    schedule: NoiseSchedule = field(default_factory=NoiseSchedule)
+    frames: int | None = None
+
+    def __post_init__(self) -> None:
+        set_ = object.__setattr__
+        _check_target(self.target)
+        processes = self.processes
+        if (
+            not isinstance(processes, tuple | list)
+            or not processes
+            or not all(isinstance(p, str) and p in PROCESSES for p in processes)
+            or len(set(processes)) != len(processes)
+        ):
+            raise ValueError(
+                f"processes must be distinct names from {PROCESSES}, at least one, "
+                f"got {processes!r}"
+            )
+        set_(self, "processes", tuple(processes))
+        set_(self, "n", _count(self.n, "n", 0, MAX_PARTICLES))
+        set_(self, "steps", _count(self.steps, "steps", 1, MAX_STEPS))
+        set_(self, "seed", _seed(self.seed))
+        if not isinstance(self.schedule, NoiseSchedule):
+            raise ValueError(f"schedule must be a NoiseSchedule, got {self.schedule!r}")
+        if self.frames is not None:
+            set_(self, "frames", _count(self.frames, "frames", 1, MAX_STEPS))
+
+
+@dataclass(frozen=True)
+class SamplingResult:
+    """The paths :func:`sample_processes` drew for a request, and how long it took.
+
+    Attributes
+    ----------
+    request : SamplingRequest
+    trajectories : dict of str to Trajectory
+        One per requested process, in the request's order.
+    seconds : float
+        Wall-clock time of the sampling.
+    """
+
+    request: SamplingRequest
+    trajectories: dict[str, Trajectory]
+    seconds: float
+
+    @property
+    def particle_steps_per_second(self) -> float:
+        """Particle updates per second: n · steps · processes / seconds."""
+        work = self.request.n * self.request.steps * len(self.trajectories)
+        return work / max(self.seconds, 1e-9)
+
+
+def sample_processes(
+    request: SamplingRequest,
+    progress: Callable[[int, int], object] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> SamplingResult | None:
+    """Sample every process of ``request`` with :func:`sample`, one after the other.
+
+    Each process is an SDE (eq. 9.2) or an ODE (eq. 9.6) carrying N(0, I) to the target; all
+    start from the same seed, hence from the same base draws, so their pictures differ by the
+    dynamics alone.
+
+    Parameters
+    ----------
+    request : SamplingRequest
+    progress : callable, optional
+        Called as ``progress(done, total)`` after each process.
+    cancel : callable, optional
+        Checked before every step (see :func:`sample`).
+
+    Returns
+    -------
+    SamplingResult, or None when ``cancel`` stopped the sampling.
+    """
+    if not isinstance(request, SamplingRequest):
+        raise ValueError(f"request must be a SamplingRequest, got {type(request).__name__}")
+    progress = _callback(progress, "progress")
+    cancel = _callback(cancel, "cancel")
+    start = time.perf_counter()
+    trajectories = {}
+    for done, process in enumerate(request.processes, start=1):
+        try:
+            trajectories[process] = sample(
+                request.target,
+                process,
+                request.n,
+                request.steps,
+                request.seed,
+                request.schedule,
+                frames=request.frames,
+                cancel=cancel,
+            )
+        except SamplingCancelledError:
+            return None
+        if progress is not None:
+            progress(done, len(request.processes))
+    return SamplingResult(request, trajectories, time.perf_counter() - start)
+
+
 # --------------------------------------------------------------------------------------------
 # pictures
 # --------------------------------------------------------------------------------------------
@@ -1198,6 +1371,57 @@ def grid_density(
         raise ValueError("ys is required for a 2-D mixture")
     ys = _grid_axis(ys, "ys")
     return np.exp(mixture._log_pdf_pts(_grid_points(xs, ys))).reshape(ys.size, xs.size)
+
+
+def histogram_distance(
+    mixture: GaussianMixture,
+    histogram: ArrayLike,
+    x_edges: ArrayLike,
+    y_edges: ArrayLike | None = None,
+) -> float:
+    """Total-variation distance ½∫|h − p| between a density histogram of particles and p.
+
+    How far sampled particles are from the exact law (notes eq. 2.5 per bin; see
+    :mod:`core.densities`).  1-D: the histogram against p's exact bin averages
+    ``(F(e_{i+1}) − F(e_i)) / width`` from the mixture's :meth:`~GaussianMixture.cdf`, which
+    is what the histogram estimates, so the distance of exact samples tends to 0 as 1/√n.
+    2-D: the histogram against p at the cell centres (midpoint rule, error O(width²)).
+
+    Parameters
+    ----------
+    mixture : GaussianMixture
+        The exact density p.
+    histogram : array
+        :func:`core.densities.histogram` on ``x_edges`` (1-D), or
+        :func:`core.densities.histogram_2d` on ``x_edges`` and ``y_edges`` (2-D: shape
+        (len(y_edges) − 1, len(x_edges) − 1)).
+    x_edges, y_edges : array
+        Uniformly spaced, strictly increasing bin edges; ``y_edges`` for a 2-D mixture only.
+
+    Returns
+    -------
+    float
+        In [0, 1] up to the mass of p outside the bins.
+    """
+    mixture = _check_target(mixture, "mixture")
+    xe = _grid(x_edges, "x_edges", uniform=True)
+    width = xe[1] - xe[0]
+    if mixture.dim == 1:
+        if y_edges is not None:
+            raise ValueError("y_edges must be None for a 1-D mixture")
+        expected = np.diff(mixture.cdf(xe)) / width
+    else:
+        if y_edges is None:
+            raise ValueError("y_edges is required for a 2-D mixture")
+        ye = _grid(y_edges, "y_edges", uniform=True)
+        expected = grid_density(mixture, 0.5 * (xe[1:] + xe[:-1]), 0.5 * (ye[1:] + ye[:-1]))
+        width *= ye[1] - ye[0]
+    h = _array(histogram, "histogram")
+    if h.shape != expected.shape:
+        raise ValueError(
+            f"histogram must have shape {expected.shape} for these edges, got {h.shape}"
+        )
+    return total_variation(h, expected, width)
 
 
 def vector_field(

@@ -9,7 +9,7 @@ import numpy as np
 from bench_report import PaintClock, report
 from PyQt6 import QtWidgets
 
-from core import langevin as lv
+from core import densities
 from mlphys_gui.tabs.langevin.tab import STEP_BUDGET
 from mlphys_gui.widgets.playback import FRAME_RATE
 
@@ -68,7 +68,7 @@ def test_redraw_against_matplotlib(qtbot, window):
     tab.run_for(0.5)
     edges, grid = tab.edges, tab.grid
     x = np.asarray(tab.ensemble.x)
-    histograms = [lv.histogram(x + 0.002 * i, edges) for i in range(60)]
+    histograms = [densities.histogram(x + 0.002 * i, edges) for i in range(60)]
     plots = tab.figure
     dots_x, dots_y = plots.dots.points()
     p_t, boltzmann, potential = tab.pde.p.copy(), tab._boltzmann, tab._potential.V(grid)

@@ -17,6 +17,7 @@ import pytest
 
 from core.double_descent import (
     FEATURE_FAMILIES,
+    MAX_WIDTHS,
     FunctionFit,
     SweepParams,
     SweepResult,
@@ -30,6 +31,7 @@ from core.double_descent import (
     nested_solutions,
     run_sweep,
     sweep,
+    widths_for,
 )
 
 
@@ -655,3 +657,42 @@ def test_fit_function_wild_at_the_threshold_smooth_far_past_it() -> None:
 def test_fit_function_rejects_bad_values(kwargs, field) -> None:
     with pytest.raises(ValueError, match=field):
         fit_function(**{"n": 10, "p": 5, "sigma": 0.1, **kwargs})
+
+
+# --------------------------------------------------------------------------------------------
+# widths_for: the model sizes of a sweep
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("n", "ratio"), [(1, 1.5), (2, 0.2), (40, 5.0), (400, 20.0), (7, 3.3)])
+def test_widths_for_runs_from_1_to_ratio_n_densely_around_n(n, ratio) -> None:
+    widths = widths_for(n, ratio)
+    top = max(2, round(ratio * n))
+    assert widths[0] == 1 and widths[-1] == top
+    assert all(a < b for a, b in zip(widths, widths[1:], strict=False))  # ascending, unique
+    assert set(range(max(1, n - 3), min(top, n + 3) + 1)) <= set(widths)  # the peak region
+    assert len(widths) <= MAX_WIDTHS + 7
+    # geometric elsewhere: consecutive sizes at most the ratio q of MAX_WIDTHS points from 1 to
+    # top apart, up to the rounding of each end by ½
+    q = top ** (1 / (MAX_WIDTHS - 1))
+    assert all(b <= q * (a + 0.5) + 0.5 for a, b in zip(widths, widths[1:], strict=False))
+    assert SweepParams(n=n, widths=widths, trials=1, sigma=0.1).widths == widths
+
+
+def test_widths_for_small_problems_take_every_size() -> None:
+    assert widths_for(10, 2.0) == tuple(range(1, 21))  # 160 geometric points, 20 sizes
+
+
+@pytest.mark.parametrize(
+    ("n", "ratio", "field"),
+    [
+        (0, 2.0, "n"),
+        (1.5, 2.0, "n"),
+        (10, 0.0, "ratio"),
+        (10, math.nan, "ratio"),
+        (10, 1e4, "ratio"),
+    ],
+)
+def test_widths_for_rejects_bad_values(n, ratio, field) -> None:
+    with pytest.raises(ValueError, match=field):
+        widths_for(n, ratio)

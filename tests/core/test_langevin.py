@@ -2,8 +2,8 @@
 
 References: the Ornstein–Uhlenbeck closed forms (mean x₀e^{−kt}, variance
 σ²/(2k)(1 − e^{−2kt})), the Boltzmann density exp(−2V/σ²)/Z computed here by quadrature,
-kT = σ²/(2γ) for the underdamped equation, Kramers' formula written out, and numpy's own
-histogram.  Monte-Carlo comparisons use tolerances of several standard errors.
+kT = σ²/(2γ) for the underdamped equation and Kramers' formula written out.  Monte-Carlo
+comparisons use tolerances of several standard errors.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from core import chunks
+from core.densities import histogram
 from core.langevin import (
     DEFAULT_BOUND,
     DivergenceError,
@@ -31,7 +32,6 @@ from core.langevin import (
     from_expression,
     from_expression_2d,
     harmonic,
-    histogram,
     initial_positions,
     kramers_rate,
     parse_initial_condition,
@@ -454,23 +454,6 @@ def test_boltzmann_harmonic_is_the_gaussian() -> None:
         boltzmann(harmonic(), 1.0, X[::-1])
 
 
-def test_histogram_matches_numpy_and_counts_outside_samples_in_the_total() -> None:
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=100_000)
-    edges = np.linspace(-6, 6, 61)
-    ref, _ = np.histogram(x, edges, density=True)
-    np.testing.assert_allclose(histogram(x, edges), ref, rtol=1e-12, atol=1e-15)
-    uneven = np.array([-3.0, -1.0, -0.2, 0.0, 0.5, 2.0, 3.0])
-    ref_counts, _ = np.histogram(x, uneven)
-    np.testing.assert_allclose(histogram(x, uneven) * x.size * np.diff(uneven), ref_counts)
-    narrow = np.linspace(-1, 1, 11)
-    dens = histogram(np.concatenate([x, [np.nan, np.inf, -np.inf]]), narrow)
-    inside = np.count_nonzero(np.abs(x) < 1)
-    assert math.isclose(np.sum(dens * np.diff(narrow)), inside / (x.size + 3))
-    with pytest.raises(ValueError, match="edges"):
-        histogram(x, [1.0])
-
-
 def test_summary_and_kramers_rate_closed_forms() -> None:
     s = summary(np.array([-1.0, 1.0, 2.0, 2.0]), barrier=1.5)
     assert s.n == 4 and s.mean == 1.0 and s.variance == 1.5 and s.fraction_right == 0.5
@@ -481,30 +464,3 @@ def test_summary_and_kramers_rate_closed_forms() -> None:
     assert math.isclose(kramers_rate(double_well(depth), sigma, -1.0, 0.0), expected)
     with pytest.raises(ValueError, match="V″"):
         kramers_rate(double_well(depth), sigma, 0.0, 1.0)
-
-
-# ---------------------------------------------------------------------------------------------
-# display helpers: 2-D histogram, bin averages, total variation
-# ---------------------------------------------------------------------------------------------
-
-
-def test_histogram_2d_estimates_a_known_density():
-    from core.langevin import histogram_2d
-
-    rng = np.random.default_rng(3)
-    xy = rng.uniform([-1.0, 0.0], [1.0, 2.0], size=(200_000, 2))  # density 1/4 on the box
-    edges_x, edges_y = np.linspace(-1, 1, 11), np.linspace(0, 2, 6)
-    h = histogram_2d(xy, edges_x, edges_y)
-    assert h.shape == (5, 10)
-    assert np.allclose(h, 0.25, rtol=0.05)
-    assert histogram_2d(np.zeros((0, 2)), edges_x, edges_y).sum() == 0
-
-
-def test_total_variation_and_bin_average():
-    from core.langevin import bin_average, total_variation
-
-    assert total_variation([1.0, 0.0], [0.0, 1.0], 1.0) == 1.0  # disjoint
-    assert total_variation([0.5, 0.5], [0.5, 0.5], 1.0) == 0.0
-    assert np.allclose(bin_average([1, 3, 5, 7], 2), [2, 6])
-    with pytest.raises(ValueError, match="divisible"):
-        bin_average([1, 2, 3], 2)

@@ -19,13 +19,14 @@ svd
 regression
     polynomial_features, gaussian_features, gaussian_centers, features, mle, mle_covariance,
     UnderdeterminedError, ridge, Posterior, prior, posterior, update, map_estimate, predictive,
-    sample_weights, log_evidence, evidence_vs_precision, evidence_vs_degree, evidence_vs_size,
+    predictive_bands, sample_weights, sample_functions, log_evidence, evidence_vs_precision,
+    best_precision, evidence_vs_degree, evidence_vs_size,
     marginal, gaussian_grid, likelihood_grid, covariance_ellipses, likelihood_slice,
     true_weights, GeneratorParams, true_function, noise_sigma, generate
 double_descent
     min_norm_lstsq, nested_solutions, isotropic_risk, isotropic_risk_exact, SweepParams,
     default_sweep_params, SweepResult, TrialDraw, draw_trial, run_sweep, sweep, fourier_target,
-    FunctionFit, fit_function
+    FunctionFit, fit_function, widths_for
 langevin
     Harmonic, DoubleWell (.V .dV .d2V .dV_into .drift_into), ExpressionPotential (.V .dV .d2V
     .dV_into), harmonic, double_well, tilted_double_well, from_expression, DoubleWell2D (.V
@@ -33,24 +34,32 @@ langevin
     .grad_into), double_well_2d, from_expression_2d, Uniform, Gaussian,
     parse_initial_condition, initial_positions, Ensemble and Ensemble2D (.step .set_sigma
     .set_dt .set_potential), UnderdampedEnsemble (.step .set_sigma .set_gamma .set_dt
-    .set_potential), DivergenceError, boltzmann, boltzmann_2d, histogram, histogram_2d,
-    summary, EnsembleSummary, kramers_rate, bin_average, total_variation
+    .set_potential), DivergenceError, boltzmann, boltzmann_2d, effective_sigma, summary,
+    EnsembleSummary, kramers_rate
+langevin_run
+    LangevinRun (.step .set_sigma .set_dt .set_gamma .set_potential .histogram .boltzmann
+    .summary), RunSummary
+densities
+    histogram, histogram_2d, bin_average, total_variation, binned_distance
 fokker_planck
     sg_coefficients, gth_factor, FokkerPlanck1D (.step .set_potential .set_sigma .set_density
     .generator .stationary .relaxation_rates .mass .summary), FPSummary
 expressions
     parse_expression, Expression (.derivative; calling it)
 checks
-    range_text, real, count, seed (the argument checks the other modules share)
+    range_text, real, count, seed, interval, array, grid, callback (the argument checks the
+    other modules share)
 chunks
     spans, streams, run (particle arrays in chunks on all cores)
 transport
     GaussianMixture (.isotropic .log_pdf .pdf .score .responsibilities .cdf .mean .cov .sample
-    .affine .with_component .without_component .with_mean .with_weight .with_std),
+    .affine .with_component .without_component .with_mean .with_weight .with_std .from_rows
+    .rows),
     default_target, NoiseSchedule (.beta .integral .alpha .sigma), base_mismatch, vp_marginal,
     interpolant_marginal, marginal, reverse_sde_drift, probability_flow_velocity,
     flow_matching_velocity, velocity, noise_scale, Trajectory (.index .at .interpolate), sample,
-    sample_final, SamplingCancelledError, grid_density, vector_field
+    sample_final, SamplingCancelledError, SamplingRequest, SamplingResult, sample_processes,
+    grid_density, histogram_distance, vector_field
 
 Exempt (``EXEMPT``): the Protocols ``langevin.Potential`` and ``langevin.Potential2D``, pure
 interfaces without behaviour of their own.
@@ -85,7 +94,17 @@ from hypothesis.extra.numpy import arrays
 from scipy.linalg import lapack
 
 import core
-from core import checks, chunks, expressions, fokker_planck, langevin, regression, svd
+from core import (
+    checks,
+    chunks,
+    densities,
+    expressions,
+    fokker_planck,
+    langevin,
+    langevin_run,
+    regression,
+    svd,
+)
 from core import double_descent as dd
 from core import transport as tr
 from core.fokker_planck import FokkerPlanck1D
@@ -146,14 +165,15 @@ TESTED = {
     "regression": """
         polynomial_features gaussian_features gaussian_centers features mle mle_covariance
         UnderdeterminedError ridge Posterior prior posterior update map_estimate predictive
-        sample_weights log_evidence evidence_vs_precision evidence_vs_degree evidence_vs_size
+        predictive_bands sample_weights sample_functions log_evidence evidence_vs_precision
+        best_precision evidence_vs_degree evidence_vs_size
         marginal gaussian_grid likelihood_grid covariance_ellipses likelihood_slice
         true_weights GeneratorParams true_function noise_sigma generate
     """,
     "double_descent": """
         min_norm_lstsq nested_solutions isotropic_risk isotropic_risk_exact SweepParams
         default_sweep_params SweepResult TrialDraw draw_trial run_sweep sweep fourier_target
-        FunctionFit fit_function
+        FunctionFit fit_function widths_for
     """,
     "langevin": """
         Harmonic:V,dV,d2V,dV_into,drift_into DoubleWell:V,dV,d2V,dV_into,drift_into
@@ -163,25 +183,30 @@ TESTED = {
         Uniform Gaussian parse_initial_condition initial_positions
         Ensemble:step,set_sigma,set_dt,set_potential Ensemble2D:step,set_sigma,set_dt,set_potential
         UnderdampedEnsemble:step,set_sigma,set_gamma,set_dt,set_potential DivergenceError
-        boltzmann boltzmann_2d histogram histogram_2d summary EnsembleSummary kramers_rate
-        bin_average total_variation
+        boltzmann boltzmann_2d effective_sigma summary EnsembleSummary kramers_rate
     """,
+    "langevin_run": """
+        LangevinRun:step,set_sigma,set_dt,set_gamma,set_potential,histogram,boltzmann,summary
+        RunSummary
+    """,
+    "densities": "histogram histogram_2d bin_average total_variation binned_distance",
     "fokker_planck": """
         sg_coefficients gth_factor FPSummary
         FokkerPlanck1D:step,set_potential,set_sigma,set_density,generator,stationary
         FokkerPlanck1D:relaxation_rates,mass,summary
     """,
     "expressions": "parse_expression Expression:derivative",
-    "checks": "range_text real count seed",
+    "checks": "range_text real count seed interval array grid callback",
     "chunks": "spans streams run",
     "transport": """
         GaussianMixture:isotropic,log_pdf,pdf,score,responsibilities,cdf,mean,cov,sample,affine
         GaussianMixture:with_component,without_component,with_mean,with_weight,with_std
+        GaussianMixture:from_rows,rows
         default_target NoiseSchedule:beta,integral,alpha,sigma base_mismatch vp_marginal
         interpolant_marginal marginal reverse_sde_drift probability_flow_velocity
         flow_matching_velocity velocity noise_scale Trajectory:index,at,interpolate sample
-        sample_final
-        SamplingCancelledError grid_density vector_field
+        sample_final SamplingRequest SamplingResult sample_processes
+        SamplingCancelledError grid_density histogram_distance vector_field
     """,
 }
 COVERED = {
@@ -582,6 +607,58 @@ def test_sample_weights_are_reproducible_finite_draws(m, count, seed):
 
 @FAST
 @given(
+    st.integers(0, 8),
+    st.integers(1, 4),
+    st.integers(0, 6),
+    arrays(np.float64, st.integers(0, 3), elements=st.floats(0.0, 5.0)),
+    st.floats(0.0, 2.0),
+    seeds,
+)
+def test_predictive_bands_are_ordered_around_the_mean(n, m, k, multiples, noise, seed):
+    Phi, y, rng = random_problem(seed, n, m)
+    post = regression.posterior(Phi, y, 0.5, 1.0)
+    Xs = rng.normal(size=(k, m))
+    mean, lower, upper = regression.predictive_bands(post, Xs, noise, multiples)
+    assert mean.shape == (k,) and lower.shape == upper.shape == (multiples.size, k)
+    assert is_finite(mean, lower, upper)
+    assert np.allclose(upper - mean, mean - lower, rtol=1e-12, atol=1e-12)  # symmetric
+    sd = np.sqrt(regression.predictive(post, Xs, noise)[1])
+    assert np.allclose(upper - lower, 2 * multiples[:, None] * sd, rtol=1e-12, atol=1e-12)
+
+
+@FAST
+@given(st.integers(0, 8), st.integers(1, 4), st.integers(0, 6), st.integers(0, 20), seeds)
+def test_sample_functions_are_the_sampled_weights_on_the_inputs(n, m, k, count, seed):
+    Phi, y, rng = random_problem(seed, n, m)
+    post = regression.posterior(Phi, y, 0.5, 1.0)
+    Xs = rng.normal(size=(k, m))
+    curves = regression.sample_functions(post, Xs, count, seed)
+    assert curves.shape == (count, k) and is_finite(curves)
+    betas = regression.sample_weights(post, count, seed)
+    assert np.allclose(curves, betas @ Xs.T, rtol=1e-12, atol=1e-12)
+
+
+@FAST
+@given(
+    st.integers(0, 12),
+    st.integers(1, 5),
+    st.floats(1e-2, 10.0),
+    arrays(np.float64, st.integers(1, 6), elements=st.floats(1e-4, 1e4)),
+    seeds,
+)
+def test_best_precision_has_the_largest_evidence_on_the_grid(n, m, sigma, lams, seed):
+    Phi, y, _ = random_problem(seed, n, m)
+    best = regression.best_precision(Phi, y, sigma, lams)
+    if n == 0:
+        assert math.isnan(best)
+        return
+    assert best in lams
+    curve = regression.evidence_vs_precision(Phi, y, sigma, lams)
+    assert regression.log_evidence(Phi, y, sigma, best) == pytest.approx(curve.max(), abs=1e-9)
+
+
+@FAST
+@given(
     st.integers(0, 12),
     st.integers(1, 5),
     st.floats(1e-2, 10.0),
@@ -861,6 +938,24 @@ REGRESSION_INVALID = [
     *[(partial(regression.GeneratorParams, seed=s), "seed") for s in (-1, 1.5)],
     (partial(regression.true_function, "quartic", [0.0]), "truth"),
     *[(partial(regression.true_function, "line", x), "x") for x in ([NAN], "ab")],
+    (partial(regression.predictive_bands, None, [[1.0, 0.0, 0.0]], 0.1), "post"),
+    (partial(regression.predictive_bands, POST3, [[1.0, 0.0]], 0.1), "Phi_star"),
+    (partial(regression.predictive_bands, POST3, [[1.0, 0.0, 0.0]], -0.1), "sigma"),
+    *[
+        (partial(regression.predictive_bands, POST3, [[1.0, 0.0, 0.0]], 0.1, k), "multiples")
+        for k in ((1, -1), (NAN,), "ab", [[1.0]])
+    ],
+    (partial(regression.sample_functions, None, [[1.0]], 3, 0), "post"),
+    *[(partial(regression.sample_functions, POST3, P, 3, 0), "Phi_star") for P in ([[1.0]], "a")],
+    (partial(regression.sample_functions, POST3, [[1.0, 0.0, 0.0]], -1, 0), "n_samples"),
+    (partial(regression.sample_functions, POST3, [[1.0, 0.0, 0.0]], 3, -1), "seed"),
+    (partial(regression.best_precision, [[NAN]], [1.0], 1.0, [1.0]), "Phi"),
+    (partial(regression.best_precision, PHI, [1.0], 1.0, [1.0]), "y"),
+    (partial(regression.best_precision, PHI, [1.0, 2.0], 0.0, [1.0]), "sigma"),
+    *[
+        (partial(regression.best_precision, PHI, [1.0, 2.0], 1.0, lams), "precisions")
+        for lams in ([], [0.0], [-1.0, 1.0], [NAN], "ab")
+    ],
     (partial(regression.noise_sigma, None, [0.0]), "params"),
     (partial(regression.noise_sigma, regression.GeneratorParams(), [INF]), "x"),
     (partial(regression.generate, None, 3), "params"),
@@ -1062,6 +1157,19 @@ def test_fit_function_gives_a_finite_curve_on_the_grid(n, p, sigma, ridge, seed,
     assert copy.grid_error == fit.grid_error
 
 
+@FAST
+@given(st.integers(1, dd.MAX_N), st.floats(1e-3, 25.0))
+def test_widths_for_are_valid_sweep_widths_dense_around_n(n, ratio):
+    assume(ratio * n <= dd.MAX_WIDTH)
+    widths = dd.widths_for(n, ratio)
+    top = max(2, round(ratio * n))
+    assert widths[0] == 1 and widths[-1] == top and len(widths) <= dd.MAX_WIDTHS + 7
+    assert np.all(np.diff(widths) > 0)
+    assert set(range(max(1, n - 3), min(top, n + 3) + 1)) <= set(widths)
+    if n * top <= dd.MAX_ENTRIES:  # beyond it a sweep is refused for its memory, not its widths
+        assert dd.SweepParams(n=n, widths=widths, trials=1, sigma=0.0).widths == widths
+
+
 SWEEP = dd.SweepParams(n=3, widths=(1, 2), trials=1, sigma=0.1)
 ONE_ROW = np.zeros((1, 2))
 FIT = dict(
@@ -1179,6 +1287,8 @@ DOUBLE_DESCENT_INVALID = [
     (partial(dd.FunctionFit, **{**FIT, "train_error": "a"}), "train_error"),
     (partial(dd.FunctionFit, **{**FIT, "grid_error": None}), "grid_error"),
     *[(partial(dd.fourier_target, x), "x") for x in ("a", NAN, [INF], None)],
+    *[(partial(dd.widths_for, n, 2.0), "n") for n in (0, 1.5, dd.MAX_N + 1, True)],
+    *[(partial(dd.widths_for, 10, r), "ratio") for r in (0.0, -1.0, NAN, "2", 1e4)],
 ]
 
 
@@ -1441,43 +1551,6 @@ def test_boltzmann_2d_is_a_normalised_image(pot, sigma, mx, my):
 
 
 @FAST
-@given(
-    arrays(np.float64, st.integers(0, 60), elements=st.floats(-5, 5) | st.just(math.nan)),
-    st.floats(-3.0, 0.0),
-    arrays(np.float64, st.integers(1, 12), elements=st.floats(0.05, 1.0)),
-    st.booleans(),
-)
-def test_histogram_integrates_to_the_fraction_of_samples_inside(x, start, widths, uniform):
-    if uniform:
-        widths = np.full(widths.size, widths[0])
-    edges = start + np.concatenate([[0.0], np.cumsum(widths)])
-    away = np.abs(x[:, None] - edges[[0, -1]][None, :]) > 1e-9  # no sample on the outer edges
-    assume(np.all(away | np.isnan(x)[:, None]))
-    h = langevin.histogram(x, edges)
-    assert h.shape == (widths.size,) and is_finite(h) and np.all(h >= 0)
-    inside = np.count_nonzero((x >= edges[0]) & (x < edges[-1]))
-    expected = inside / x.size if x.size else 0.0
-    assert np.sum(h * np.diff(edges)) == pytest.approx(expected, abs=1e-12)
-
-
-@FAST
-@given(
-    arrays(np.float64, st.tuples(st.integers(0, 60), st.just(2)), elements=st.floats(-3, 3)),
-    st.integers(1, 10),
-    st.integers(1, 10),
-)
-def test_histogram_2d_integrates_to_the_fraction_of_samples_inside(xy, mx, my):
-    xe, ye = np.linspace(-2, 2, mx + 1), np.linspace(-1, 1.5, my + 1)
-    assume(np.all(np.abs(np.abs(xy[:, 0]) - 2) > 1e-9) and np.all(np.abs(xy[:, 1] + 1) > 1e-9))
-    assume(np.all(np.abs(xy[:, 1] - 1.5) > 1e-9))
-    h = langevin.histogram_2d(xy, xe, ye)
-    assert h.shape == (my, mx) and is_finite(h) and np.all(h >= 0)
-    inside = np.count_nonzero((np.abs(xy[:, 0]) < 2) & (xy[:, 1] > -1) & (xy[:, 1] < 1.5))
-    area = (xe[1] - xe[0]) * (ye[1] - ye[0])
-    assert h.sum() * area == pytest.approx(inside / len(xy) if len(xy) else 0.0, abs=1e-12)
-
-
-@FAST
 @given(vectors(1, 50), finite)
 def test_summary_moments_are_consistent(x, barrier):
     s = langevin.summary(x, barrier)
@@ -1494,31 +1567,6 @@ def test_kramers_rate_is_positive_and_grows_with_the_noise(depth, tilt, sigma):
     rate = langevin.kramers_rate(pot, sigma, minimum, 0.0)
     assert math.isfinite(rate) and rate >= 0
     assert langevin.kramers_rate(pot, 1.5 * sigma, minimum, 0.0) >= rate
-
-
-@FAST
-@given(st.integers(1, 10), st.integers(1, 8), st.data())
-def test_bin_average_keeps_the_mean(factor, groups, data):
-    values = data.draw(arrays(np.float64, factor * groups, elements=finite), label="values")
-    out = langevin.bin_average(values, factor)
-    assert out.shape == (groups,) and is_finite(out)
-    assert out.mean() == pytest.approx(values.mean(), abs=1e-9)
-    assert np.array_equal(langevin.bin_average(values, 1), values)
-
-
-@FAST
-@given(st.integers(1, 20), st.floats(1e-3, 10.0), st.data())
-def test_total_variation_is_a_distance_between_densities(m, width, data):
-    def density():
-        w = data.draw(arrays(np.float64, m, elements=st.floats(0.0, 1.0)))
-        assume(w.sum() > 1e-6)
-        return w / (w.sum() * width)
-
-    p, q = density(), density()
-    tv = langevin.total_variation(p, q, width)
-    assert 0.0 <= tv <= 1.0 + 1e-12
-    assert tv == pytest.approx(langevin.total_variation(q, p, width))
-    assert langevin.total_variation(p, p, width) == 0.0
 
 
 H = langevin.harmonic()
@@ -1557,7 +1605,7 @@ LANGEVIN_INVALID = [
         (partial(langevin.ExpressionPotential, "x**2", r), "reference")
         for r in ((1.0, 0.0), "ab", 3.0)
     ],
-    (partial(langevin.ExpressionPotential, "x**2", (0.0, NAN)), "reference[1]"),
+    (partial(langevin.ExpressionPotential, "x**2", (0.0, NAN)), "reference"),
     (partial(langevin.from_expression, "x**2", (0.0, 0.0)), "reference"),
     *[(partial(langevin.ExpressionPotential, text), "text") for text in (5, None, "1/x", "log(x)")],
     *[(partial(langevin.from_expression_2d, text), "text") for text in (5, "log(x) + y")],
@@ -1649,11 +1697,6 @@ LANGEVIN_INVALID = [
     (partial(langevin.boltzmann_2d, DW2, 0.0, [0, 1], [0, 1]), "sigma"),
     (partial(langevin.boltzmann_2d, DW2, 1.0, [0], [0, 1]), "x"),
     (partial(langevin.boltzmann_2d, DW2, 1.0, [0, 1], [1, 0]), "y"),
-    (partial(langevin.histogram, "ab", [0.0, 1.0]), "x"),
-    *[(partial(langevin.histogram, [0.5], e), "edges") for e in ([1.0, 0.0], [0.0], "ab")],
-    *[(partial(langevin.histogram_2d, xy, [0, 1], [0, 1]), "xy") for xy in ([1, 2, 3], "ab")],
-    (partial(langevin.histogram_2d, [[0.5, 0.5]], [1, 0], [0, 1]), "x_edges"),
-    (partial(langevin.histogram_2d, [[0.5, 0.5]], [0, 1], [0]), "y_edges"),
     (partial(langevin.summary, "ab"), "x"),
     *[(partial(langevin.summary, [1.0], b), "barrier") for b in (NAN, "a")],
     (partial(langevin.kramers_rate, None, 1.0, -1.0, 0.0), "potential"),
@@ -1662,16 +1705,112 @@ LANGEVIN_INVALID = [
     (partial(langevin.kramers_rate, langevin.double_well(), 1.0, -1.0, "a"), "x_barrier"),
     (partial(langevin.kramers_rate, H, 1.0, -1.0, 0.0), "x_barrier"),  # no barrier top
     (partial(langevin.kramers_rate, langevin.double_well(), 0.05, 2.0, 0.0), "x_barrier"),
-    *[(partial(langevin.bin_average, v, 2), "values") for v in ("ab", [[1, 2]], [1, 2, 3])],
-    *[(partial(langevin.bin_average, [1, 2], f), "factor") for f in (0, 1.5)],
-    (partial(langevin.total_variation, "a", [1.0], 1.0), "p"),
-    (partial(langevin.total_variation, [1.0], [1.0, 2.0], 1.0), "q"),
-    *[(partial(langevin.total_variation, [1.0], [1.0], w), "width") for w in (0.0, NAN)],
 ]
 
 
 @pytest.mark.parametrize(("call", "name"), LANGEVIN_INVALID, ids=case_id)
 def test_invalid_langevin_parameters_name_themselves(call, name):
+    assert_invalid(call, name)
+
+
+# --------------------------------------------------------------------------------------------
+# densities
+# --------------------------------------------------------------------------------------------
+
+
+@FAST
+@given(
+    arrays(np.float64, st.integers(0, 60), elements=st.floats(-5, 5) | st.just(math.nan)),
+    st.floats(-3.0, 0.0),
+    arrays(np.float64, st.integers(1, 12), elements=st.floats(0.05, 1.0)),
+    st.booleans(),
+)
+def test_histogram_integrates_to_the_fraction_of_samples_inside(x, start, widths, uniform):
+    if uniform:
+        widths = np.full(widths.size, widths[0])
+    edges = start + np.concatenate([[0.0], np.cumsum(widths)])
+    away = np.abs(x[:, None] - edges[[0, -1]][None, :]) > 1e-9  # no sample on the outer edges
+    assume(np.all(away | np.isnan(x)[:, None]))
+    h = densities.histogram(x, edges)
+    assert h.shape == (widths.size,) and is_finite(h) and np.all(h >= 0)
+    inside = np.count_nonzero((x >= edges[0]) & (x < edges[-1]))
+    expected = inside / x.size if x.size else 0.0
+    assert np.sum(h * np.diff(edges)) == pytest.approx(expected, abs=1e-12)
+
+
+@FAST
+@given(
+    arrays(np.float64, st.tuples(st.integers(0, 60), st.just(2)), elements=st.floats(-3, 3)),
+    st.integers(1, 10),
+    st.integers(1, 10),
+)
+def test_histogram_2d_integrates_to_the_fraction_of_samples_inside(xy, mx, my):
+    xe, ye = np.linspace(-2, 2, mx + 1), np.linspace(-1, 1.5, my + 1)
+    assume(np.all(np.abs(np.abs(xy[:, 0]) - 2) > 1e-9) and np.all(np.abs(xy[:, 1] + 1) > 1e-9))
+    assume(np.all(np.abs(xy[:, 1] - 1.5) > 1e-9))
+    h = densities.histogram_2d(xy, xe, ye)
+    assert h.shape == (my, mx) and is_finite(h) and np.all(h >= 0)
+    inside = np.count_nonzero((np.abs(xy[:, 0]) < 2) & (xy[:, 1] > -1) & (xy[:, 1] < 1.5))
+    area = (xe[1] - xe[0]) * (ye[1] - ye[0])
+    assert h.sum() * area == pytest.approx(inside / len(xy) if len(xy) else 0.0, abs=1e-12)
+
+
+@FAST
+@given(st.integers(1, 10), st.integers(1, 8), st.data())
+def test_bin_average_keeps_the_mean(factor, groups, data):
+    values = data.draw(arrays(np.float64, factor * groups, elements=finite), label="values")
+    out = densities.bin_average(values, factor)
+    assert out.shape == (groups,) and is_finite(out)
+    assert out.mean() == pytest.approx(values.mean(), abs=1e-9)
+    assert np.array_equal(densities.bin_average(values, 1), values)
+
+
+@FAST
+@given(st.integers(1, 20), st.floats(1e-3, 10.0), st.data())
+def test_total_variation_is_a_distance_between_densities(m, width, data):
+    def density():
+        w = data.draw(arrays(np.float64, m, elements=st.floats(0.0, 1.0)))
+        assume(w.sum() > 1e-6)
+        return w / (w.sum() * width)
+
+    p, q = density(), density()
+    tv = densities.total_variation(p, q, width)
+    assert 0.0 <= tv <= 1.0 + 1e-12
+    assert tv == pytest.approx(densities.total_variation(q, p, width))
+    assert densities.total_variation(p, p, width) == 0.0
+
+
+@FAST
+@given(st.integers(1, 12), st.integers(1, 6), st.floats(1e-3, 10.0), st.data())
+def test_binned_distance_is_the_distance_to_the_bin_averages(m, k, width, data):
+    histogram = data.draw(arrays(np.float64, m, elements=st.floats(0.0, 10.0)), label="h")
+    fine = data.draw(arrays(np.float64, m * k, elements=st.floats(0.0, 10.0)), label="p")
+    distance = densities.binned_distance(histogram, fine, width)
+    averages = fine.reshape(m, k).mean(axis=1)
+    assert distance == pytest.approx(0.5 * np.abs(histogram - averages).sum() * width)
+    assert densities.binned_distance(averages, fine, width) == pytest.approx(0.0, abs=1e-12)
+
+
+DENSITIES_INVALID = [
+    (partial(densities.histogram, "ab", [0.0, 1.0]), "x"),
+    *[(partial(densities.histogram, [0.5], e), "edges") for e in ([1.0, 0.0], [0.0], "ab")],
+    *[(partial(densities.histogram_2d, xy, [0, 1], [0, 1]), "xy") for xy in ([1, 2, 3], "ab")],
+    (partial(densities.histogram_2d, [[0.5, 0.5]], [1, 0], [0, 1]), "x_edges"),
+    (partial(densities.histogram_2d, [[0.5, 0.5]], [0, 1], [0]), "y_edges"),
+    *[(partial(densities.bin_average, v, 2), "values") for v in ("ab", [[1, 2]], [1, 2, 3])],
+    *[(partial(densities.bin_average, [1, 2], f), "factor") for f in (0, 1.5)],
+    (partial(densities.total_variation, "a", [1.0], 1.0), "p"),
+    (partial(densities.total_variation, [1.0], [1.0, 2.0], 1.0), "q"),
+    *[(partial(densities.total_variation, [1.0], [1.0], w), "width") for w in (0.0, NAN)],
+    *[(partial(densities.binned_distance, h, [1.0], 1.0), "histogram") for h in ([], "a")],
+    *[(partial(densities.binned_distance, [1.0], p, 1.0), "density") for p in ([], "a")],
+    (partial(densities.binned_distance, [1.0, 2.0], [1.0, 2.0, 3.0], 1.0), "density"),
+    (partial(densities.binned_distance, [1.0], [1.0], 0.0), "width"),
+]
+
+
+@pytest.mark.parametrize(("call", "name"), DENSITIES_INVALID, ids=case_id)
+def test_invalid_densities_parameters_name_themselves(call, name):
     assert_invalid(call, name)
 
 
@@ -1694,7 +1833,7 @@ class Polynomial:
 
 
 polynomials = st.lists(st.floats(-2.0, 2.0), min_size=2, max_size=5).map(Polynomial)
-densities = st.one_of(
+initial_densities = st.one_of(
     st.floats(-3.0, 3.0),
     st.tuples(st.just("uniform"), st.floats(-2.0, -0.5), st.floats(0.5, 2.0)),
     st.tuples(st.just("gaussian"), st.floats(-1.0, 1.0), st.floats(0.0, 1.0)),
@@ -1740,7 +1879,7 @@ def test_gth_factors_solve_the_backward_euler_system_positively(m, data):
     st.floats(0.05, 2.0),
     st.floats(1e-4, 1e6),
     st.integers(3, 80),
-    densities,
+    initial_densities,
     st.floats(-3.0, 3.0),
 )
 def test_fokker_planck_conserves_mass_and_positivity(pot, sigma, dt, cells, p0, barrier):
@@ -1848,6 +1987,140 @@ FOKKER_PLANCK_INVALID = [
 
 @pytest.mark.parametrize(("call", "name"), FOKKER_PLANCK_INVALID, ids=case_id)
 def test_invalid_fokker_planck_parameters_name_themselves(call, name):
+    assert_invalid(call, name)
+
+
+# --------------------------------------------------------------------------------------------
+# langevin_run
+# --------------------------------------------------------------------------------------------
+
+RUN_EDGES = np.linspace(-3.0, 3.0, 31)
+
+
+@SLOW
+@given(
+    potentials_1d,
+    st.integers(1, 30),
+    st.floats(0.0, 1.0),
+    st.floats(1e-4, 5e-3),
+    seeds,
+    initial_conditions,
+    st.integers(0, 20),
+    st.none() | st.floats(0.1, 10.0),
+    st.integers(1, 4),
+)
+def test_a_langevin_run_keeps_the_particles_and_p_t_at_one_time(
+    pot, n, sigma, dt, seed, x0, k, gamma, per_bin
+):
+    run = langevin_run.LangevinRun(
+        pot, n, sigma, dt, seed, x0, edges=RUN_EDGES, cells_per_bin=per_bin, gamma=gamma
+    )
+    run.step(k)
+    assert run.t == pytest.approx(k * dt) and run.inertia == (gamma is not None)
+    histogram = run.histogram()
+    assert histogram.shape == (30,) and is_finite(histogram) and np.all(histogram >= 0)
+    summary = run.summary(histogram)
+    assert isinstance(summary, langevin_run.RunSummary) and summary.particles.n == n
+    if gamma is None:
+        assert run.pde.t == pytest.approx(run.t) and run.pde.mass() == pytest.approx(1.0)
+        assert run.p.shape == (30 * per_bin,) and np.all(run.p >= 0)
+        assert 0.0 <= summary.distance <= 1.0 + 1e-9
+        assert summary.density == run.pde.summary(0.0)
+    else:
+        assert run.pde is None and run.p is None and summary.distance is None
+        run.set_gamma(2 * gamma)
+        assert run.gamma == 2 * gamma
+    assert run.kT == pytest.approx(sigma**2 / (2 * (run.gamma or 1.0)))
+    run.set_sigma(sigma / 2)
+    run.set_dt(dt / 2)
+    run.set_potential(langevin.harmonic(1.0))
+    run.step(2)
+    assert run.t == pytest.approx(k * dt + dt) and is_finite(run.ensemble.x)
+    x = np.linspace(-2.0, 2.0, 41)
+    if run.sigma > 0:
+        p = run.boltzmann(x)
+        assert is_finite(p) and np.trapezoid(p, x) == pytest.approx(1.0)
+
+
+@SLOW
+@given(potentials_2d, st.integers(0, 20), st.floats(0.0, 1.0), seeds, st.integers(0, 10))
+def test_a_2d_langevin_run_draws_an_image_of_unit_mass(pot, n, sigma, seed, k):
+    run = langevin_run.LangevinRun(pot, n, sigma, 1e-3, seed, (0.5, -0.5), edges=RUN_EDGES, dim=2)
+    run.step(k)
+    image = run.histogram()
+    assert image.shape == (30, 30) and is_finite(image)
+    inside = np.count_nonzero(np.all(np.abs(run.ensemble.xy) < 3.0, axis=1))
+    assert image.sum() * 0.2**2 == pytest.approx(inside / n if n else 0.0, abs=1e-12)
+    assert run.summary().density is None and run.dim == 2
+
+
+@FAST
+@given(st.floats(0.0, 10.0), st.none() | st.floats(1e-3, 1e3))
+def test_effective_sigma_gives_the_temperature_of_the_run(sigma, gamma):
+    effective = langevin.effective_sigma(sigma, gamma)
+    kT = sigma**2 / (2 * (1.0 if gamma is None else gamma))  # fluctuation–dissipation
+    assert effective >= 0 and effective**2 / 2 == pytest.approx(kT, rel=1e-12, abs=1e-300)
+
+
+def overdamped_run():
+    return langevin_run.LangevinRun(H, 4, 0.5, 0.01, 0, 0.0, edges=RUN_EDGES)
+
+
+LANGEVIN_RUN_INVALID = [
+    (partial(langevin_run.LangevinRun, None, 4, 0.5, 0.01, edges=RUN_EDGES), "potential"),
+    *[
+        (partial(langevin_run.LangevinRun, H, n, 0.5, 0.01, edges=RUN_EDGES), "n")
+        for n in (-1, 1.5)
+    ],
+    (partial(langevin_run.LangevinRun, H, 4, -0.5, 0.01, edges=RUN_EDGES), "sigma"),
+    (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.0, edges=RUN_EDGES), "dt"),
+    (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, -1, edges=RUN_EDGES), "seed"),
+    (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, 0, 5.0, edges=RUN_EDGES), "x0"),
+    (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, 0, "a", edges=RUN_EDGES), "x0"),
+    *[
+        (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=e), "edges")
+        for e in ([0.0], [1.0, 0.0], [0.0, 1.0, 3.0], "ab")
+    ],
+    *[
+        (
+            partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=RUN_EDGES, cells_per_bin=c),
+            "cells_per_bin",
+        )
+        for c in (0, 1.5)
+    ],
+    (
+        partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=[0, 1], cells_per_bin=2),
+        "cells_per_bin",
+    ),  # p_t needs 3 cells
+    *[
+        (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=RUN_EDGES, dim=d), "dim")
+        for d in (0, 3, True)
+    ],
+    (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=RUN_EDGES, gamma=0.0), "gamma"),
+    (
+        partial(langevin_run.LangevinRun, DW2, 4, 0.5, 0.01, edges=RUN_EDGES, dim=2, gamma=1.0),
+        "gamma",
+    ),
+    (
+        partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=RUN_EDGES, gamma=1.0, mass=0.0),
+        "mass",
+    ),
+    (partial(langevin_run.LangevinRun, H, 4, 0.5, 0.01, edges=RUN_EDGES, pde_dt=0.0), "pde_dt"),
+    (on(overdamped_run, "step", -1), "k"),
+    (on(overdamped_run, "set_sigma", NAN), "sigma"),
+    (on(overdamped_run, "set_dt", 0.0), "dt"),
+    (on(overdamped_run, "set_gamma", 1.0), "gamma"),
+    (on(overdamped_run, "set_potential", None), "potential"),
+    (on(overdamped_run, "boltzmann", [1.0, 0.0]), "x"),
+    *[(on(overdamped_run, "summary", h), "histogram") for h in ([1.0, 2.0], [NAN] * 30, "a")],
+    (on(overdamped_run, "summary", None, NAN), "barrier"),
+    *[(partial(langevin.effective_sigma, s), "sigma") for s in (-1.0, NAN, "a")],
+    *[(partial(langevin.effective_sigma, 1.0, g), "gamma") for g in (0.0, -1.0, INF)],
+]
+
+
+@pytest.mark.parametrize(("call", "name"), LANGEVIN_RUN_INVALID, ids=case_id)
+def test_invalid_langevin_run_parameters_name_themselves(call, name):
     assert_invalid(call, name)
 
 
@@ -2203,7 +2476,7 @@ def test_exact_marginals_go_from_the_base_to_the_target(mix, schedule, tau, data
     scale = 1 + np.abs(mix.cov()).max() + np.abs(mix.mean()).max() ** 2
     assert close(flow.mean(), tau * mix.mean(), atol=1e-9 * scale)
     assert close(flow.cov(), tau**2 * mix.cov() + (1 - tau) ** 2 * np.eye(d), atol=1e-9 * scale)
-    vp = tr.vp_marginal(mix, schedule, 1 - tau)
+    vp = tr.vp_marginal(mix, 1 - tau, schedule)
     for process in ("reverse_sde", "probability_flow"):
         assert tr.marginal(mix, process, tau, schedule) == vp
     for law in (flow, vp):
@@ -2213,19 +2486,19 @@ def test_exact_marginals_go_from_the_base_to_the_target(mix, schedule, tau, data
     # the ends: τ = 0 is N(0, I) for flow matching, α(1)² away from it for the VP SDE
     base = tr.marginal(mix, "flow_matching", 0.0)
     assert close(base.pdf(x), standard_normal_pdf(x, d).reshape(np.shape(base.pdf(x))))
-    noise = tr.vp_marginal(mix, schedule, 1.0)
+    noise = tr.vp_marginal(mix, 1.0, schedule)
     mismatch = tr.base_mismatch(schedule)
     assert close(noise.cov() - np.eye(d), mismatch * (mix.cov() - np.eye(d)), atol=1e-9 * scale)
     assert same_law(tr.interpolant_marginal(mix, 1.0), mix)
-    assert same_law(tr.vp_marginal(mix, schedule, 0.0), mix)
+    assert same_law(tr.vp_marginal(mix, 0.0, schedule), mix)
 
 
 @FAST
 @given(mixtures(), schedules, st.floats(0.0, 1.0), st.data())
 def test_fields_are_finite_and_keep_the_shape_of_x(mix, schedule, tau, data):
     x = data.draw(points(mix.dim), label="x")
-    drift = tr.reverse_sde_drift(mix, schedule, tau, x)
-    flow = tr.probability_flow_velocity(mix, schedule, tau, x)
+    drift = tr.reverse_sde_drift(mix, tau, x, schedule)
+    flow = tr.probability_flow_velocity(mix, tau, x, schedule)
     fm = tr.flow_matching_velocity(mix, tau, x)
     for field, process in ((drift, "reverse_sde"), (flow, "probability_flow"), (fm, PROCESS_FM)):
         assert field.shape == np.shape(x) and is_finite(field)
@@ -2253,8 +2526,8 @@ def test_the_standard_normal_is_at_rest_under_the_probability_flow(d, schedule, 
     x = data.draw(arrays(np.float64, (6, d), elements=st.floats(-10.0, 10.0)), label="x")
     normal = tr.GaussianMixture.isotropic([1.0], np.zeros((1, d)), 1.0)
     beta = float(schedule.beta(1 - tau))
-    assert close(tr.probability_flow_velocity(normal, schedule, tau, x), 0.0, atol=1e-9 * beta)
-    assert close(tr.reverse_sde_drift(normal, schedule, tau, x), -0.5 * beta * x, atol=1e-9)
+    assert close(tr.probability_flow_velocity(normal, tau, x, schedule), 0.0, atol=1e-9 * beta)
+    assert close(tr.reverse_sde_drift(normal, tau, x, schedule), -0.5 * beta * x, atol=1e-9)
 
 
 @FAST
@@ -2362,6 +2635,51 @@ def test_a_trajectory_finds_the_stored_time_nearest_to_tau(k, n, d, data):
         assert np.allclose(traj.interpolate(tau[j]), x[j])
 
 
+@FAST
+@given(mixtures(), st.data())
+def test_rows_convert_isotropic_mixtures_both_ways(mix, data):
+    isotropic = tr.GaussianMixture.isotropic(mix.weights, mix.means, mix.stds)
+    rows = isotropic.rows()
+    assert len(rows) == mix.k and all(len(row) == mix.dim + 2 for row in rows)
+    again = tr.GaussianMixture.from_rows(rows)
+    for name in ("weights", "means", "covs"):
+        assert np.allclose(getattr(again, name), getattr(isotropic, name), rtol=1e-12, atol=0)
+    scale = data.draw(st.floats(0.1, 10.0), label="scale")  # weights are relative
+    scaled = [[scale * row[0], *row[1:]] for row in rows]
+    assert np.allclose(tr.GaussianMixture.from_rows(scaled).weights, isotropic.weights)
+
+
+@SLOW
+@given(mixtures(max_k=2), st.lists(processes, min_size=1, max_size=3, unique=True), seeds)
+def test_sample_processes_gives_each_process_its_sample(mix, chosen, seed):
+    request = tr.SamplingRequest(mix, chosen, 4, 3, seed, frames=2)
+    reports = []
+    result = tr.sample_processes(request, lambda *done: reports.append(done))
+    assert isinstance(result, tr.SamplingResult) and tuple(result.trajectories) == tuple(chosen)
+    assert reports == [(i, len(chosen)) for i in range(1, len(chosen) + 1)]
+    for process, trajectory in result.trajectories.items():
+        alone = tr.sample(mix, process, 4, 3, seed, frames=2)
+        assert np.array_equal(trajectory.x, alone.x)
+    assert result.seconds >= 0 and result.particle_steps_per_second >= 0
+    assert tr.sample_processes(request, cancel=lambda: True) is None
+
+
+@FAST
+@given(mixtures(), st.integers(0, 200), st.integers(1, 12), seeds)
+def test_histogram_distance_is_a_total_variation(mix, n, bins, seed):
+    edges = np.linspace(-4.0, 4.0, bins + 1)
+    points = mix.sample(n, seed)
+    if mix.dim == 1:
+        histogram = densities.histogram(points[:, 0], edges)
+        distance = tr.histogram_distance(mix, histogram, edges)
+    else:
+        histogram = densities.histogram_2d(points, edges, edges)
+        distance = tr.histogram_distance(mix, histogram, edges, edges)
+    assert math.isfinite(distance) and distance >= 0
+    if mix.dim == 1:  # exact bin masses: at most the two total masses, each ≤ 1
+        assert distance <= 1.0 + 1e-12
+
+
 ONE, TWO = tr.default_target(1), tr.default_target(2)
 SINGLE = tr.GaussianMixture.isotropic([1.0], [0.0], 1.0)
 HALF_EMPTY = tr.GaussianMixture([1.0, 0.0], [0.0, 1.0], [1.0, 1.0])
@@ -2446,9 +2764,9 @@ TRANSPORT_INVALID = [
         for s in (-0.1, 1.5, NAN, INF, [0.5, 2.0], "ab", None)
     ],
     *[(partial(tr.base_mismatch, s), "schedule") for s in ("linear", None, 20.0)],
-    *[(partial(tr.vp_marginal, t, SCHED, 0.5), "target") for t in (None, "x", SCHED)],
-    *[(partial(tr.vp_marginal, ONE, s, 0.5), "schedule") for s in BAD_SCHEDULES],
-    *[(partial(tr.vp_marginal, ONE, SCHED, s), "s") for s in BAD_TAUS],
+    *[(partial(tr.vp_marginal, t, 0.5, SCHED), "target") for t in (None, "x", SCHED)],
+    *[(partial(tr.vp_marginal, ONE, 0.5, s), "schedule") for s in BAD_SCHEDULES],
+    *[(partial(tr.vp_marginal, ONE, s, SCHED), "s") for s in BAD_TAUS],
     (partial(tr.interpolant_marginal, None, 0.5), "target"),
     *[(partial(tr.interpolant_marginal, ONE, tau), "tau") for tau in BAD_TAUS],
     *[(partial(tr.marginal, None, p, 0.5), "target") for p in tr.PROCESSES],
@@ -2463,22 +2781,22 @@ TRANSPORT_INVALID = [
         for s in BAD_SCHEDULES
     ],
     *[
-        (partial(field, t, SCHED, 0.5, [0.0]), "target")
+        (partial(field, t, 0.5, [0.0], SCHED), "target")
         for field in (tr.reverse_sde_drift, tr.probability_flow_velocity)
         for t in (None, "x")
     ],
     *[
-        (partial(field, ONE, s, 0.5, [0.0]), "schedule")
+        (partial(field, ONE, 0.5, [0.0], s), "schedule")
         for field in (tr.reverse_sde_drift, tr.probability_flow_velocity)
         for s in BAD_SCHEDULES
     ],
     *[
-        (partial(field, ONE, SCHED, tau, [0.0]), "tau")
+        (partial(field, ONE, tau, [0.0], SCHED), "tau")
         for field in (tr.reverse_sde_drift, tr.probability_flow_velocity)
         for tau in BAD_TAUS
     ],
     *[
-        (partial(field, target, SCHED, 0.5, x), "x")
+        (partial(field, target, 0.5, x, SCHED), "x")
         for field in (tr.reverse_sde_drift, tr.probability_flow_velocity)
         for target, bad in ((ONE, BAD_POINTS_1D), (TWO, BAD_POINTS_2D))
         for x in bad
@@ -2531,6 +2849,51 @@ SAMPLER_INVALID = [
         ({"x_start": x}, "x_start")
         for x in (np.zeros((2, 1)), [NAN, 0.0, 0.0], [0.0, INF, 0.0], np.zeros((3, 2)), "ab")
     ],
+]
+
+
+ROWS_1D = [[1.0, 0.0, 1.0]]
+TRANSPORT_INVALID += [
+    *[
+        (partial(tr.GaussianMixture.from_rows, rows), "rows")
+        for rows in ([], [[1.0, 0.0]], [[1.0, 0.0, 1.0, 2.0, 1.0]], [1.0, 0.0, 1.0], "ab", None)
+    ],
+    (partial(tr.GaussianMixture.from_rows, [[1.0, NAN, 1.0]]), "rows"),
+    (partial(tr.GaussianMixture.from_rows, [[1.0, 0.0, -1.0]]), "stds"),
+    (partial(tr.GaussianMixture.from_rows, [[-1.0, 0.0, 1.0]]), "weights"),
+    (
+        on(lambda: tr.GaussianMixture([1.0], [[0.0, 0.0]], [[[1.0, 0.5], [0.5, 1.0]]]), "rows"),
+        "rows",
+    ),
+    *[(partial(tr.SamplingRequest, t, tr.PROCESSES, 1, 1, 0), "target") for t in (None, ROWS_1D)],
+    *[
+        (partial(tr.SamplingRequest, ONE, p, 1, 1, 0), "processes")
+        for p in ((), ("flow_matching",) * 2, "flow_matching", ("ddpm",), None)
+    ],
+    *[(partial(tr.SamplingRequest, ONE, tr.PROCESSES, n, 1, 0), "n") for n in (-1, 1.5, 10**7)],
+    *[(partial(tr.SamplingRequest, ONE, tr.PROCESSES, 1, s, 0), "steps") for s in (0, "1")],
+    (partial(tr.SamplingRequest, ONE, tr.PROCESSES, 1, 1, -1), "seed"),
+    (partial(tr.SamplingRequest, ONE, tr.PROCESSES, 1, 1, 0, "linear"), "schedule"),
+    (partial(tr.SamplingRequest, ONE, tr.PROCESSES, 1, 1, 0, frames=0), "frames"),
+    (partial(tr.sample_processes, None), "request"),
+    *[
+        (
+            partial(tr.sample_processes, tr.SamplingRequest(ONE, ("flow_matching",), 1, 1, 0), **c),
+            name,
+        )
+        for name in ("progress", "cancel")
+        for c in ({name: 1},)
+    ],
+    *[(partial(tr.histogram_distance, m, [1.0], [0.0, 1.0]), "mixture") for m in (None, SCHED)],
+    *[(partial(tr.histogram_distance, ONE, h, [0.0, 1.0]), "histogram") for h in ([], [NAN], "a")],
+    *[
+        (partial(tr.histogram_distance, ONE, [1.0], e), "x_edges")
+        for e in ([0.0], [1.0, 0.0], [0.0, 1.0, 3.0], "ab")
+    ],
+    (partial(tr.histogram_distance, ONE, [1.0], [0.0, 1.0], [0.0, 1.0]), "y_edges"),
+    (partial(tr.histogram_distance, TWO, [[1.0]], [0.0, 1.0]), "y_edges"),
+    (partial(tr.histogram_distance, TWO, [[1.0]], [0.0, 1.0], [0.0, 2.0, 3.0]), "y_edges"),
+    (partial(tr.histogram_distance, TWO, [1.0], [0.0, 1.0], [0.0, 1.0]), "histogram"),
 ]
 
 
@@ -2668,7 +3031,79 @@ def test_count_and_seed_refuse_what_is_not_a_whole_number_in_range(bad):
 @given(st.integers(0, 10**6))
 def test_count_and_seed_accept_whole_numbers(k):
     assert checks.count(np.int64(k), "n", 0, 10**6) == k
+    assert checks.count(k, "n", 0) == k  # no upper bound
     assert checks.seed(k) == k
+
+
+@FAST
+@given(st.floats(allow_nan=True, allow_infinity=True), st.floats(allow_nan=True))
+def test_interval_accepts_finite_increasing_pairs_only(lo, hi):
+    if math.isfinite(lo) and math.isfinite(hi) and lo < hi:
+        assert checks.interval((lo, hi), "x_range") == (lo, hi)
+    else:
+        assert_invalid(partial(checks.interval, (lo, hi), "x_range"), "x_range")
+    for bad in (lo, (lo,), (lo, hi, hi), "ab", None, (True, 2.0)):
+        assert_invalid(partial(checks.interval, bad, "x_range"), "x_range")
+
+
+@FAST
+@given(
+    arrays(
+        np.float64,
+        st.lists(st.integers(0, 4), min_size=0, max_size=3).map(tuple),
+        elements=st.floats(allow_nan=True, allow_infinity=True),
+    )
+)
+def test_array_returns_a_float_copy_or_names_the_parameter(values):
+    lenient = checks.array(values, "Phi", finite=False)
+    assert lenient.dtype == np.float64 and np.array_equal(lenient, values, equal_nan=True)
+    if np.all(np.isfinite(values)):
+        out = checks.array(values, "Phi")
+        assert np.array_equal(out, values) and not np.shares_memory(out, values)
+        assert checks.array(values, "Phi", copy=False) is values  # float64 already: no copy
+    else:
+        assert_invalid(partial(checks.array, values, "Phi"), "Phi")
+    other = tuple(d for d in range(4) if d != values.ndim)
+    assert_invalid(partial(checks.array, values, "Phi", ndim=other, finite=False), "Phi")
+    assert_invalid(partial(checks.array, values, "Phi", min_size=values.size + 1), "Phi")
+
+
+@pytest.mark.parametrize(
+    "bad", ["ab", [[1.0, 2.0], [3.0]], [1 + 2j], [None, 1.0], [10**400], {"a": 1}, object()]
+)
+def test_array_refuses_what_is_not_an_array_of_real_numbers(bad):
+    assert_invalid(partial(checks.array, bad, "Phi", finite=False), "Phi")
+
+
+@FAST
+@given(vectors(lo=-1e6, hi=1e6), st.integers(1, 4))
+def test_grid_accepts_strictly_increasing_points_only(values, min_points):
+    if values.size >= min_points and np.all(np.diff(values) > 0):
+        assert np.array_equal(checks.grid(values, "edges", min_points=min_points), values)
+    else:
+        assert_invalid(partial(checks.grid, values, "edges", min_points=min_points), "edges")
+    assert_invalid(partial(checks.grid, [[0.0, 1.0]], "edges"), "edges")
+
+
+@FAST
+@given(st.floats(-10, 10), st.floats(0.1, 10), st.integers(3, 50))
+def test_grid_tells_uniform_from_uneven_spacing(start, width, m):
+    even = np.linspace(start, start + width, m)
+    assert np.array_equal(checks.grid(even, "x_grid", uniform=True), even)
+    uneven = even.copy()
+    uneven[1] += 0.3 * (even[1] - even[0])
+    assert_invalid(partial(checks.grid, uneven, "x_grid", uniform=True), "x_grid")
+    assert np.array_equal(checks.grid(uneven, "x_grid"), uneven)
+
+
+@pytest.mark.parametrize("good", [None, print, lambda: True, np.sum])
+def test_callback_passes_callables_and_none_through(good):
+    assert checks.callback(good, "progress") is good
+
+
+@pytest.mark.parametrize("bad", [0, True, "stop", [print]])
+def test_callback_refuses_what_cannot_be_called(bad):
+    assert_invalid(partial(checks.callback, bad, "cancel"), "cancel")
 
 
 # --------------------------------------------------------------------------------------------

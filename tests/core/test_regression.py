@@ -21,6 +21,7 @@ from core.regression import (
     GeneratorParams,
     Posterior,
     UnderdeterminedError,
+    best_precision,
     covariance_ellipses,
     evidence_vs_degree,
     evidence_vs_precision,
@@ -41,8 +42,10 @@ from core.regression import (
     polynomial_features,
     posterior,
     predictive,
+    predictive_bands,
     prior,
     ridge,
+    sample_functions,
     sample_weights,
     true_function,
     true_weights,
@@ -573,6 +576,65 @@ def test_sampling_reproducible_and_matches_predictive_by_monte_carlo() -> None:
         sample_weights(post, 3, -1)
     with pytest.raises(ValueError, match="n_samples"):
         sample_weights(post, -1, 0)
+
+
+def test_predictive_bands_are_mean_plus_minus_k_standard_deviations() -> None:
+    _, Phi, y, sigma = toy(15, 3, seed=11)
+    post = posterior(Phi, y, sigma, 0.7)
+    Xs = polynomial_features(np.linspace(-1.2, 1.2, 9), 3)
+    mean, var = predictive(post, Xs, 0.25)
+    centre, lower, upper = predictive_bands(post, Xs, 0.25, (1, 2, 0.5))
+    np.testing.assert_array_equal(centre, mean)
+    for row, k in enumerate((1, 2, 0.5)):
+        np.testing.assert_allclose(lower[row], mean - k * np.sqrt(var), rtol=1e-15)
+        np.testing.assert_allclose(upper[row], mean + k * np.sqrt(var), rtol=1e-15)
+    # the prior (no data): sd² = σ² + ‖φ‖²/λ, written out
+    _, low, high = predictive_bands(prior(2, 4.0), [[1.0, 2.0]], 0.5)
+    sd = math.sqrt(0.25 + 5.0 / 4.0)
+    np.testing.assert_allclose(low[:, 0], [-sd, -2 * sd])
+    np.testing.assert_allclose(high[:, 0], [sd, 2 * sd])
+    with pytest.raises(ValueError, match="multiples"):
+        predictive_bands(post, Xs, 0.25, (1, -1))
+
+
+def test_sample_functions_have_the_posterior_mean_and_covariance() -> None:
+    """Monte Carlo: the curves at the test inputs scatter around Φ*μ with covariance Φ*ΣΦ*ᵀ
+    (μ, Σ from the textbook formulas), within a few standard errors."""
+    _, Phi, y, sigma = toy(10, 2, seed=12)
+    post = posterior(Phi, y, sigma, 1.0)
+    mu, cov = textbook_posterior(Phi, y, sigma, 1.0)
+    Xs = polynomial_features(np.array([-1.1, -0.3, 0.4, 1.2]), 2)
+    n = 100_000
+    curves = sample_functions(post, Xs, n, seed=3)
+    assert curves.shape == (n, 4)
+    np.testing.assert_array_equal(curves, sample_weights(post, n, seed=3) @ Xs.T)
+    C = Xs @ cov @ Xs.T
+    sd = np.sqrt(np.diag(C))
+    assert np.all(np.abs(curves.mean(axis=0) - Xs @ mu) < 5 * sd / math.sqrt(n))
+    # the standard error of a sample covariance of Gaussians: √((C_ii C_jj + C_ij²)/n)
+    se = np.sqrt((np.outer(sd**2, sd**2) + C**2) / n)
+    assert np.all(np.abs(np.cov(curves.T) - C) < 5 * se)
+    assert sample_functions(post, Xs, 0, seed=3).shape == (0, 4)
+    with pytest.raises(ValueError, match="Phi_star"):
+        sample_functions(post, np.ones((2, 5)), 3, seed=0)
+
+
+def test_best_precision_finds_the_known_optimum_of_one_weight() -> None:
+    """One weight, Φ = 1, σ = 1: y ~ N(0, I + 11ᵀ/λ), whose evidence depends on λ through
+    the projection ȳ√N only and is largest at 1 + N/λ = Nȳ², i.e. λ* = N/(Nȳ² − 1)."""
+    y = np.array([1.2, 0.4, 0.9, 1.5, 0.7])
+    n, ybar = y.size, y.mean()
+    optimum = n / (n * ybar**2 - 1)
+    grid = np.logspace(-3, 3, 601)  # steps of 10^0.01 ≈ 2.3 %
+    best = best_precision(np.ones((n, 1)), y, 1.0, grid)
+    assert abs(math.log10(best) - math.log10(optimum)) <= 0.005 + 1e-12
+    # a direct evaluation on a coarse grid: scipy's N×N log-density for every λ
+    Phi = polynomial_features(np.linspace(-1, 1, 8), 2)
+    t = np.sin(3 * np.linspace(-1, 1, 8))
+    coarse = np.logspace(-2, 2, 9)
+    direct = [evidence_scipy(Phi, t, 0.3, lam) for lam in coarse]
+    assert best_precision(Phi, t, 0.3, coarse) == coarse[int(np.argmax(direct))]
+    assert math.isnan(best_precision(np.zeros((0, 3)), [], 0.3, coarse))  # no data, no choice
 
 
 def test_bishop_fig_3_7_posterior_concentrates_on_the_truth() -> None:

@@ -224,8 +224,8 @@ def test_decompose_accepts_array_likes_and_returns_readonly() -> None:
         ([[1.0, np.nan]], "finite"),
         ([[1.0, np.inf]], "finite"),
         ([[-np.inf, 1.0]], "finite"),
-        ([["a", "b"]], "finite numbers"),
-        ([[1.0, None]], "finite numbers"),
+        ([["a", "b"]], "finite real numbers"),
+        ([[1.0, None]], "finite real numbers"),
         ([[1 + 2j, 0]], "real"),
         ([[1.0, 2.0], [3.0]], "rectangular"),
         ([[10**400, 1]], "finite"),
@@ -237,7 +237,7 @@ def test_decompose_bad_input(bad: object, match: str) -> None:
 
 
 def test_decompose_error_message_wording() -> None:
-    with pytest.raises(ValueError, match="matrix entries must be finite numbers"):
+    with pytest.raises(ValueError, match="A: entries must be finite numbers"):
         decompose([[np.nan]])
 
 
@@ -561,7 +561,7 @@ def test_staged_map_bad_t(t: object) -> None:
     [
         (np.eye(3), np.zeros((2, 3)), "A must be a 2×2"),
         ([1.0, 0.0], np.zeros((2, 3)), "A must be 2-D"),
-        ([[1.0, np.nan], [0.0, 1.0]], np.zeros((2, 3)), "A: matrix entries must be finite"),
+        ([[1.0, np.nan], [0.0, 1.0]], np.zeros((2, 3)), "A: entries must be finite"),
         (np.eye(2), np.zeros((3, 3)), "points must be a 2×N"),
         (np.eye(2), np.zeros(2), "points must be a 2×N"),
         (np.eye(2), [[0.0, np.inf], [0.0, 0.0]], "points: entries must be finite"),

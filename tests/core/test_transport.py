@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
+from core.densities import histogram, histogram_2d
 from core.transport import (
     MAX_PARTICLES,
     MAX_STEPS,
@@ -24,11 +25,14 @@ from core.transport import (
     GaussianMixture,
     NoiseSchedule,
     SamplingCancelledError,
+    SamplingRequest,
+    SamplingResult,
     Trajectory,
     base_mismatch,
     default_target,
     flow_matching_velocity,
     grid_density,
+    histogram_distance,
     interpolant_marginal,
     marginal,
     noise_scale,
@@ -36,6 +40,7 @@ from core.transport import (
     reverse_sde_drift,
     sample,
     sample_final,
+    sample_processes,
     vector_field,
     velocity,
     vp_marginal,
@@ -157,7 +162,7 @@ def test_point_shapes() -> None:
 @pytest.mark.parametrize("dim", [1, 2])
 @pytest.mark.parametrize("s", [0.0, 0.05, 0.3, 0.8])
 def test_score_is_the_gradient_of_log_pdf(dim, s) -> None:
-    mix = vp_marginal(random_mixture(dim, 3, seed=10 + dim), NoiseSchedule(), s)
+    mix = vp_marginal(random_mixture(dim, 3, seed=10 + dim), s, NoiseSchedule())
     pts = np.random.default_rng(1).uniform(-3, 3, (40, dim))
     h, eye = 1e-4, np.eye(dim)
     fd = np.column_stack(
@@ -315,20 +320,20 @@ def test_schedule_rejects_times_outside_the_unit_interval() -> None:
 def test_marginal_end_points() -> None:
     target = random_mixture(2, 3, seed=7)
     sched = NoiseSchedule()
-    assert_same_mixture(vp_marginal(target, sched, 0.0), target)
+    assert_same_mixture(vp_marginal(target, 0.0, sched), target)
     assert_same_mixture(interpolant_marginal(target, 1.0), target)
     pts = np.random.default_rng(0).normal(size=(20, 2))
     base = stats.multivariate_normal(np.zeros(2), np.eye(2)).pdf(pts)
     np.testing.assert_allclose(interpolant_marginal(target, 0.0).pdf(pts), base, rtol=1e-12)
     # p_{s=1} is N(0, I) up to the leftover signal α(1): covariance off by α(1)²(Cov X₀ − I)
-    end = vp_marginal(target, sched, 1.0)
+    end = vp_marginal(target, 1.0, sched)
     a2 = base_mismatch(sched)
     np.testing.assert_allclose(end.cov() - np.eye(2), a2 * (target.cov() - np.eye(2)), atol=1e-15)
     assert marginal(target, "flow_matching", 0.4) == interpolant_marginal(target, 0.4)
     for process in ("reverse_sde", "probability_flow"):
-        assert marginal(target, process, 0.4, sched) == vp_marginal(target, sched, 0.6)
+        assert marginal(target, process, 0.4, sched) == vp_marginal(target, 0.6, sched)
     # the law of α X₀ + σ Z, checked on its moments
-    vp = vp_marginal(target, sched, 0.3)
+    vp = vp_marginal(target, 0.3, sched)
     a, b = float(sched.alpha(0.3)), float(sched.sigma(0.3))
     np.testing.assert_allclose(vp.mean(), a * target.mean(), rtol=1e-12)
     np.testing.assert_allclose(vp.cov(), a * a * target.cov() + b * b * np.eye(2), rtol=1e-12)
@@ -348,7 +353,7 @@ def test_vp_marginal_solves_fokker_planck(schedule, s) -> None:
     target = random_mixture(1, 3, seed=21)
 
     def p(u, x):
-        return vp_marginal(target, schedule, u).pdf(x)
+        return vp_marginal(target, u, schedule).pdf(x)
 
     beta = float(schedule.beta(s))
     lhs = d_dx(lambda u: p(u, X1), s, 1e-3)
@@ -364,11 +369,11 @@ def test_reverse_sde_drift_solves_fokker_planck_in_generation_time(tau) -> None:
     target, sched = random_mixture(1, 3, seed=22), NoiseSchedule()
 
     def p(t, x):
-        return vp_marginal(target, sched, 1 - t).pdf(x)
+        return vp_marginal(target, 1 - t, sched).pdf(x)
 
     beta = float(sched.beta(1 - tau))
     lhs = d_dx(lambda t: p(t, X1), tau, 1e-3)
-    flux = d_dx(lambda x: reverse_sde_drift(target, sched, tau, x) * p(tau, x), X1, 1e-3)
+    flux = d_dx(lambda x: reverse_sde_drift(target, tau, x, sched) * p(tau, x), X1, 1e-3)
     rhs = -flux + 0.5 * beta * d2_dx2(lambda x: p(tau, x), X1, 1e-3)
     assert np.max(np.abs(lhs - rhs)) < 1e-5 * np.max(np.abs(lhs))
 
@@ -416,16 +421,16 @@ def test_field_end_points_and_dispatch() -> None:
     )
     np.testing.assert_allclose(flow_matching_velocity(target, 1.0, pts), pts, rtol=1e-12)
     s, beta = 0.4, float(sched.beta(0.4))
-    score = vp_marginal(target, sched, s).score(pts)
+    score = vp_marginal(target, s, sched).score(pts)
     np.testing.assert_allclose(
-        reverse_sde_drift(target, sched, 0.6, pts), 0.5 * beta * pts + beta * score, rtol=1e-12
+        reverse_sde_drift(target, 0.6, pts, sched), 0.5 * beta * pts + beta * score, rtol=1e-12
     )
     np.testing.assert_allclose(
-        probability_flow_velocity(target, sched, 0.6, pts), 0.5 * beta * (pts + score), rtol=1e-12
+        probability_flow_velocity(target, 0.6, pts, sched), 0.5 * beta * (pts + score), rtol=1e-12
     )
     for process, fn in [
-        ("reverse_sde", lambda t, x: reverse_sde_drift(target, sched, t, x)),
-        ("probability_flow", lambda t, x: probability_flow_velocity(target, sched, t, x)),
+        ("reverse_sde", lambda t, x: reverse_sde_drift(target, t, x, sched)),
+        ("probability_flow", lambda t, x: probability_flow_velocity(target, t, x, sched)),
         ("flow_matching", lambda t, x: flow_matching_velocity(target, t, x)),
     ]:
         np.testing.assert_array_equal(velocity(target, process, 0.6, pts, sched), fn(0.6, pts))
@@ -433,7 +438,22 @@ def test_field_end_points_and_dispatch() -> None:
     assert noise_scale("probability_flow", 0.6, sched) == 0.0
     one = default_target(1)
     assert flow_matching_velocity(one, 0.5, np.zeros(7)).shape == (7,)
-    assert probability_flow_velocity(one, NoiseSchedule(), 0.5, 0.3).shape == ()
+    assert probability_flow_velocity(one, 0.5, 0.3, NoiseSchedule()).shape == ()
+
+
+def test_the_schedule_comes_last_and_defaults_to_the_linear_one() -> None:
+    """One argument order in the module: target, process, time, points, schedule."""
+    target, pts = random_mixture(1, 2, seed=41), np.linspace(-2.0, 2.0, 5)
+    linear = NoiseSchedule("linear", 0.1, 20.0)
+    # the linear schedule written out: α(s) = exp(−½(β_min s + ½(β_max − β_min)s²))
+    alpha = math.exp(-0.5 * (0.1 * 0.3 + 0.5 * 19.9 * 0.3**2))
+    assert_same_mixture(vp_marginal(target, 0.3), target.affine(alpha, math.sqrt(1 - alpha**2)))
+    for field in (reverse_sde_drift, probability_flow_velocity):
+        np.testing.assert_array_equal(field(target, 0.7, pts), field(target, 0.7, pts, linear))
+    for process in ("reverse_sde", "probability_flow", "flow_matching"):
+        np.testing.assert_array_equal(
+            velocity(target, process, 0.7, pts), velocity(target, process, 0.7, pts, linear)
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -630,3 +650,110 @@ def test_interpolate_between_stored_frames_is_the_euler_path():
     np.testing.assert_allclose(every.interpolate(middle), 0.5 * (every.x[3] + every.x[4]))
     np.testing.assert_array_equal(every.interpolate(every.tau[7]), every.x[7])
     np.testing.assert_array_equal(every.interpolate(1.0), every.final)
+
+
+# --------------------------------------------------------------------------------------------
+# several processes at once, and the table of rows
+# --------------------------------------------------------------------------------------------
+
+
+def test_sample_processes_draws_each_process_as_sample_does():
+    target, schedule = default_target(1), NoiseSchedule("cosine")
+    request = SamplingRequest(target, list(PROCESSES), 30, 40, 7, schedule, frames=10)
+    reports = []
+    result = sample_processes(request, progress=lambda *done: reports.append(done))
+    assert isinstance(result, SamplingResult) and result.request is request
+    assert list(result.trajectories) == list(PROCESSES) and request.processes == PROCESSES
+    assert reports == [(1, 3), (2, 3), (3, 3)]
+    for process, trajectory in result.trajectories.items():
+        alone = sample(target, process, 30, 40, 7, schedule, frames=10)
+        np.testing.assert_array_equal(trajectory.x, alone.x)
+        np.testing.assert_array_equal(trajectory.x[0], result.trajectories["flow_matching"].x[0])
+    assert result.seconds > 0 and result.particle_steps_per_second == pytest.approx(
+        30 * 40 * 3 / result.seconds
+    )
+
+
+def test_sample_processes_returns_none_when_cancelled():
+    request = SamplingRequest(default_target(2), ("reverse_sde",), 10, 100, 0)
+    assert sample_processes(request, cancel=lambda: True) is None
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"target": None}, "target"),
+        ({"processes": ()}, "processes"),
+        ({"processes": ("flow_matching", "flow_matching")}, "processes"),
+        ({"processes": "flow_matching"}, "processes"),
+        ({"processes": ("ddpm",)}, "processes"),
+        ({"n": -1}, "n"),
+        ({"steps": 0}, "steps"),
+        ({"seed": -1}, "seed"),
+        ({"schedule": None}, "schedule"),
+        ({"frames": 0}, "frames"),
+    ],
+)
+def test_sampling_request_refuses_bad_fields(changes, field):
+    valid = {"target": default_target(1), "processes": PROCESSES, "n": 5, "steps": 3, "seed": 0}
+    with pytest.raises(ValueError, match=field):
+        SamplingRequest(**{**valid, **changes})
+
+
+def test_rows_and_mixtures_convert_both_ways():
+    for dim in (1, 2):
+        target = default_target(dim)
+        rows = target.rows()
+        assert len(rows) == target.k and all(len(row) == dim + 2 for row in rows)
+        assert_same_mixture(GaussianMixture.from_rows(rows), target)
+    assert default_target(1).rows() == [[0.3, -2.0, 0.4], [0.7, 1.5, 0.5]]  # the docstring's
+    table = [[2.0, 0.0, 1.0, 0.5], [6.0, -1.0, 2.0, 0.25]]  # weights 1 : 3
+    mix = GaussianMixture.from_rows(table)
+    np.testing.assert_allclose(mix.weights, [0.25, 0.75])
+    np.testing.assert_array_equal(mix.covs[1], 0.0625 * np.eye(2))
+    assert mix.rows() == [[0.25, 0.0, 1.0, 0.5], [0.75, -1.0, 2.0, 0.25]]
+    with pytest.raises(ValueError, match="rows"):
+        random_mixture(2, 2, seed=3).rows()  # anisotropic: not a row
+    with pytest.raises(ValueError, match="rows"):
+        GaussianMixture.from_rows([[1.0, 0.0]])
+
+
+def test_histogram_distance_of_exact_samples_falls_as_one_over_root_n():
+    """1-D: against the exact bin averages E|h_i − p̄_i| ≈ √(2 m_i/(π n))/w_i, so the distance
+    of n exact samples is about ½ Σ_i √(2 m_i/(π n)) (m_i the bin masses, from scipy)."""
+    target = default_target(1)
+    edges = np.linspace(-4.0, 4.0, 65)
+    masses = sum(
+        w * np.diff(stats.norm(m[0], math.sqrt(c[0, 0])).cdf(edges))
+        for w, m, c in zip(target.weights, target.means, target.covs, strict=True)
+    )
+    for n in (1_000, 100_000, 1_000_000):
+        x = target.sample(n, seed=n)[:, 0]
+        expected = 0.5 * np.sum(np.sqrt(2 * masses / (math.pi * n)))
+        distance = histogram_distance(target, histogram(x, edges), edges)
+        assert 0.6 * expected < distance < 1.4 * expected, n
+    assert distance < 0.005
+    exact = masses / np.diff(edges)
+    assert histogram_distance(target, exact, edges) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_histogram_distance_in_2d_uses_the_density_at_the_cell_centres():
+    target = default_target(2)
+    edges = np.linspace(-4.0, 4.0, 21)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    cx, cy = np.meshgrid(centres, centres)
+    midpoint = mixture_pdf_scipy(target, np.column_stack([cx.ravel(), cy.ravel()]))
+    midpoint = midpoint.reshape(cx.shape)
+    area = (edges[1] - edges[0]) ** 2
+    assert histogram_distance(target, midpoint, edges, edges) == pytest.approx(0, abs=1e-12)
+    flat = np.full(cx.shape, 1.0 / 64.0)  # uniform on the box [−4, 4]²
+    by_hand = 0.5 * np.abs(flat - midpoint).sum() * area
+    assert histogram_distance(target, flat, edges, edges) == pytest.approx(by_hand, rel=1e-12)
+    # exact samples: the distance falls to the midpoint rule's own error, ½Σ|cell mean − p(c)|
+    cell = np.diff(stats.norm.cdf((edges[None, :] - target.means[:, :1]) / 0.35), axis=1)
+    cell_y = np.diff(stats.norm.cdf((edges[None, :] - target.means[:, 1:]) / 0.35), axis=1)
+    means = np.einsum("k,ki,kj->ij", target.weights, cell_y, cell) / area  # rows y
+    floor = 0.5 * np.abs(means - midpoint).sum() * area
+    xy = target.sample(400_000, seed=2)
+    sampled = histogram_distance(target, histogram_2d(xy, edges, edges), edges, edges)
+    assert sampled == pytest.approx(floor, abs=0.005)

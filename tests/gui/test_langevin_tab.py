@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from PyQt6 import QtCore, QtGui, QtWidgets
 
+from core import densities
 from core import langevin as lv
 from mlphys_gui.tabs.langevin.tab import HEAVY_FRAME_N
 
@@ -78,7 +79,7 @@ def test_long_run_histogram_approaches_boltzmann(tab):
     centres = 0.5 * (tab.edges[1:] + tab.edges[:-1])
     boltzmann = lv.boltzmann(tab._potential, 1.0, centres)
     width = tab.edges[1] - tab.edges[0]
-    assert lv.total_variation(tab.frame.histogram, boltzmann, width) < 0.05
+    assert densities.total_variation(tab.frame.histogram, boltzmann, width) < 0.05
 
 
 def test_expression_box_applies_and_refuses(qtbot, window, tab):

@@ -15,7 +15,7 @@ import numpy as np
 from PyQt6 import QtWidgets
 
 from core import langevin as lv
-from core.fokker_planck import FokkerPlanck1D
+from core.langevin_run import LangevinRun
 from mlphys_gui.state import Change
 from mlphys_gui.style import Style
 from mlphys_gui.tabs.base import TabBase
@@ -30,7 +30,6 @@ PDE_CELLS = 600
 HISTOGRAM_BINS = 120  # PDE_CELLS is a multiple, so p_t averages onto the histogram bins
 IMAGE_BINS = 90
 DRAWN_PARTICLES = 2500
-PDE_DT = 2e-3
 STEP_BUDGET = 1.0e6  # particle updates per frame before the run slows below the set speed
 STEP_TIME = 0.05  # simulated time per press of →
 HEAVY_FRAME_N = 200_000  # from here on, while playing, frames are computed off the GUI thread
@@ -55,8 +54,7 @@ class LangevinTab(TabBase):
         self.grid = 0.5 * (self.pde_edges[1:] + self.pde_edges[:-1])  # cell centres
         self.edges = np.linspace(-HALF_WIDTH, HALF_WIDTH, HISTOGRAM_BINS + 1)
         self.image_edges = np.linspace(-HALF_WIDTH, HALF_WIDTH, IMAGE_BINS + 1)
-        self.ensemble = None
-        self.pde: FokkerPlanck1D | None = None
+        self.run: LangevinRun | None = None
         self._potential = None
         self._jitter = np.zeros(0)
         self._jitter_scale = 0.0
@@ -95,8 +93,10 @@ class LangevinTab(TabBase):
         self._show_relevant_controls()
 
     def progress(self) -> dict[str, Any]:
-        self.settle()
-        return {"time": round(self.ensemble.t, 12) if self.ensemble is not None else 0.0}
+        """The time of the picture on screen: replaying the run from its seed to it gives that
+        picture again. Read without waiting for a frame being computed (autosave runs while
+        10⁶ particles play)."""
+        return {"time": round(self.frame.t, 12) if self.frame is not None else 0.0}
 
     def restore_progress(self, progress: Mapping[str, Any]) -> None:
         """Start the run again from its seed (unless it is at t = 0 already) and replay it to
@@ -135,8 +135,18 @@ class LangevinTab(TabBase):
         return self.model["n"]
 
     @property
+    def ensemble(self):
+        """The particles of the run on screen (None before the first run)."""
+        return None if self.run is None else self.run.ensemble
+
+    @property
+    def pde(self):
+        """p_t of the run on screen, when it evolves with the particles (1-D, overdamped)."""
+        return None if self.run is None else self.run.pde
+
+    @property
     def running_2d(self) -> bool:
-        return isinstance(self.ensemble, lv.Ensemble2D)
+        return self.run is not None and self.run.dim == 2
 
     def _show_relevant_controls(self) -> None:
         """The exact V′ of a typed potential, and the phase-space plot only with inertia
@@ -159,20 +169,22 @@ class LangevinTab(TabBase):
         start = self.initial_condition()
         if model["dimension"] == "2d":
             point = start if not isinstance(start, float) else (start, 0.0)
-            self.ensemble = lv.Ensemble2D(potential, n, sigma, dt, seed, x0=point)
-            self.pde = None
-        else:
-            if model["inertia"]:
-                self.ensemble = lv.UnderdampedEnsemble(
-                    potential, n, sigma, model["gamma"], model["mass"], dt, seed, x0=start
-                )
-            else:
-                self.ensemble = lv.Ensemble(potential, n, sigma, dt, seed, x0=start)
-            # a point start is a delta: give p₀ the cell the particles are in (same binning)
-            p0 = (
-                lv.histogram(self.ensemble.x, self.pde_edges) if isinstance(start, float) else start
+            self.run = LangevinRun(
+                potential, n, sigma, dt, seed, point, edges=self.image_edges, dim=2
             )
-            self.pde = FokkerPlanck1D(potential, sigma, self.grid, p0)
+        else:
+            self.run = LangevinRun(
+                potential,
+                n,
+                sigma,
+                dt,
+                seed,
+                start,
+                edges=self.edges,
+                cells_per_bin=PDE_CELLS // HISTOGRAM_BINS,
+                gamma=model["gamma"] if model["inertia"] else None,
+                mass=model["mass"],
+            )
         self._potential = potential
         self._changes_waiting = False  # the new run was built from the state
         self._jitter = np.random.default_rng(seed + 1).uniform(-1.0, 1.0, DRAWN_PARTICLES)
@@ -199,17 +211,12 @@ class LangevinTab(TabBase):
         if not self._changes_waiting or self.ensemble is None:
             return
         self._changes_waiting = False
-        model, ensemble = self.model, self.ensemble
-        ensemble.set_sigma(model["sigma"])
-        ensemble.set_dt(model["dt"])
-        if isinstance(ensemble, lv.UnderdampedEnsemble):
-            ensemble.set_gamma(model["gamma"])
-        if ensemble.potential is not self._potential:
-            ensemble.set_potential(self._potential)
-        if self.pde is not None:
-            self.pde.set_sigma(model["sigma"])
-            if self.pde.potential is not self._potential:
-                self.pde.set_potential(self._potential)
+        model, run = self.model, self.run
+        run.set_sigma(model["sigma"])
+        run.set_dt(model["dt"])
+        if run.inertia:
+            run.set_gamma(model["gamma"])
+        run.set_potential(self._potential)
 
     # ------------------------------------------------------------------ running
     def advance(self, time: float) -> bool:
@@ -301,24 +308,12 @@ class LangevinTab(TabBase):
     def _step_numerics(self, steps: int) -> None:
         """The particles and p_t advance together (DivergenceError leaves both as they were
         before the failing step)."""
-        before = self.ensemble.t
-        try:
-            self.ensemble.step(steps)
-        finally:
-            elapsed = self.ensemble.t - before
-            if elapsed > 0 and self._pde_runs:
-                substeps = max(1, int(np.ceil(elapsed / PDE_DT - 1e-9)))
-                self.pde.step(elapsed / substeps, k=substeps)
+        self.run.step(steps)
 
     def _diverged(self, error: lv.DivergenceError) -> None:
         self.animator.pause()
         self.message.emit(f"Paused: {error}")
         self.redraw()
-
-    @property
-    def _pde_runs(self) -> bool:
-        """p_t evolves with the particles: 1-D and overdamped (eq. 9.4)."""
-        return self.pde is not None and not isinstance(self.ensemble, lv.UnderdampedEnsemble)
 
     # ------------------------------------------------------------------ drawing
     def _draw_potential(self) -> None:
@@ -328,10 +323,9 @@ class LangevinTab(TabBase):
             xx, yy = np.meshgrid(centres, centres)
             self.figure.draw_potential_2d(self._potential.V_xy(xx, yy))
             return
-        sigma = model["sigma"]
-        inertia = isinstance(self.ensemble, lv.UnderdampedEnsemble)
         # kT = σ²/2 overdamped, σ²/(2γ) with inertia: the Boltzmann density of an effective σ
-        effective = sigma / np.sqrt(model["gamma"]) if inertia else sigma
+        # (from the state, not the run: the curve follows a slider before the run takes it)
+        effective = lv.effective_sigma(model["sigma"], model["gamma"] if self.run.inertia else None)
         self._jitter_scale = self.figure.draw_potential(
             self._potential.V(self.grid), 0.5 * effective**2
         )
@@ -349,43 +343,36 @@ class LangevinTab(TabBase):
     def _snapshot(self, with_readouts: bool) -> Frame:
         """The numbers of one picture, from the run alone (no widget is read): safe on the
         frame worker's thread while the GUI thread waits or draws the frame before."""
-        ensemble = self.ensemble
-        if isinstance(ensemble, lv.Ensemble2D):
-            xy = ensemble.xy
-            density = lv.histogram_2d(xy, self.image_edges, self.image_edges)
-            stats = self._statistics(xy[:, 0], None) if with_readouts else None
+        run, ensemble = self.run, self.ensemble
+        histogram = run.histogram()
+        stats = self._statistics(histogram) if with_readouts else None
+        if run.dim == 2:
             return Frame(
-                ensemble.t, np.array(xy[:DRAWN_PARTICLES]), None, None, density, None, stats
+                run.t, np.array(ensemble.xy[:DRAWN_PARTICLES]), None, None, histogram, None, stats
             )
-        x = ensemble.x
-        sample = np.array(x[:DRAWN_PARTICLES])
+        sample = np.array(ensemble.x[:DRAWN_PARTICLES])
         heights = self._potential.V(sample) + self._jitter[: sample.size] * self._jitter_scale
-        inertia = isinstance(ensemble, lv.UnderdampedEnsemble)
-        velocity = np.array(ensemble.v[:DRAWN_PARTICLES]) if inertia else None
-        histogram = lv.histogram(x, self.edges)
-        p = self.pde.p.copy() if self._pde_runs else None
-        stats = self._statistics(x, histogram) if with_readouts else None
-        return Frame(ensemble.t, sample, heights, velocity, histogram, p, stats)
+        velocity = np.array(ensemble.v[:DRAWN_PARTICLES]) if run.inertia else None
+        return Frame(run.t, sample, heights, velocity, histogram, run.p, stats)
 
-    def _statistics(self, x: np.ndarray, histogram: np.ndarray | None) -> dict[str, str]:
+    def _statistics(self, histogram: np.ndarray) -> dict[str, str]:
         """The readouts but speed, as text: the particles' moments, p_t's in brackets."""
-        stats = lv.summary(x)
-        if histogram is None or not self._pde_runs:
-            prefix = "x: " if histogram is None else ""
+        run = self.run
+        summary = run.summary(histogram if run.dim == 1 else None)
+        stats, pde = summary.particles, summary.density
+        if pde is None:
+            prefix = "x: " if run.dim == 2 else ""
             return {
                 "mean": f"{prefix}{stats.mean:.3f}",
                 "variance": f"{prefix}{stats.variance:.3f}",
                 "right_well": f"{stats.fraction_right:.3f}",
-                "distance": "— (1-D only)" if histogram is None else "— (overdamped only)",
+                "distance": "— (1-D only)" if run.dim == 2 else "— (overdamped only)",
             }
-        pde = self.pde.summary(0.0)
-        binned = lv.bin_average(self.pde.p, PDE_CELLS // HISTOGRAM_BINS)
-        distance = lv.total_variation(histogram, binned, self.edges[1] - self.edges[0])
         return {
             "mean": f"{stats.mean:.3f}  ({pde.mean:.3f})",
             "variance": f"{stats.variance:.3f}  ({pde.variance:.3f})",
             "right_well": f"{stats.fraction_right:.3f}  ({pde.fraction_right:.3f})",
-            "distance": f"{distance:.4f}",
+            "distance": f"{summary.distance:.4f}",
         }
 
     def _draw(self, frame: Frame) -> None:

@@ -77,14 +77,14 @@ class PosteriorFigure:
         self._weight_title = "Weight space"
 
     # ------------------------------------------------------------------ data space
-    def show_bands(self, grid, mean, spread, visible: bool) -> None:
-        """The predictive mean and its ±1σ, ±2σ bands (noise included)."""
-        for low, high, fill, k in (
-            (self.band1_low, self.band1_high, self.band1, 1),
-            (self.band2_low, self.band2_high, self.band2, 2),
+    def show_bands(self, grid, mean, lower, upper, visible: bool) -> None:
+        """The predictive mean and its ±1σ, ±2σ bands (rows of ``lower`` and ``upper``)."""
+        for low, high, fill, below, above in (
+            (self.band1_low, self.band1_high, self.band1, lower[0], upper[0]),
+            (self.band2_low, self.band2_high, self.band2, lower[1], upper[1]),
         ):
-            low.setData(grid, mean - k * spread)
-            high.setData(grid, mean + k * spread)
+            low.setData(grid, below)
+            high.setData(grid, above)
             fill.setVisible(visible)
         self.mean_item.setData(grid, mean)
 

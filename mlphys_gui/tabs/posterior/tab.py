@@ -183,10 +183,12 @@ class PosteriorTab(TabBase):
         grid = np.linspace(low - pad, high + pad, GRID_POINTS)
         Phi_grid = self.features(grid)
         params = self.generator()
-        mean, variance = regression.predictive(post, Phi_grid, regression.noise_sigma(params, grid))
-        figure.show_bands(grid, mean, np.sqrt(variance), model["show_bands"])
-        betas = regression.sample_weights(post, model["samples"], seed=model["seed"])
-        figure.show_samples(grid, Phi_grid @ betas.T)
+        noise = regression.noise_sigma(params, grid)
+        figure.show_bands(
+            grid, *regression.predictive_bands(post, Phi_grid, noise), model["show_bands"]
+        )
+        samples = regression.sample_functions(post, Phi_grid, model["samples"], model["seed"])
+        figure.show_samples(grid, samples.T)
         truth = regression.true_function(params.truth, grid)
         figure.show_line(figure.truth_item, grid, truth, model["show_truth"])
         map_fit = Phi_grid @ regression.map_estimate(Phi, y, sigma_i, lam)
@@ -198,7 +200,8 @@ class PosteriorTab(TabBase):
         figure.show_line(figure.mle_item, grid, mle_fit, model["show_mle"])
         figure.show_points(points, sigma_i, model["heteroscedastic"])
         self._draw_weight_space(post, Phi, y, sigma_i, lam)
-        evidence, best = self._draw_evidence(Phi, x, y, sigma_i, lam)
+        evidence = self._draw_evidence(Phi, x, y, sigma_i, lam)
+        best = regression.best_precision(Phi, y, sigma_i, LAMBDA_GRID)
         self.readouts.set_many(
             {
                 "n": f"{len(x)}",
@@ -235,8 +238,8 @@ class PosteriorTab(TabBase):
         truth = None if weights is None else (weights[i], weights[j])
         self.figure.show_weight_space(i, j, m, ellipses, likelihood, truth)
 
-    def _draw_evidence(self, Phi, x, y, sigma_i, lam) -> tuple[float, float]:
-        """The evidence against λ and against model size; (log evidence now, best λ)."""
+    def _draw_evidence(self, Phi, x, y, sigma_i, lam) -> float:
+        """The evidence against λ and against model size; the log evidence now."""
         model = self.model
         by_lambda = regression.evidence_vs_precision(Phi, y, sigma_i, LAMBDA_GRID)
         current = regression.log_evidence(Phi, y, sigma_i, lam)
@@ -262,8 +265,7 @@ class PosteriorTab(TabBase):
             model_size(model),
             SIZE_KEY[model["basis"]],
         )
-        best = LAMBDA_GRID[int(np.argmax(by_lambda))] if len(x) else float("nan")
-        return current, best
+        return current
 
     # ------------------------------------------------------------------ style, export
     def apply_style(self, style: Style) -> None:

@@ -24,13 +24,9 @@ MEAN_LIMIT = 3.5
 MAX_COMPONENTS = 8
 
 
-def default_rows(dim: int) -> tuple[tuple[float, ...], ...]:
+def default_rows(dim: int) -> list[list[float]]:
     """The default target's components as rows [weight, mean…, σ]."""
-    target = tr.default_target(dim)
-    return tuple(
-        (round(float(w), 6), *map(float, m), float(s))
-        for w, m, s in zip(target.weights, target.means, target.stds, strict=True)
-    )
+    return tr.default_target(dim).rows()
 
 
 def _target(dim: int, example) -> Table:

@@ -8,13 +8,10 @@ play only pick the stored particles at generation time τ. The exact p_τ is dra
 a curve and a (τ, x) map in 1-D, as a heat map in 2-D, with the vector field as arrows.
 """
 
-import time
-from dataclasses import dataclass
-
 import numpy as np
 from PyQt6 import QtCore, QtGui, QtWidgets
 
-from core import langevin as lv
+from core import densities
 from core import transport as tr
 from mlphys_gui.state import Change
 from mlphys_gui.style import Style
@@ -47,58 +44,6 @@ SAMPLING_KEYS = ("steps", "n", "seed", "schedule", "beta_min", "beta_max")
 SHOW_KEYS = ("show_exact", "show_particles", "show_field", "show_paths")
 
 
-def mixture_from_rows(rows_) -> tr.GaussianMixture:
-    """The target of the editor's rows: [weight, mean…, σ] per component."""
-    table = np.asarray(rows_, dtype=float)
-    return tr.GaussianMixture.isotropic(table[:, 0], table[:, 1:-1], table[:, -1])
-
-
-@dataclass(frozen=True)
-class SamplingRequest:
-    """A frozen snapshot of what to sample (the worker sees nothing else)."""
-
-    target: tr.GaussianMixture
-    processes: tuple[str, ...]
-    n: int
-    steps: int
-    seed: int
-    schedule: tr.NoiseSchedule
-
-
-@dataclass(frozen=True)
-class SamplingResult:
-    request: SamplingRequest
-    trajectories: dict[str, tr.Trajectory]
-    seconds: float
-
-    @property
-    def particle_steps_per_second(self) -> float:
-        work = self.request.n * self.request.steps * len(self.trajectories)
-        return work / max(self.seconds, 1e-9)
-
-
-def sample_processes(request: SamplingRequest, progress, cancel) -> SamplingResult | None:
-    """Run every requested sampler from the same base draws (worker thread); None if cancelled."""
-    start = time.perf_counter()
-    trajectories = {}
-    for done, process in enumerate(request.processes):
-        try:
-            trajectories[process] = tr.sample(
-                request.target,
-                process,
-                request.n,
-                request.steps,
-                request.seed,
-                request.schedule,
-                frames=FRAMES,
-                cancel=cancel,
-            )
-        except tr.SamplingCancelledError:
-            return None
-        progress(done + 1, len(request.processes))
-    return SamplingResult(request, trajectories, time.perf_counter() - start)
-
-
 class TransportTab(TabBase):
     """Notes §9.2–9.5: noise carried to data by a reverse SDE, a probability-flow ODE and
     flow matching, with every field exact (a Gaussian-mixture target)."""
@@ -110,7 +55,7 @@ class TransportTab(TabBase):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._out_of_date = False
-        self.result: SamplingResult | None = None
+        self.result: tr.SamplingResult | None = None
         self.job = LatestJob(self)
         self.job.progress.connect(self._sampling_progress)
         self.job.finished.connect(self._sampling_finished)
@@ -155,7 +100,7 @@ class TransportTab(TabBase):
         return tuple(PROCESS_NAMES) if chosen == "all" else (chosen,)
 
     def target(self) -> tr.GaussianMixture:
-        return mixture_from_rows(self.model[self._target_key])
+        return tr.GaussianMixture.from_rows(self.model[self._target_key])
 
     def schedule(self) -> tr.NoiseSchedule:
         model = self.model
@@ -213,16 +158,17 @@ class TransportTab(TabBase):
     def _submit(self) -> None:
         self._out_of_date = False
         model = self.model
-        request = SamplingRequest(
+        request = tr.SamplingRequest(
             self.target(),
             self.processes,
             model["n"],
             model["steps"],
             model["seed"],
             self.schedule(),
+            frames=FRAMES,
         )
         self.readouts.set("sampling", "sampling…")
-        self.job.submit(sample_processes, request)
+        self.job.submit(tr.sample_processes, request)
 
     def settle(self) -> None:
         if self._out_of_date:
@@ -239,7 +185,7 @@ class TransportTab(TabBase):
         done, total = values
         self.readouts.set("sampling", f"sampling… {done} of {total}")
 
-    def _sampling_finished(self, result: SamplingResult | None) -> None:
+    def _sampling_finished(self, result: tr.SamplingResult | None) -> None:
         if result is None:
             return
         self.result = result
@@ -312,14 +258,11 @@ class TransportTab(TabBase):
         self.readouts.set_many(values)
 
     def _draw_1d(self, panel: ProcessPanel, x: np.ndarray, exact, show) -> float:
-        positions = x[:, 0]
-        histogram = lv.histogram(positions, self.edges)
-        width = self.edges[1] - self.edges[0]
-        bin_mass = np.diff(exact.cdf(self.edges)) / width
+        histogram = densities.histogram(x[:, 0], self.edges)
         density = tr.grid_density(exact, self.x_grid)
         heads = x[:PATHS_SHOWN, 0]
         panel.show_1d(self.model["tau"], self.edges, histogram, self.x_grid, density, heads, show)
-        return lv.total_variation(histogram, bin_mass, width)
+        return tr.histogram_distance(exact, histogram, self.edges)
 
     def _field_1d(self, process: str) -> tuple[np.ndarray, np.ndarray]:
         """Short segments along (1, v) in the (τ, x) plane, all of one length on screen."""
@@ -360,10 +303,8 @@ class TransportTab(TabBase):
             ys = np.vstack([tail[:, :, 1], xy[None, :PATHS_SHOWN, 1]]).T
             tails = nan_joined(xs, ys)
         panel.show_2d(xy, image, arrows, tails, show)
-        histogram = lv.histogram_2d(xy, self.edges_2d, self.edges_2d)
-        centres = 0.5 * (self.edges_2d[1:] + self.edges_2d[:-1])
-        area = (self.edges_2d[1] - self.edges_2d[0]) ** 2
-        return lv.total_variation(histogram, tr.grid_density(exact, centres, centres), area)
+        histogram = densities.histogram_2d(xy, self.edges_2d, self.edges_2d)
+        return tr.histogram_distance(exact, histogram, self.edges_2d, self.edges_2d)
 
     # ------------------------------------------------------------------ style and export
     def apply_style(self, style: Style) -> None:
@@ -384,7 +325,9 @@ class TransportTab(TabBase):
             x = trajectory.interpolate(tau)
             exact = self._exact(process, tau)
             if x.shape[1] == 1:
-                series.append((f"{process}_histogram", centres, lv.histogram(x[:, 0], self.edges)))
+                series.append(
+                    (f"{process}_histogram", centres, densities.histogram(x[:, 0], self.edges))
+                )
                 series.append(
                     (f"{process}_exact_p_tau", self.x_grid, tr.grid_density(exact, self.x_grid))
                 )
