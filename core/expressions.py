@@ -917,6 +917,12 @@ class _Scratch(threading.local):
 _scratch = _Scratch()
 
 
+def _kernel(*expressions: Expression) -> _Kernel:
+    """One kernel for several expressions in the same variables, their common
+    subexpressions computed once (for :mod:`core.langevin`: V′, and ∇V in 2-D)."""
+    return _Kernel(tuple(e._root for e in expressions), expressions[0].variables)
+
+
 @dataclass(frozen=True, eq=False)
 class Expression:
     """A parsed, whitelisted formula; evaluate with ``expr(x)`` (or ``expr(x, y)``).
