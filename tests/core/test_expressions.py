@@ -338,6 +338,15 @@ POWERS = [
 ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["x^x", "x**x.real", "pow(x, x)", "x**(1j)", "x**[2]", "x**'2'", "x**-sign(x)", "x**x(2)"],
+)
+def test_powers_that_were_refused_stay_refused(text) -> None:
+    with pytest.raises(ValueError, match="not allowed|invalid syntax"):
+        parse_expression(text)
+
+
 def assert_matches(got, want, rtol, scale=0.0):
     """Same shape, NaN and infinities where the reference has them, and finite values within
     ``rtol`` relative (plus ``rtol·scale`` absolute, for formulas whose terms cancel)."""
