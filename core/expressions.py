@@ -664,8 +664,8 @@ def _depth(node: _Node) -> int:
 #: ensemble is one block, and a block's scratch registers stay in the L2 cache.
 _BLOCK = 1 << 14
 #: Largest |n| of an integer power ``u**n`` evaluated by multiplications (at most 2·log₂|n|
-#: of them, relative error ≤ (|n| − 1)·2⁻⁵³ ≈ 7e-15; ``np.power`` with a float exponent is
-#: ~50–100× slower than one multiplication).
+#: of them, relative error ≤ (|n| − 1)·2⁻⁵³ ≈ 7e-15; at N = 10⁶ ``np.power(x, 3.0)`` took
+#: 65 ms here, ``x*x*x`` 0.6 ms).
 _MAX_INT_POWER = 64
 
 _UFUNCS: dict[str, Callable[..., FloatArray]] = {
