@@ -96,7 +96,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.linalg import lapack
+from scipy.linalg import blas, lapack
 
 from core.checks import array as _array
 from core.checks import callback as _callback
@@ -155,12 +155,16 @@ MAX_ENTRIES = 50_000_000
 #: Geometrically spaced model sizes of :func:`widths_for` (a few near p = n come on top).
 MAX_WIDTHS = 160
 
-# Widths whose predictions are computed with one matrix product share a block whose largest
-# width is at most this factor above its smallest (bounds the zero-padding waste).
+# Runs of widths ("blocks") whose largest width is at most this factor above their smallest:
+# the segments of the prediction products (bounds their zero-padding waste; _staircase_mse).
 _BLOCK_RATIO = 1.25
 
 # Block size of LAPACK's dtpqrt (R-factor updates).
 _TPQRT_BLOCK = 8
+
+# Rows (training or test points) whose predictions for all widths are accumulated at once
+# (at most 2048 × 7071 entries, 116 MB, under the MAX_ENTRIES bound on p_max × widths).
+_ROW_PANEL = 2048
 
 
 # --------------------------------------------------------------------------------------------
@@ -905,30 +909,52 @@ def _width_blocks(widths: Sequence[int]) -> list[tuple[int, int]]:
     return blocks
 
 
+def _staircase_mse(
+    A: FloatArray, B: FloatArray, widths: Sequence[int], target: FloatArray
+) -> FloatArray:
+    """``mean((A[:, :p] @ B[:p, j] − target[:, j])²)`` over the rows of A, for every width
+    p = ``widths[j]`` (``target`` of shape (m, W), or (m, 1) for one target for all widths).
+
+    Column j of B is zero below row p, so ``A @ B`` is a sum over row segments of B: the
+    segment [s, e) of the columns of A meets only the solutions of the widths above s.
+    Each segment is multiplied once and accumulated in place (BLAS dgemm with β = 1), so
+    every column of A is read once per trial, not once for every run of widths as a product
+    per width block would; the segment ends are those of :func:`_width_blocks`, so the zero
+    padding stays below a factor ``_BLOCK_RATIO``.  A (F-order) is taken in panels of
+    ``_ROW_PANEL`` rows, which bounds the accumulator.
+    """
+    m = A.shape[0]
+    total = np.zeros(len(widths))
+    segments = [(j0, widths[j1 - 1]) for j0, j1 in _width_blocks(widths)]
+    for r0 in range(0, m, _ROW_PANEL):
+        r1 = min(r0 + _ROW_PANEL, m)
+        residual = np.empty((r1 - r0, len(widths)), order="F")
+        np.negative(target[r0:r1], out=residual)  # (broadcasts one target to every width)
+        start = 0
+        for j0, stop in segments:
+            acc = residual[:, j0:]
+            out = blas.dgemm(1.0, A[r0:r1, start:stop], B[start:stop, j0:], 1.0, acc, overwrite_c=1)
+            if out.ctypes.data != acc.ctypes.data:  # (f2py worked on a copy)
+                acc[...] = out
+            start = stop
+        total += np.einsum("ij,ij->j", residual, residual)
+    return total / m
+
+
 def _trial_errors(
     widths: Sequence[int], draw: TrialDraw, B: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Test error, training MSE and ‖β̂‖ of every width from the solutions B (P × W).
-
-    Predictions for a run of similar widths come from one matrix product on the zero-padded
-    solutions.
-    """
-    W = len(widths)
-    test, train = np.empty(W), np.empty(W)
+    """Test error, training MSE and ‖β̂‖ of every width from the solutions B (P × W)."""
     norm = np.sqrt(np.einsum("ij,ij->j", B, B))
+    train = _staircase_mse(draw.Phi, B, widths, draw.Y)
+    if draw.beta is None:
+        test = _staircase_mse(draw.Phi_test, B, widths, draw.f_test[:, None])
+        return test, train, norm
+    test = np.empty(len(widths))  # isotropic x: E_x[(x·β̂ − x·β)²] = ‖β̂ − β‖²
     for j0, j1 in _width_blocks(widths):
         p = widths[j1 - 1]
-        Bb = B[:p, j0:j1]
-        residual = draw.Phi[:, :p] @ Bb
-        residual -= draw.Y[:, j0:j1]
-        train[j0:j1] = np.einsum("ij,ij->j", residual, residual) / residual.shape[0]
-        if draw.beta is not None:  # isotropic x: E_x[(x·β̂ − x·β)²] = ‖β̂ − β‖²
-            error = Bb - draw.beta[:p, j0:j1]
-            test[j0:j1] = np.einsum("ij,ij->j", error, error)
-        else:
-            error = draw.Phi_test[:, :p] @ Bb
-            error -= draw.f_test[:, None]
-            test[j0:j1] = np.einsum("ij,ij->j", error, error) / error.shape[0]
+        error = B[:p, j0:j1] - draw.beta[:p, j0:j1]
+        test[j0:j1] = np.einsum("ij,ij->j", error, error)
     return test, train, norm
 
 

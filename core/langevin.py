@@ -59,7 +59,7 @@ from core.checks import grid as _grid
 from core.checks import interval as _interval
 from core.checks import real as _real
 from core.checks import seed as _seed
-from core.expressions import Expression, parse_expression
+from core.expressions import Expression, _Kernel, _kernel, parse_expression
 
 __all__ = [
     "DEFAULT_BOUND",
@@ -277,6 +277,7 @@ class ExpressionPotential:
     _V: Expression = field(init=False, repr=False, compare=False)
     _dV: Expression = field(init=False, repr=False, compare=False)
     _d2V: Expression = field(init=False, repr=False, compare=False)
+    _dV_kernel: _Kernel = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         lo, hi = _interval(self.reference, "reference")
@@ -286,6 +287,7 @@ class ExpressionPotential:
         object.__setattr__(self, "_V", expr)
         object.__setattr__(self, "_dV", first)
         object.__setattr__(self, "_d2V", first.derivative("x"))
+        object.__setattr__(self, "_dV_kernel", _kernel(first))
         grid = np.linspace(lo, hi, 601)
         for label, e in (("V", expr), ("V′", first)):
             bad = ~np.isfinite(e(grid))
@@ -320,7 +322,16 @@ class ExpressionPotential:
         return self._d2V(x)
 
     def dV_into(self, x: FloatArray, out: FloatArray) -> None:
-        out[...] = self._dV(x)
+        """``out[...] = V′(x)``; for float64 arrays of one shape (the ensembles' chunks) the
+        compiled V′ writes into ``out`` directly, without temporaries."""
+        if _float_arrays(x, out) and x.shape == out.shape:
+            self._dV_kernel.run((x,), (out,))
+        else:
+            out[...] = self._dV(x)
+
+
+def _float_arrays(*arrays: object) -> bool:
+    return all(isinstance(a, np.ndarray) and a.dtype == np.float64 for a in arrays)
 
 
 def harmonic(k: float = 1.0) -> Harmonic:
@@ -459,6 +470,7 @@ class ExpressionPotential2D:
     _V: Expression = field(init=False, repr=False, compare=False)
     _dx: Expression = field(init=False, repr=False, compare=False)
     _dy: Expression = field(init=False, repr=False, compare=False)
+    _grad_kernel: _Kernel = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         lo, hi = _interval(self.reference, "reference")
@@ -467,6 +479,8 @@ class ExpressionPotential2D:
         object.__setattr__(self, "_V", expr)
         object.__setattr__(self, "_dx", expr.derivative("x"))
         object.__setattr__(self, "_dy", expr.derivative("y"))
+        # both partial derivatives at once, their common subexpressions computed once
+        object.__setattr__(self, "_grad_kernel", _kernel(self._dx, self._dy))
         g = np.linspace(lo, hi, 61)
         X, Y = np.meshgrid(g, g)
         for label, e in (("V", expr), ("∂V/∂x", self._dx), ("∂V/∂y", self._dy)):
@@ -496,12 +510,17 @@ class ExpressionPotential2D:
 
     def grad(self, xy: ArrayLike) -> FloatArray:
         p = _points(xy)
-        return np.stack([self._dx(p[..., 0], p[..., 1]), self._dy(p[..., 0], p[..., 1])], axis=-1)
+        out = np.empty(p.shape)
+        self._grad_kernel.run((p[..., 0], p[..., 1]), (out[..., 0], out[..., 1]))
+        return out
 
     def grad_into(self, xy: FloatArray, out: FloatArray) -> None:
-        x, y = xy[:, 0], xy[:, 1]
-        out[:, 0] = self._dx(x, y)
-        out[:, 1] = self._dy(x, y)
+        """``out[...] = ∇V(xy)``; for float64 arrays of one shape (n, 2) (the ensembles'
+        chunks) the compiled gradient writes into ``out`` directly."""
+        if _float_arrays(xy, out) and xy.ndim == 2 and xy.shape == out.shape == (len(xy), 2):
+            self._grad_kernel.run((xy[:, 0], xy[:, 1]), (out[:, 0], out[:, 1]))
+        else:
+            out[...] = self.grad(xy)
 
 
 def double_well_2d(depth: float = 1.0, ky: float = 1.0, tilt: float = 0.0) -> DoubleWell2D:

@@ -9,6 +9,7 @@ comparisons use tolerances of several standard errors.
 from __future__ import annotations
 
 import math
+import threading
 
 import numpy as np
 import pytest
@@ -371,6 +372,86 @@ def test_expression_potential_follows_the_builtin() -> None:
     a.step(200)
     b.step(200)
     np.testing.assert_allclose(a.x, b.x, atol=1e-9)
+
+
+def test_typed_in_place_kernels_equal_the_typed_functions() -> None:
+    """dV_into and grad_into write the compiled derivative straight into ``out``; other
+    inputs (lists, other dtypes, other shapes, ``out`` overlapping the input) still work."""
+    p = from_expression("x**4/4 - x**2/2 + 0.2*sin(5*x)")
+    x = np.linspace(-2.5, 2.5, 40_001)  # several blocks
+    out = np.full_like(x, np.nan)
+    p.dV_into(x, out)
+    np.testing.assert_array_equal(out, p.dV(x))
+    np.testing.assert_allclose(out, x**3 - x + np.cos(5 * x), rtol=1e-13, atol=1e-13)
+    same = x.copy()
+    p.dV_into(same, same)
+    np.testing.assert_array_equal(same, p.dV(x))
+    out32 = np.empty(3, dtype=np.float32)
+    p.dV_into([0.0, 1.0, 2.0], out32)
+    np.testing.assert_allclose(out32, p.dV(np.array([0.0, 1.0, 2.0])), rtol=1e-6)
+    column = np.empty((3, 1))
+    p.dV_into(np.array([[0.5], [1.0], [1.5]]), column)
+    np.testing.assert_array_equal(column[:, 0], p.dV(np.array([0.5, 1.0, 1.5])))
+
+    e = from_expression_2d("x**4/4 - x**2/2 + y**2/2 + x*y**3")
+    xy = np.random.default_rng(3).uniform(-2.0, 2.0, size=(20_000, 2))
+    g = np.full_like(xy, np.nan)
+    e.grad_into(xy, g)
+    x, y = xy[:, 0], xy[:, 1]
+    np.testing.assert_allclose(g[:, 0], x**3 - x + y**3, rtol=1e-13, atol=1e-12)
+    np.testing.assert_allclose(g[:, 1], y + 3 * x * y**2, rtol=1e-13, atol=1e-12)
+    np.testing.assert_array_equal(e.grad(xy), g)
+    np.testing.assert_array_equal(e.grad(xy.reshape(100, 200, 2)), g.reshape(100, 200, 2))
+    np.testing.assert_array_equal(e.grad(xy[7]), g[7])
+    g32 = np.empty((2, 2), dtype=np.float32)
+    e.grad_into(xy[:2].tolist(), g32)
+    np.testing.assert_allclose(g32, g[:2], rtol=1e-6)
+    # ∂V/∂x and ∂V/∂y are computed together: y**2 (in y**3 and 3·x·y²) once
+    assert len(e._grad_kernel._program) < len(e._dx._kernel._program) + len(e._dy._kernel._program)
+
+
+def test_typed_potentials_are_safe_to_evaluate_from_many_threads() -> None:
+    """The ensembles call dV_into / grad_into of one potential from the thread pool at once:
+    concurrent calls on chunks of different sizes give exactly the one-thread numbers."""
+    p = from_expression("x**4/4 - x**2/2 + 0.2*sin(5*x) + (1 + x**2)**-2")
+    e = from_expression_2d("(x**2 - 1)**2 + x*y**3 + cos(y)")
+    rng = np.random.default_rng(6)
+    sizes = [1, 100, 16_384, 16_385, 40_000, 5, 3_000, 20_000]
+    xs = [rng.uniform(-2.0, 2.0, n) for n in sizes]
+    xys = [rng.uniform(-2.0, 2.0, (n, 2)) for n in sizes]
+    want = [(p.dV(x), e.grad(xy)) for x, xy in zip(xs, xys, strict=True)]
+    start = threading.Barrier(len(sizes))
+    wrong = []
+
+    def work(i: int) -> None:
+        out, g = np.empty_like(xs[i]), np.empty_like(xys[i])
+        start.wait()
+        for _ in range(40):
+            p.dV_into(xs[i], out)
+            e.grad_into(xys[i], g)
+            if not (np.array_equal(out, want[i][0]) and np.array_equal(g, want[i][1])):
+                wrong.append(i)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(sizes))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not wrong
+
+
+def test_typed_potentials_step_like_their_builtin_twins_in_2d_and_with_inertia() -> None:
+    a = Ensemble2D(from_expression_2d("x**4/4 - x**2/2 + y**2/2"), 50_000, 0.6, 0.01, seed=2)
+    b = Ensemble2D(double_well_2d(0.25, 1.0), 50_000, 0.6, 0.01, seed=2)
+    a.step(30)
+    b.step(30)
+    np.testing.assert_allclose(a.xy, b.xy, atol=1e-10)
+    c = UnderdampedEnsemble(from_expression("x**4/4 - x**2/2"), 50_000, 0.6, 1.0, 1.0, 0.01, 5)
+    d = UnderdampedEnsemble(double_well(0.25), 50_000, 0.6, 1.0, 1.0, 0.01, 5)
+    c.step(30)
+    d.step(30)
+    np.testing.assert_allclose(c.x, d.x, atol=1e-10)
+    np.testing.assert_allclose(c.v, d.v, atol=1e-10)
 
 
 def test_ensemble_2d_stationary_moments() -> None:
