@@ -19,6 +19,7 @@ from mlphys_gui.export import Series
 from mlphys_gui.state import Change, InvalidValueError, Schema, StateModel
 from mlphys_gui.style import Style
 from mlphys_gui.widgets.bound import Controls
+from mlphys_gui.widgets.panels import ControlColumn, controls_beside
 from mlphys_gui.widgets.playback import Animator
 
 UNDO_STEPS = 200
@@ -102,6 +103,8 @@ class TabBase(QtWidgets.QWidget):
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
+        if vars(cls).get("_partial", False):
+            return  # a partial implementation for tabs to build on (FigureTab)
         missing = [
             attr for attr in ("name", "title") if not isinstance(getattr(cls, attr, None), str)
         ]
@@ -238,3 +241,29 @@ class TabBase(QtWidgets.QWidget):
     def reset(self) -> None:
         """R: back to the default state (one undo step)."""
         self.restore(self.default_state(), label="Reset")
+
+
+class FigureTab(TabBase):
+    """A tab made of one control column and one figure side by side (every tab but the SVD
+    tab, which has two views). ``lay_out(panel, figure)`` puts them in place; the figure's
+    ``view`` is what Export figure draws, its ``plotted_data()`` what Export data writes, and
+    the style goes to the figure and to the column's readouts and equations."""
+
+    _partial = True
+    panel: ControlColumn
+    figure: Any
+
+    def lay_out(self, panel: ControlColumn, figure: Any, figure_widget=None) -> None:
+        """The column of controls left, the figure (or ``figure_widget``) right."""
+        self.panel, self.figure, self.readouts = panel, figure, panel.readouts
+        controls_beside(self, panel, figure_widget or figure.view)
+
+    def figure_view(self) -> QtWidgets.QGraphicsView:
+        return self.figure.view
+
+    def plotted_data(self) -> list[Series]:
+        return self.figure.plotted_data()
+
+    def apply_style(self, style: Style) -> None:
+        self.figure.apply_style(style)
+        self.panel.apply_style(style)

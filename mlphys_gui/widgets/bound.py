@@ -15,6 +15,7 @@ from PyQt6 import QtCore, QtWidgets
 
 from mlphys_gui.state import Change, Choice, Flag, Integer, Matrix, Param, Real, StateModel, Text
 from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
+from mlphys_gui.widgets.panels import row_of
 
 
 class Editor(Protocol):
@@ -289,18 +290,15 @@ class Controls:
 
     def seed_row(self, key: str = "seed") -> QtWidgets.QWidget:
         """ "seed [spin box]": the row every tab with random numbers has."""
-        spin = self.spin(key)
-        return self.row(self.param(key).label, spin)
+        return self.row(self.param(key).label, self.spin(key))
 
-    def row(self, text: str, widget: QtWidgets.QWidget) -> QtWidgets.QWidget:
+    @staticmethod
+    def row(text: str, widget: QtWidgets.QWidget) -> QtWidgets.QWidget:
         """A label and its control on one line (the label is the control's keyboard buddy)."""
-        row = QtWidgets.QWidget()
-        layout = QtWidgets.QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
         label = QtWidgets.QLabel(text)
         label.setBuddy(widget)
-        layout.addWidget(label)
-        layout.addWidget(widget, 1)
+        row = row_of(label, widget)
+        row.layout().setStretch(1, 1)
         return row
 
     def show_group(

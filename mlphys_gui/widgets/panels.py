@@ -1,8 +1,10 @@
-"""Layout pieces shared by the tabs: the scrolling control column and the readout table."""
+"""Layout pieces shared by the tabs: the scrolling control column, its group boxes, readouts
+and equations."""
 
 from PyQt6 import QtCore, QtWidgets
 
 from mlphys_gui.style import Style
+from mlphys_gui.widgets.equation import EquationPanel
 
 PANEL_WIDTH = 360
 
@@ -49,6 +51,53 @@ class ControlPanel(QtWidgets.QScrollArea):
 
     def sizeHint(self) -> QtCore.QSize:
         return self.minimumSizeHint()
+
+
+def row_of(*parts: QtWidgets.QWidget | str) -> QtWidgets.QWidget:
+    """Widgets (and texts, as labels) side by side on one line."""
+    row = QtWidgets.QWidget()
+    layout = QtWidgets.QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        layout.addWidget(QtWidgets.QLabel(part) if isinstance(part, str) else part)
+    return row
+
+
+class ControlColumn(QtWidgets.QWidget):
+    """The column of a view's controls: titled groups from top to bottom, then the readouts
+    (rows keyed by id) and the typeset equations of the notes."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._column = QtWidgets.QVBoxLayout(self)
+
+    def group(self, title: str, *widgets: QtWidgets.QWidget) -> QtWidgets.QGroupBox:
+        """A titled box holding ``widgets`` one under the other, added to the column."""
+        box = QtWidgets.QGroupBox(title)
+        layout = QtWidgets.QVBoxLayout(box)
+        for widget in widgets:
+            layout.addWidget(widget)
+        return self.add(box)
+
+    def add(self, widget: QtWidgets.QWidget) -> QtWidgets.QWidget:
+        self._column.addWidget(widget)
+        return widget
+
+    def finish(
+        self,
+        readouts: list[tuple[str, str, str]],
+        equations_title: str,
+        equations: list[tuple[str, str]],
+    ) -> None:
+        """The readouts and equations at the bottom; the column then ends."""
+        panel = self.add(ReadoutPanel("Readouts", readouts))
+        self.readouts = panel.table
+        self.equations = self.add(EquationPanel(equations_title, equations))
+        self._column.addStretch(1)
+
+    def apply_style(self, style: Style) -> None:
+        self.equations.apply_style(style)
+        self.readouts.apply_style(style)
 
 
 class ReadoutPanel(QtWidgets.QGroupBox):

@@ -47,3 +47,23 @@ def test_presenter_view_shows_the_current_figure_live(qtbot, window):
     assert not presenter.findChildren(QtWidgets.QSlider)  # plots only, no controls
     window.set_presenter_view(False)
     assert not presenter.isVisible()
+
+
+def test_a_2d_typed_potential_bookmark_is_recalled(qtbot, window, settings):
+    """A V(x, y) state is checked with the 2-D parser, when kept and when recalled (the 1-D
+    parser refused its 'y')."""
+    tab = window.tabs["langevin"]
+    window.select_tab("langevin")
+    assert tab.edit({"dimension": "2d", "potential": "expression", "n": 2000})
+    assert tab.edit({"expression": "x**4/4 - x**2/2 + y**2/2"})
+    tab.run_for(0.1)
+    saved = tab.state()
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_7, CTRL_SHIFT)
+    tab.reset()
+    assert tab.state() != saved
+    window.close()
+    again = MainWindow(settings=settings)
+    qtbot.addWidget(again)
+    assert again.recall_bookmark(7), again.statusBar().currentMessage()
+    assert again.tabs["langevin"].state() == saved
+    assert again.tabs["langevin"].running_2d

@@ -3,8 +3,7 @@ view, readouts and equations."""
 
 from PyQt6 import QtWidgets
 
-from mlphys_gui.widgets.equation import EquationPanel
-from mlphys_gui.widgets.panels import ReadoutPanel
+from mlphys_gui.widgets.panels import ControlColumn
 
 READOUTS = [
     ("peak", "peak test error", "largest mean test error, near the interpolation threshold"),
@@ -20,41 +19,28 @@ EQUATIONS = [
 ]
 
 
-class DoubleDescentControls(QtWidgets.QWidget):
+class DoubleDescentControls(ControlColumn):
     """The widgets of the control column, made from the tab's declared state."""
 
     def __init__(self, controls, parent=None):
         super().__init__(parent)
-        column = QtWidgets.QVBoxLayout(self)
-        problem = QtWidgets.QGroupBox("Problem")
-        box = QtWidgets.QVBoxLayout(problem)
-        box.addWidget(controls.combo("family"))
-        for key in ("n", "sigma", "ridge"):
-            box.addWidget(controls.slider(key))
-        box.addWidget(controls.check("ridgeless"))
-        box.addWidget(controls.slider("trials"))
-        box.addWidget(controls.slider("ratio"))
-        box.addWidget(controls.seed_row())
-        column.addWidget(problem)
-
-        run = QtWidgets.QGroupBox("Sweep")
-        run_box = QtWidgets.QHBoxLayout(run)
+        self.group(
+            "Problem",
+            controls.combo("family"),
+            *(controls.slider(key) for key in ("n", "sigma", "ridge")),
+            controls.check("ridgeless"),
+            controls.slider("trials"),
+            controls.slider("ratio"),
+            controls.seed_row(),
+        )
         self.progress_bar = QtWidgets.QProgressBar()
         self.progress_bar.setFormat("%v / %m trials")
         self.cancel_button = QtWidgets.QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop the running sweep and keep the trials done so far")
-        run_box.addWidget(self.progress_bar, 1)
-        run_box.addWidget(self.cancel_button)
-        column.addWidget(run)
-
-        function = QtWidgets.QGroupBox("Function view (Fourier features, 1-D)")
+        sweep = self.group("Sweep")
+        sweep.layout().setDirection(QtWidgets.QBoxLayout.Direction.LeftToRight)
+        sweep.layout().addWidget(self.progress_bar, 1)
+        sweep.layout().addWidget(self.cancel_button)
         self.p_slider = controls.slider("p_view")
-        QtWidgets.QVBoxLayout(function).addWidget(self.p_slider)
-        column.addWidget(function)
-
-        readouts = ReadoutPanel("Readouts", READOUTS)
-        self.readouts = readouts.table
-        column.addWidget(readouts)
-        self.equations = EquationPanel("Equations (notes §5)", EQUATIONS)
-        column.addWidget(self.equations)
-        column.addStretch(1)
+        self.group("Function view (Fourier features, 1-D)", self.p_slider)
+        self.finish(READOUTS, "Equations (notes §5)", EQUATIONS)

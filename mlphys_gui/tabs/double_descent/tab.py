@@ -9,16 +9,14 @@ Numerics: core.double_descent.
 from dataclasses import replace
 
 import numpy as np
-from PyQt6 import QtCore, QtWidgets
+from PyQt6 import QtCore
 
 from core import double_descent as dd
 from mlphys_gui.state import Change
-from mlphys_gui.style import Style
-from mlphys_gui.tabs.base import TabBase
+from mlphys_gui.tabs.base import FigureTab
 from mlphys_gui.tabs.double_descent.controls import DoubleDescentControls
 from mlphys_gui.tabs.double_descent.figure import DoubleDescentFigure
 from mlphys_gui.tabs.double_descent.state import SCHEMA, largest_width
-from mlphys_gui.widgets.panels import controls_beside
 from mlphys_gui.worker import LatestJob
 
 SWEEP_KEYS = ("family", "n", "sigma", "ridge", "ridgeless", "trials", "seed", "ratio")
@@ -26,7 +24,7 @@ FIT_KEYS = ("n", "sigma", "ridge", "ridgeless", "seed", "p_view")
 REVEAL_SECONDS = 0.25  # a recorded video adds one trial per this many seconds
 
 
-class DoubleDescentTab(TabBase):
+class DoubleDescentTab(FigureTab):
     """Notes §5: the second descent of min-norm least squares past p = n."""
 
     name = "double-descent"
@@ -45,10 +43,8 @@ class DoubleDescentTab(TabBase):
         self.panel = DoubleDescentControls(self.controls)
         self.panel.cancel_button.clicked.connect(self.cancel_sweep)
         self.job.busyChanged.connect(self.panel.cancel_button.setEnabled)
-        self.readouts = self.panel.readouts
-        self.figure = DoubleDescentFigure()
+        self.lay_out(self.panel, DoubleDescentFigure())
         self.figure.view.scene().sigMouseClicked.connect(self._plot_clicked)
-        controls_beside(self, self.panel, self.figure.view)
         self.start_sweep()
         self.show_fit()
 
@@ -141,18 +137,7 @@ class DoubleDescentTab(TabBase):
         self.edit({"p_view": int(np.clip(round(ratio * self.model["n"]), 1, top))})
         event.accept()
 
-    # ------------------------------------------------------------------ style, export
-    def apply_style(self, style: Style) -> None:
-        self.figure.apply_style(style)
-        self.panel.equations.apply_style(style)
-        self.readouts.apply_style(style)
-
-    def figure_view(self) -> QtWidgets.QGraphicsView:
-        return self.figure.view
-
-    def plotted_data(self):
-        return self.figure.plotted_data()
-
+    # ------------------------------------------------------------------ playback
     def reset(self) -> None:
         self.job.cancel()
         super().reset()

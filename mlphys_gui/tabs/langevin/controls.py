@@ -3,8 +3,7 @@ show, readouts and equations."""
 
 from PyQt6 import QtWidgets
 
-from mlphys_gui.widgets.equation import EquationPanel
-from mlphys_gui.widgets.panels import ReadoutPanel
+from mlphys_gui.widgets.panels import ControlColumn
 from mlphys_gui.widgets.playback import PlaybackBar
 
 READOUTS = [
@@ -24,56 +23,38 @@ EQUATIONS = [
 ]
 
 
-class LangevinControls(QtWidgets.QWidget):
+class LangevinControls(ControlColumn):
     """The widgets of the control column, made from the tab's declared state."""
 
     def __init__(self, controls, animator, reset, step_text: str, parent=None):
         super().__init__(parent)
-        column = QtWidgets.QVBoxLayout(self)
-
-        run = QtWidgets.QGroupBox("Run")
-        box = QtWidgets.QVBoxLayout(run)
         self.playback = PlaybackBar(animator, reset, step_text)
-        box.addWidget(self.playback)
-        box.addWidget(controls.speed("speed", animator))
-        box.addWidget(controls.combo("dimension"))
-        column.addWidget(run)
-
-        dynamics = QtWidgets.QGroupBox("Dynamics (eqs. 9.1–9.2)")
-        box = QtWidgets.QVBoxLayout(dynamics)
-        for key in ("n", "sigma", "dt"):
-            box.addWidget(controls.slider(key))
-        box.addWidget(controls.check("inertia"))
-        box.addWidget(controls.slider("mass"))
-        box.addWidget(controls.slider("gamma"))
-        box.addWidget(controls.seed_row())
-        column.addWidget(dynamics)
-
-        potential = QtWidgets.QGroupBox("Potential V")
-        box = QtWidgets.QVBoxLayout(potential)
-        box.addWidget(controls.combo("potential"))
-        for key in ("k", "depth", "tilt", "ky"):
-            box.addWidget(controls.slider(key))
-        box.addWidget(controls.formula("expression"))
+        self.group(
+            "Run", self.playback, controls.speed("speed", animator), controls.combo("dimension")
+        )
+        self.group(
+            "Dynamics (eqs. 9.1–9.2)",
+            *(controls.slider(key) for key in ("n", "sigma", "dt")),
+            controls.check("inertia"),
+            controls.slider("mass"),
+            controls.slider("gamma"),
+            controls.seed_row(),
+        )
         self.derivative_label = QtWidgets.QLabel()
         self.derivative_label.setWordWrap(True)
         self.derivative_label.setToolTip("The exact derivative of the typed V: the drift is −V′")
-        box.addWidget(self.derivative_label)
-        column.addWidget(potential)
-
-        initial = QtWidgets.QGroupBox("Initial condition (eq. 9.3)")
-        box = QtWidgets.QVBoxLayout(initial)
-        box.addWidget(controls.combo("initial"))
-        box.addWidget(controls.slider("x0"))
-        box.addWidget(controls.slider("spread"))
-        column.addWidget(initial)
-
-        column.addWidget(
-            controls.show_group(("show_histogram", "show_pde", "show_boltzmann"), columns=3)
+        self.group(
+            "Potential V",
+            controls.combo("potential"),
+            *(controls.slider(key) for key in ("k", "depth", "tilt", "ky")),
+            controls.formula("expression"),
+            self.derivative_label,
         )
-        readouts = ReadoutPanel("Readouts", READOUTS)
-        self.readouts = readouts.table
-        column.addWidget(readouts)
-        self.equations = EquationPanel("Equations (notes §9.1–9.2)", EQUATIONS)
-        column.addWidget(self.equations)
-        column.addStretch(1)
+        self.group(
+            "Initial condition (eq. 9.3)",
+            controls.combo("initial"),
+            controls.slider("x0"),
+            controls.slider("spread"),
+        )
+        self.add(controls.show_group(("show_histogram", "show_pde", "show_boltzmann"), columns=3))
+        self.finish(READOUTS, "Equations (notes §9.1–9.2)", EQUATIONS)

@@ -50,10 +50,10 @@ class LangevinFigure:
         self._drawn_boltzmann: np.ndarray | None = None
 
     def _build_1d(self) -> None:
-        self.view = pg.GraphicsLayoutWidget()
+        self.view_1d = pg.GraphicsLayoutWidget()
         # a plain background fills faster than pyqtgraph's cached background pixmap is copied
-        self.view.setCacheMode(QtWidgets.QGraphicsView.CacheModeFlag.CacheNone)
-        layout = self.view.ci
+        self.view_1d.setCacheMode(QtWidgets.QGraphicsView.CacheModeFlag.CacheNone)
+        layout = self.view_1d.ci
         # no axis grid: pyqtgraph redraws it on every frame (7 ms per axis at 1400 px)
         self.density_plot = fixed_plot(layout, 0, 0, x_label="x", y_label="density")
         self.phase_plot = fixed_plot(layout, 0, 1, x_label="x", y_label="v")  # with inertia
@@ -94,7 +94,7 @@ class LangevinFigure:
         self.legend.addItem(self.dots_key, "particles (a sample)")
         self.phase_dots = DotsItem()
         self.phase_plot.addItem(self.phase_dots)
-        self.pages.addWidget(self.view)
+        self.pages.addWidget(self.view_1d)
 
     def _build_2d(self) -> None:
         self.view_2d = pg.GraphicsLayoutWidget()
@@ -119,7 +119,7 @@ class LangevinFigure:
     # ------------------------------------------------------------------ layout
     def show_layout(self, two_d: bool, inertia: bool) -> None:
         """The 1-D or 2-D page; the phase-space plot only with inertia."""
-        layout = self.view.ci
+        layout = self.view_1d.ci
         shown = self.phase_plot in layout.items
         if inertia and not shown:
             layout.addItem(self.phase_plot, row=0, col=1)
@@ -187,7 +187,7 @@ class LangevinFigure:
 
     # ------------------------------------------------------------------ style, export
     def apply_style(self, style: Style) -> None:
-        for view in (self.view, self.view_2d):
+        for view in (self.view_1d, self.view_2d):
             view.setBackground(style.theme.bg)
         for plot in (self.density_plot, self.phase_plot, self.contour_plot, self.image_plot):
             style_plot(plot, style)
@@ -213,7 +213,9 @@ class LangevinFigure:
         set_title(self.image_plot, style, "Density of the particles")
         set_label(self.density_plot, "left", "density")
 
-    def current_view(self) -> QtWidgets.QGraphicsView:
+    @property
+    def view(self) -> QtWidgets.QGraphicsView:
+        """The page shown (1-D or 2-D): what Export figure draws."""
         return self.pages.currentWidget()
 
     def plotted_data(self, frame: Frame):

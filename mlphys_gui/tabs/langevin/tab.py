@@ -12,17 +12,14 @@ from time import monotonic
 from typing import Any
 
 import numpy as np
-from PyQt6 import QtWidgets
 
 from core import langevin as lv
 from core.langevin_run import LangevinRun
 from mlphys_gui.state import Change
-from mlphys_gui.style import Style
-from mlphys_gui.tabs.base import TabBase
+from mlphys_gui.tabs.base import FigureTab
 from mlphys_gui.tabs.langevin.controls import LangevinControls
 from mlphys_gui.tabs.langevin.figure import Frame, LangevinFigure
 from mlphys_gui.tabs.langevin.state import HALF_WIDTH, SCHEMA, typed_potential
-from mlphys_gui.widgets.panels import controls_beside
 from mlphys_gui.widgets.playback import Animator
 from mlphys_gui.worker import SerialJob
 
@@ -41,7 +38,7 @@ POTENTIAL_KEYS = ("potential", "k", "depth", "tilt", "ky", "expression")
 SHOW_KEYS = ("show_histogram", "show_pde", "show_boltzmann")
 
 
-class LangevinTab(TabBase):
+class LangevinTab(FigureTab):
     """Notes §9.1–9.2: Langevin particles beside the Fokker–Planck density."""
 
     name = "langevin"
@@ -73,9 +70,8 @@ class LangevinTab(TabBase):
         self.panel = LangevinControls(
             self.controls, self.animator, self.reset, f"Advance t by {STEP_TIME}"
         )
-        self.readouts = self.panel.readouts
-        self.figure = LangevinFigure(self.grid, self.edges, self.image_edges)
-        controls_beside(self, self.panel, self.figure.pages)
+        figure = LangevinFigure(self.grid, self.edges, self.image_edges)
+        self.lay_out(self.panel, figure, figure.pages)
         self.rebuild()
 
     # ------------------------------------------------------------------ state
@@ -393,15 +389,7 @@ class LangevinTab(TabBase):
             }
         )
 
-    # ------------------------------------------------------------------ style, export
-    def apply_style(self, style: Style) -> None:
-        self.figure.apply_style(style)
-        self.panel.equations.apply_style(style)
-        self.readouts.apply_style(style)
-
-    def figure_view(self) -> QtWidgets.QGraphicsView:
-        return self.figure.view_2d if self.running_2d else self.figure.view
-
+    # ------------------------------------------------------------------ export
     def plotted_data(self):
         self.settle()
         return self.figure.plotted_data(self.frame)

@@ -7,12 +7,11 @@ Data come from clicks or from a seeded generator, one point at a time. Numerics:
 """
 
 import numpy as np
-from PyQt6 import QtCore, QtWidgets
+from PyQt6 import QtCore
 
 from core import regression
 from mlphys_gui.state import Change
-from mlphys_gui.style import Style
-from mlphys_gui.tabs.base import TabBase
+from mlphys_gui.tabs.base import FigureTab
 from mlphys_gui.tabs.posterior.controls import PosteriorControls
 from mlphys_gui.tabs.posterior.figure import PosteriorFigure
 from mlphys_gui.tabs.posterior.state import (
@@ -22,7 +21,6 @@ from mlphys_gui.tabs.posterior.state import (
     highest_weight_index,
     model_size,
 )
-from mlphys_gui.widgets.panels import controls_beside
 from mlphys_gui.widgets.playback import Animator
 
 GRID_POINTS = 300
@@ -32,7 +30,7 @@ ELLIPSE_LEVELS = (1.0, 2.0)
 REFRAMING_KEYS = ("truth", "x_low", "x_high", "stream_position")  # new data from the generator
 
 
-class PosteriorTab(TabBase):
+class PosteriorTab(FigureTab):
     """Bayesian linear regression, MLE and MAP as data arrive (notes §3–4)."""
 
     name = "posterior"
@@ -48,10 +46,8 @@ class PosteriorTab(TabBase):
         self.panel.next_button.clicked.connect(lambda: self.add_generated(1))
         self.panel.add10_button.clicked.connect(lambda: self.add_generated(10))
         self.panel.clear_button.clicked.connect(self.clear_points)
-        self.readouts = self.panel.readouts
-        self.figure = PosteriorFigure()
+        self.lay_out(self.panel, PosteriorFigure())
         self.figure.view.scene().sigMouseClicked.connect(self._plot_clicked)
-        controls_beside(self, self.panel, self.figure.view)
         self._show_weight_range()
         self.refresh(rescale=True)
 
@@ -266,15 +262,3 @@ class PosteriorTab(TabBase):
             SIZE_KEY[model["basis"]],
         )
         return current
-
-    # ------------------------------------------------------------------ style, export
-    def apply_style(self, style: Style) -> None:
-        self.figure.apply_style(style)
-        self.panel.equations.apply_style(style)
-        self.readouts.apply_style(style)
-
-    def figure_view(self) -> QtWidgets.QGraphicsView:
-        return self.figure.view
-
-    def plotted_data(self):
-        return self.figure.plotted_data()

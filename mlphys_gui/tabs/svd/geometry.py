@@ -8,8 +8,7 @@ from PyQt6 import QtWidgets
 from core import svd
 from mlphys_gui.style import Style, set_title, style_legend, style_plot
 from mlphys_gui.tabs.svd.state import ENTRY_LIMIT
-from mlphys_gui.widgets.equation import EquationPanel
-from mlphys_gui.widgets.panels import ReadoutPanel, controls_beside
+from mlphys_gui.widgets.panels import ControlColumn, controls_beside
 from mlphys_gui.widgets.playback import Animator, PlaybackBar
 from mlphys_gui.widgets.plot_items import (
     arrow_polyline,
@@ -30,6 +29,10 @@ MATRIX_PRESETS: dict[str, list[list[float]]] = {
 }
 CIRCLE_POINTS = 241
 GRID_LINES = 9  # per direction, across [-1, 1]
+EQUATIONS = [
+    ("svd_eq_1_2", "eq. 1.2: singular values are √ of the eigenvalues of AᵀA"),
+    ("svd_eq_1_3", "eq. 1.3: U, V orthogonal, Σ diagonal with σᵢ ≥ 0"),
+]
 READOUTS = [
     ("s1", "σ₁", "largest singular value, √ of the largest eigenvalue of AᵀA (eq. 1.2)"),
     ("s2", "σ₂", "smallest singular value (the notes list them ascending; here σ₁ ≥ σ₂)"),
@@ -82,17 +85,12 @@ class GeometryPage(QtWidgets.QWidget):
 
     # ------------------------------------------------------------------ controls
     def _build_controls(self, controls) -> None:
-        self._panel = QtWidgets.QWidget()
-        panel = QtWidgets.QVBoxLayout(self._panel)
-
-        matrix_box = QtWidgets.QGroupBox("Matrix A")
-        box = QtWidgets.QVBoxLayout(matrix_box)
-        self.matrix_editor = controls.matrix("matrix")
-        box.addWidget(self.matrix_editor)
+        self._panel = column = ControlColumn()
         hint = QtWidgets.QLabel("…or drag <b>Ae₁</b>, <b>Ae₂</b> in the right-hand plot.")
         hint.setWordWrap(True)
-        box.addWidget(hint)
-        buttons = QtWidgets.QGridLayout()
+        presets = QtWidgets.QWidget()
+        buttons = QtWidgets.QGridLayout(presets)
+        buttons.setContentsMargins(0, 0, 0, 0)
         for index, (label, values) in enumerate(MATRIX_PRESETS.items()):
             button = QtWidgets.QPushButton(label)
             button.setToolTip(f"Set A to the {label.lower()} preset")
@@ -102,36 +100,23 @@ class GeometryPage(QtWidgets.QWidget):
                 )
             )
             buttons.addWidget(button, index // 2, index % 2)
-        box.addLayout(buttons)
-        panel.addWidget(matrix_box)
-
-        stage_box = QtWidgets.QGroupBox("Stages of A = UΣVᵀ (eq. 1.3)")
-        stages = QtWidgets.QVBoxLayout(stage_box)
-        stages.addWidget(controls.slider("stage"))
+        column.group("Matrix A", controls.matrix("matrix"), hint, presets)
         self.stage_label = QtWidgets.QLabel()
         self.stage_label.setObjectName("stageLabel")
         self.stage_label.setWordWrap(True)
-        stages.addWidget(self.stage_label)
-        stages.addWidget(controls.speed("speed", self.animator))
         self.playback = PlaybackBar(self.animator, self.reset_stage, "Next stage")
-        stages.addWidget(self.playback)
-        panel.addWidget(stage_box)
-
-        panel.addWidget(
+        column.group(
+            "Stages of A = UΣVᵀ (eq. 1.3)",
+            controls.slider("stage"),
+            self.stage_label,
+            controls.speed("speed", self.animator),
+            self.playback,
+        )
+        column.add(
             controls.show_group(("show_grid", "show_basis", "show_singular_vectors"), columns=3)
         )
-        readout_panel = ReadoutPanel("Readouts", READOUTS)
-        self.readouts = readout_panel.table
-        panel.addWidget(readout_panel)
-        self.equations = EquationPanel(
-            "Equations (notes §1.1)",
-            [
-                ("svd_eq_1_2", "eq. 1.2: singular values are √ of the eigenvalues of AᵀA"),
-                ("svd_eq_1_3", "eq. 1.3: U, V orthogonal, Σ diagonal with σᵢ ≥ 0"),
-            ],
-        )
-        panel.addWidget(self.equations)
-        panel.addStretch(1)
+        column.finish(READOUTS, "Equations (notes §1.1)", EQUATIONS)
+        self.readouts = column.readouts
 
     # ------------------------------------------------------------------ plots
     def _build_plots(self) -> None:
@@ -318,8 +303,7 @@ class GeometryPage(QtWidgets.QWidget):
             handle.setBrush(style.brush(1, 120))
             handle.label().setColor(style.color(1))
             handle.label().setFont(style.plot_font(1.1))
-        self.equations.apply_style(style)
-        self.readouts.apply_style(style)
+        self._panel.apply_style(style)
         self._set_titles(svd.stage_name(self._model["stage"]))
 
     def plotted_data(self):

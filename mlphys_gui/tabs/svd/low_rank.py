@@ -9,12 +9,15 @@ from core import svd
 from mlphys_gui.paths import resource_path
 from mlphys_gui.style import Style, set_title, style_legend, style_plot
 from mlphys_gui.tabs.svd.state import IMAGES
-from mlphys_gui.widgets.equation import EquationPanel
-from mlphys_gui.widgets.panels import ReadoutPanel, controls_beside
+from mlphys_gui.widgets.panels import ControlColumn, controls_beside
 from mlphys_gui.widgets.playback import Animator, PlaybackBar
 from mlphys_gui.widgets.plot_items import curve, fixed_plot, series_of
 
 PLAY_RANKS_PER_SECOND = 12.0
+EQUATIONS = [
+    ("svd_low_rank", "rank-k truncation of eq. 1.3 (σᵢ descending)"),
+    ("svd_eckart_young", "Eckart–Young: A_k is the best rank-k approximation"),
+]
 READOUTS = [
     ("size", "size m × n", "pixels: rows × columns"),
     ("rank", "rank r", "numerical rank of the full image"),
@@ -55,32 +58,14 @@ class LowRankPage(QtWidgets.QWidget):
         self.animator = Animator(self.advance, step_amount=1.0, parent=self)
         self.animator.speed = PLAY_RANKS_PER_SECOND
         tab.attach_animator(self.animator)
-        self._panel = QtWidgets.QWidget()
-        panel = QtWidgets.QVBoxLayout(self._panel)
-
-        box = QtWidgets.QGroupBox("Image and rank")
-        controls = QtWidgets.QVBoxLayout(box)
-        controls.addWidget(tab.controls.combo("image"))
+        self._panel = column = ControlColumn()
         self.rank_slider = tab.controls.slider("rank")
-        controls.addWidget(self.rank_slider)
         self.playback = PlaybackBar(
             self.animator, lambda: self._tab.edit({"rank": 1}), "Rank k + 1"
         )
-        controls.addWidget(self.playback)
-        panel.addWidget(box)
-
-        readout_panel = ReadoutPanel("Readouts", READOUTS)
-        self.readouts = readout_panel.table
-        panel.addWidget(readout_panel)
-        self.equations = EquationPanel(
-            "Equations",
-            [
-                ("svd_low_rank", "rank-k truncation of eq. 1.3 (σᵢ descending)"),
-                ("svd_eckart_young", "Eckart–Young: A_k is the best rank-k approximation"),
-            ],
-        )
-        panel.addWidget(self.equations)
-        panel.addStretch(1)
+        column.group("Image and rank", tab.controls.combo("image"), self.rank_slider, self.playback)
+        column.finish(READOUTS, "Equations", EQUATIONS)
+        self.readouts = column.readouts
 
         self._build_plots()
         controls_beside(self, self._panel, self.view)
@@ -204,8 +189,7 @@ class LowRankPage(QtWidgets.QWidget):
         self.error_curve.setPen(style.pen(0, 2.0))
         self.error_point.setSymbolPen(style.pen(1, 2.5))
         self.error_point.setSymbolBrush(style.brush(1))
-        self.equations.apply_style(style)
-        self.readouts.apply_style(style)
+        self._panel.apply_style(style)
         self._set_titles()
 
     def plotted_data(self):

@@ -5,8 +5,7 @@ from PyQt6 import QtWidgets
 
 from mlphys_gui.tabs.transport.state import MAX_COMPONENTS, MEAN_LIMIT
 from mlphys_gui.widgets.components import ComponentEditor
-from mlphys_gui.widgets.equation import EquationPanel
-from mlphys_gui.widgets.panels import ReadoutPanel
+from mlphys_gui.widgets.panels import ControlColumn
 from mlphys_gui.widgets.playback import PlaybackBar
 
 READOUTS = [
@@ -36,51 +35,34 @@ EQUATIONS = [
 ]
 
 
-class TransportControls(QtWidgets.QWidget):
+class TransportControls(ControlColumn):
     """The widgets of the control column, made from the tab's declared state; the component
     editor and the default-target button are connected by the tab."""
 
     def __init__(self, controls, animator, reset, step_text: str, parent=None):
         super().__init__(parent)
-        column = QtWidgets.QVBoxLayout(self)
-
-        run = QtWidgets.QGroupBox("Run")
-        box = QtWidgets.QVBoxLayout(run)
         self.playback = PlaybackBar(animator, reset, step_text)
-        box.addWidget(self.playback)
-        box.addWidget(controls.slider("tau"))
-        box.addWidget(controls.speed("duration", animator, lambda seconds: 1.0 / seconds))
-        box.addWidget(controls.combo("dimension"))
-        box.addWidget(controls.combo("process"))
-        column.addWidget(run)
-
-        sampling = QtWidgets.QGroupBox("Sampling (eqs. 9.2, 9.6)")
-        box = QtWidgets.QVBoxLayout(sampling)
-        box.addWidget(controls.slider("steps"))
-        box.addWidget(controls.slider("n"))
-        box.addWidget(controls.seed_row())
-        box.addWidget(controls.combo("schedule"))
-        box.addWidget(controls.slider("beta_min"))
-        box.addWidget(controls.slider("beta_max"))
-        column.addWidget(sampling)
-
-        target = QtWidgets.QGroupBox("Target: a Gaussian mixture")
-        box = QtWidgets.QVBoxLayout(target)
+        self.group(
+            "Run",
+            self.playback,
+            controls.slider("tau"),
+            controls.speed("duration", animator, lambda seconds: 1.0 / seconds),
+            controls.combo("dimension"),
+            controls.combo("process"),
+        )
+        self.group(
+            "Sampling (eqs. 9.2, 9.6)",
+            controls.slider("steps"),
+            controls.slider("n"),
+            controls.seed_row(),
+            controls.combo("schedule"),
+            controls.slider("beta_min"),
+            controls.slider("beta_max"),
+        )
         self.components = ComponentEditor(MEAN_LIMIT, MAX_COMPONENTS)
-        box.addWidget(self.components)
         hint = QtWidgets.QLabel("Drag the ◯ markers to move a component.")
         hint.setWordWrap(True)
-        box.addWidget(hint)
         self.default_target_button = QtWidgets.QPushButton("Default target")
-        box.addWidget(self.default_target_button)
-        column.addWidget(target)
-
-        column.addWidget(
-            controls.show_group(("show_exact", "show_particles", "show_field", "show_paths"))
-        )
-        readouts = ReadoutPanel("Readouts", READOUTS)
-        self.readouts = readouts.table
-        column.addWidget(readouts)
-        self.equations = EquationPanel("Equations (notes §9.2–9.5)", EQUATIONS)
-        column.addWidget(self.equations)
-        column.addStretch(1)
+        self.group("Target: a Gaussian mixture", self.components, hint, self.default_target_button)
+        self.add(controls.show_group(("show_exact", "show_particles", "show_field", "show_paths")))
+        self.finish(READOUTS, "Equations (notes §9.2–9.5)", EQUATIONS)

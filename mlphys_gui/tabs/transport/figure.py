@@ -208,6 +208,11 @@ class TransportFigure:
                 QtWidgets.QSizePolicy.Policy.Preferred, QtWidgets.QSizePolicy.Policy.Maximum
             )
 
+    @property
+    def view(self) -> QtWidgets.QGraphicsView:
+        """The page shown (1-D or 2-D): what Export figure draws."""
+        return self.pages.currentWidget()
+
     def show_layout(self, processes: tuple[str, ...], dim: int) -> None:
         """The page of the dimension, with the shown processes side by side (1-D: paths above
         density; 2-D: one plot each, three in a 2 × 2 grid)."""

@@ -9,13 +9,12 @@ a curve and a (τ, x) map in 1-D, as a heat map in 2-D, with the vector field as
 """
 
 import numpy as np
-from PyQt6 import QtCore, QtGui, QtWidgets
+from PyQt6 import QtCore, QtGui
 
 from core import densities
 from core import transport as tr
 from mlphys_gui.state import Change
-from mlphys_gui.style import Style
-from mlphys_gui.tabs.base import TabBase
+from mlphys_gui.tabs.base import FigureTab
 from mlphys_gui.tabs.transport.controls import TransportControls
 from mlphys_gui.tabs.transport.figure import (
     BOX,
@@ -27,7 +26,6 @@ from mlphys_gui.tabs.transport.figure import (
     nan_joined,
 )
 from mlphys_gui.tabs.transport.state import MEAN_LIMIT, PROCESS_NAMES, SCHEMA, default_rows
-from mlphys_gui.widgets.panels import controls_beside
 from mlphys_gui.widgets.playback import Animator
 from mlphys_gui.worker import LatestJob
 
@@ -44,7 +42,7 @@ SAMPLING_KEYS = ("steps", "n", "seed", "schedule", "beta_min", "beta_max")
 SHOW_KEYS = ("show_exact", "show_particles", "show_field", "show_paths")
 
 
-class TransportTab(TabBase):
+class TransportTab(FigureTab):
     """Notes §9.2–9.5: noise carried to data by a reverse SDE, a probability-flow ODE and
     flow matching, with every field exact (a Gaussian-mixture target)."""
 
@@ -76,12 +74,11 @@ class TransportTab(TabBase):
         self.panel.default_target_button.clicked.connect(
             lambda: self.edit({self._target_key: default_rows(self.dim)}, label="Default target")
         )
-        self.readouts = self.panel.readouts
-        self.figure = TransportFigure()
-        for panel in self.figure.panels.values():
+        figure = TransportFigure()
+        self.lay_out(self.panel, figure, figure.pages)
+        for panel in figure.panels.values():
             panel.tau_line.sigPositionChanged.connect(self._tau_line_dragged)
             panel.tau_line.sigPositionChangeFinished.connect(lambda _line: self.drag_done())
-        controls_beside(self, self.panel, self.figure.pages)
         self._show_layout()
         self.resample()
 
@@ -306,15 +303,7 @@ class TransportTab(TabBase):
         histogram = densities.histogram_2d(xy, self.edges_2d, self.edges_2d)
         return tr.histogram_distance(exact, histogram, self.edges_2d, self.edges_2d)
 
-    # ------------------------------------------------------------------ style and export
-    def apply_style(self, style: Style) -> None:
-        self.figure.apply_style(style)
-        self.panel.equations.apply_style(style)
-        self.readouts.apply_style(style)
-
-    def figure_view(self) -> QtWidgets.QGraphicsView:
-        return self.figure.view_2d if self.dim == 2 else self.figure.view_1d
-
+    # ------------------------------------------------------------------ export
     def plotted_data(self):
         if self.result is None:
             return []
