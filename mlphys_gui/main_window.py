@@ -126,6 +126,7 @@ class MainWindow(QtWidgets.QMainWindow):
             tab = tab_class()
             tab.message.connect(self.show_message)
             tab.stateChanged.connect(self._state_changed)
+            tab.paused.connect(self._schedule_autosave)
             self.undo_group.addStack(tab.undo_stack)
             self.tabs[name] = tab
             self.tabs_widget.addTab(tab, tab.title)
@@ -540,8 +541,9 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ---------------------------------------------------------------- session
     def _schedule_autosave(self) -> None:
-        """Write the session soon after a change: the first change starts the timer, later ones
-        ride along, so a long drag is still saved within a second of its start."""
+        """Write the session soon after a change (or when playback stops): the first change
+        starts the timer, later ones ride along, so a long drag is still saved within a
+        second of its start."""
         if self.session is not None and not self._autosave.isActive():
             self._autosave.start()
 

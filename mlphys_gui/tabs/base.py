@@ -99,6 +99,7 @@ class TabBase(QtWidgets.QWidget):
 
     message = QtCore.pyqtSignal(str)
     stateChanged = QtCore.pyqtSignal(object)  # the Change
+    paused = QtCore.pyqtSignal()  # playback stopped: the run's progress is worth saving
     animator: Animator | None = None  # the animator Space, → and recordings drive
 
     def __init_subclass__(cls, **kwargs):
@@ -214,10 +215,17 @@ class TabBase(QtWidgets.QWidget):
         return self._dragging
 
     def attach_animator(self, animator: Animator) -> None:
-        """A run of Play is one gesture: what it changes is undone in one step."""
-        animator.playingChanged.connect(
-            lambda playing: self.begin_gesture() if playing else self.end_gesture()
-        )
+        """A run of Play is one gesture: what it changes is undone in one step; when it stops,
+        ``paused`` says the progress is worth saving."""
+
+        def playing_changed(playing: bool) -> None:
+            if playing:
+                self.begin_gesture()
+            else:
+                self.end_gesture()
+                self.paused.emit()
+
+        animator.playingChanged.connect(playing_changed)
 
     # ---------------------------------------------------------------- playback and export
     def settle(self) -> None:

@@ -87,15 +87,21 @@ def decade_ticks(axis: pg.AxisItem, low_log: float, high_log: float) -> None:
     axis.setTicks([major, minor])
 
 
-def follow_y(plot: pg.PlotItem, values: np.ndarray, slack: float = 0.15) -> None:
+def follow_y(
+    plot: pg.PlotItem, values: np.ndarray, slack: float = 0.15, min_span: float = 1e-9
+) -> None:
     """Keep ``values`` in view with hysteresis: the y range changes only when the data leave it
-    or shrink to under 40 % of it, so a live plot's axes are not rebuilt on every frame."""
+    or shrink to under 40 % of it, so a live plot's axes are not rebuilt on every frame. Flat
+    data are shown over at least ``min_span`` (in the data's units), not over ±5e-10."""
     finite = np.asarray(values, dtype=float)
     finite = finite[np.isfinite(finite)]
     if not finite.size:
         return
     low, high = float(finite.min()), float(finite.max())
-    span = max(high - low, 1e-9 * max(abs(low), abs(high), 1.0))
+    span = max(high - low, min_span, 1e-9 * max(abs(low), abs(high), 1.0))
+    if high - low < span:
+        middle = 0.5 * (low + high)
+        low, high = middle - 0.5 * span, middle + 0.5 * span
     shown_low, shown_high = plot.viewRange()[1]
     if low < shown_low or high > shown_high or span < 0.4 * (shown_high - shown_low):
         plot.setYRange(low - slack * span, high + slack * span, padding=0)

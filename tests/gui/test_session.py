@@ -117,3 +117,21 @@ def test_settings_and_session_live_apart(window, settings, session_path):
     window.save_session()
     assert session_path.exists()
     assert not any("stage" in key for key in settings.allKeys())
+
+
+def test_pausing_saves_how_far_the_run_got(qtbot, window, session_path):
+    """Run progress is not a parameter, so it changes nothing while playing; pausing saves it
+    (a crash after a pause reopens at the paused time, replayed from the seed)."""
+    window.select_tab("langevin")
+    tab = window.tabs["langevin"]
+    tab.animator.play()
+    qtbot.waitUntil(lambda: tab.frame.t > 0.2, timeout=5000)
+    tab.animator.pause()
+    paused_at = tab.state()["time"]
+
+    def saved():
+        if not session_path.exists():
+            return False
+        return json.loads(session_path.read_text())["tabs"]["langevin"]["time"] == paused_at
+
+    qtbot.waitUntil(saved, timeout=2000)

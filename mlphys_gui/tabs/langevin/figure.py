@@ -183,7 +183,7 @@ class LangevinFigure:
         follow_y(self.density_plot, np.array([0.0, peak]), slack=0.05)
         if frame.velocity is not None:
             self.phase_dots.set_points(frame.sample, frame.velocity)
-            follow_y(self.phase_plot, frame.velocity)
+            follow_y(self.phase_plot, frame.velocity, min_span=0.5)
 
     # ------------------------------------------------------------------ style, export
     def apply_style(self, style: Style) -> None:

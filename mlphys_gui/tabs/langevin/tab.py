@@ -67,6 +67,7 @@ class LangevinTab(FigureTab):
         self._frames.failed.connect(self._frame_failed)
         self.animator = Animator(self.advance, step_amount=STEP_TIME, parent=self)
         self.animator.playingChanged.connect(self._playing_changed)
+        self.attach_animator(self.animator)
         self.panel = LangevinControls(
             self.controls, self.animator, self.reset, f"Advance t by {STEP_TIME}"
         )

@@ -38,7 +38,7 @@ class PosteriorFigure:
         layout.layout.setRowStretchFactor(1, 2)
         layout.layout.setRowStretchFactor(2, 2)
         self.data_legend = legend_below(layout, self.data_plot, row=3, col=0, columns=3)
-        self.weight_legend = legend_below(layout, self.weight_plot, row=3, col=1, columns=2)
+        self.weight_legend = legend_below(layout, self.weight_plot, row=3, col=1, columns=1)
 
         self.band2_low, self.band2_high = curve(self.data_plot), curve(self.data_plot)
         self.band1_low, self.band1_high = curve(self.data_plot), curve(self.data_plot)
@@ -204,10 +204,10 @@ class PosteriorFigure:
     ) -> None:
         self.lambda_curve.setData(lambdas, by_lambda)
         self.lambda_marker.setData([lam], [current])
-        follow_y(self.lambda_plot, by_lambda, slack=0.6)
+        follow_y(self.lambda_plot, by_lambda, slack=0.6, min_span=1.0)  # one nat
         self.size_curve.setData(sizes, by_size)
         self.size_marker.setData([size], [current])
-        follow_y(self.size_plot, by_size, slack=0.6)
+        follow_y(self.size_plot, by_size, slack=0.6, min_span=1.0)
         self.size_plot.setXRange(sizes[0] - 0.5, sizes[-1] + 0.5, padding=0)
         set_label(self.size_plot, "bottom", size_label)
 
