@@ -638,14 +638,18 @@ def test_sample_functions_are_the_sampled_weights_on_the_inputs(n, m, k, count, 
     assert np.allclose(curves, betas @ Xs.T, rtol=1e-12, atol=1e-12)
 
 
-@FAST
-@given(
+#: (points, weights, σ, a grid of λ, seed) for the evidence against λ.
+EVIDENCE_PROBLEMS = (
     st.integers(0, 12),
     st.integers(1, 5),
     st.floats(1e-2, 10.0),
     arrays(np.float64, st.integers(1, 6), elements=st.floats(1e-4, 1e4)),
     seeds,
 )
+
+
+@FAST
+@given(*EVIDENCE_PROBLEMS)
 def test_best_precision_has_the_largest_evidence_on_the_grid(n, m, sigma, lams, seed):
     Phi, y, _ = random_problem(seed, n, m)
     best = regression.best_precision(Phi, y, sigma, lams)
@@ -658,13 +662,7 @@ def test_best_precision_has_the_largest_evidence_on_the_grid(n, m, sigma, lams, 
 
 
 @FAST
-@given(
-    st.integers(0, 12),
-    st.integers(1, 5),
-    st.floats(1e-2, 10.0),
-    arrays(np.float64, st.integers(1, 6), elements=st.floats(1e-4, 1e4)),
-    seeds,
-)
+@given(*EVIDENCE_PROBLEMS)
 def test_evidence_is_the_marginal_likelihood_at_each_precision(n, m, sigma, lams, seed):
     Phi, y, _ = random_problem(seed, n, m)
     curve = regression.evidence_vs_precision(Phi, y, sigma, lams)
