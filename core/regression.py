@@ -63,7 +63,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.linalg import solve_triangular
 
 from core.checks import array as _array
 from core.checks import count as _count
@@ -184,6 +183,14 @@ def _as_sigma(
     if np.any(bad):
         raise ValueError(f"{name} must be finite and {bound}, got min {float(arr.min())!r}")
     return arr
+
+
+def _solve_triangular(a: FloatArray, b: FloatArray, **options) -> FloatArray:
+    """``scipy.linalg.solve_triangular``; scipy.linalg is imported at the first solve, not with
+    this module (it takes 0.2 s, which the app's start does not wait for)."""
+    from scipy.linalg import solve_triangular
+
+    return solve_triangular(a, b, **options)
 
 
 def _readonly(arr: FloatArray) -> FloatArray:
@@ -451,7 +458,7 @@ def _positive_diagonal(R: FloatArray) -> FloatArray:
 
 def _cov_from_root(R: FloatArray) -> FloatArray:
     """``(RᵀR)⁻¹ = R⁻¹R⁻ᵀ``, symmetrised."""
-    Rinv = solve_triangular(R, np.eye(R.shape[0]), lower=False)
+    Rinv = _solve_triangular(R, np.eye(R.shape[0]), lower=False)
     cov = Rinv @ Rinv.T
     return 0.5 * (cov + cov.T)
 
@@ -508,7 +515,7 @@ class Posterior:
         else:
             if prec is None:
                 L = _cholesky_checked(cov, "cov")
-                Linv = solve_triangular(L, np.eye(m), lower=True)
+                Linv = _solve_triangular(L, np.eye(m), lower=True)
                 prec = Linv.T @ Linv
             R = _cholesky_checked(prec, "precision").T
         if prec is None:
@@ -649,7 +656,7 @@ def update(post: Posterior, phi: ArrayLike, y: float, sigma: float) -> Posterior
     stacked = np.vstack([R, f[None, :] / s])
     rhs = np.concatenate([R @ post.mean, [t / s]])
     Q, R_new = np.linalg.qr(stacked, mode="reduced")
-    mean = solve_triangular(R_new, Q.T @ rhs, lower=False)
+    mean = _solve_triangular(R_new, Q.T @ rhs, lower=False)
     R_new = _positive_diagonal(R_new)
     return Posterior(
         mean=mean,
@@ -699,7 +706,7 @@ def predictive(
         raise ValueError(f"Phi_star must have {post.n_weights} columns to match post, got {m}")
     s_i = _as_sigma(sigma, k, allow_zero=True)
     mean = P @ post.mean
-    V = solve_triangular(post.root, P.T, lower=False, trans="T")
+    V = _solve_triangular(post.root, P.T, lower=False, trans="T")
     return mean, s_i**2 + np.sum(V * V, axis=0)
 
 
@@ -760,7 +767,7 @@ def sample_weights(post: Posterior, n_samples: int, seed: int) -> FloatArray:
     n = _count(n_samples, "n_samples", 0, MAX_SAMPLES)
     sd = _seed(seed)
     z = np.random.default_rng(sd).standard_normal((post.n_weights, n))
-    return post.mean[None, :] + solve_triangular(post.root, z, lower=False).T
+    return post.mean[None, :] + _solve_triangular(post.root, z, lower=False).T
 
 
 def sample_functions(post: Posterior, Phi_star: ArrayLike, n_samples: int, seed: int) -> FloatArray:

@@ -84,7 +84,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 from numpy.typing import ArrayLike
-from scipy.special import ndtr
 
 from core.checks import array as _array
 from core.checks import callback as _callback
@@ -499,6 +498,8 @@ class GaussianMixture:
         """
         if self.dim != 1:
             raise ValueError(f"cdf is defined for 1-D mixtures only; this one has d = {self.dim}")
+        from scipy.special import ndtr  # (imported where it is used: the app starts sooner)
+
         pts = _points(x, 1)
         sd = np.sqrt(self.covs[:, 0, 0])
         out = ndtr((pts - self.means[:, 0]) / sd) @ self.weights
