@@ -119,6 +119,12 @@ def image_levels(values: np.ndarray, floor: float | None = None) -> tuple[float,
     return low, max(high, low + least)
 
 
+def fixed_box() -> pg.ViewBox:
+    """A view box without mouse interaction or context menu. The menu is never built (7 ms a
+    plot, a fifth of the time to open the app's first tab)."""
+    return pg.ViewBox(enableMouse=False, enableMenu=False)
+
+
 def fixed_plot(
     layout: pg.GraphicsLayout,
     row: int,
@@ -134,10 +140,9 @@ def fixed_plot(
 ) -> pg.PlotItem:
     """A plot that the tab, not the mouse, frames: no pan, zoom, context menu or auto-range
     button, and no SI prefixes (10⁻³ stays 0.001, not "(×0.001)" beside a density)."""
-    plot = layout.addPlot(row=row, col=col, rowspan=rowspan, colspan=colspan)
+    plot = layout.addPlot(row=row, col=col, rowspan=rowspan, colspan=colspan, viewBox=fixed_box())
     plot.setMenuEnabled(False)
     plot.hideButtons()
-    plot.setMouseEnabled(False, False)
     for side in ("left", "bottom", "right"):
         plot.getAxis(side).enableAutoSIPrefix(False)
     if log_x or log_y:

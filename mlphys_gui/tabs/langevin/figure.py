@@ -14,6 +14,7 @@ from mlphys_gui.tabs.langevin.state import HALF_WIDTH
 from mlphys_gui.widgets.plot_items import (
     DotsItem,
     LiveCurveItem,
+    fixed_box,
     fixed_plot,
     follow_y,
     image_levels,
@@ -64,7 +65,7 @@ class LangevinFigure:
             plot.setXRange(-HALF_WIDTH, HALF_WIDTH, padding=0.01)
         self.density_plot.showAxis("right")
         self.density_plot.getAxis("right").enableAutoSIPrefix(False)
-        self.potential_box = pg.ViewBox(enableMouse=False)
+        self.potential_box = fixed_box()
         self.density_plot.scene().addItem(self.potential_box)
         # the particles and V(x) over the densities (a view box sits at z = −100, under its plot)
         self.potential_box.setZValue(1)

@@ -8,7 +8,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
 from mlphys_gui.tabs.transport.state import PROCESS_NAMES
-from mlphys_gui.widgets.plot_items import DotsItem, curve, image_levels
+from mlphys_gui.widgets.plot_items import DotsItem, curve, fixed_box, image_levels
 
 TITLES = {  # short: three titles side by side must fit a projector at large font sizes
     "reverse_sde": "Reverse SDE",
@@ -54,13 +54,12 @@ class ProcessPanel:
 
     def __init__(self, process: str):
         self.process = process
-        self.paths_plot = pg.PlotItem()
-        self.density_plot = pg.PlotItem()
-        self.plot_2d = pg.PlotItem()
+        self.paths_plot = pg.PlotItem(viewBox=fixed_box())
+        self.density_plot = pg.PlotItem(viewBox=fixed_box())
+        self.plot_2d = pg.PlotItem(viewBox=fixed_box())
         for plot in (self.paths_plot, self.density_plot, self.plot_2d):
             plot.setMenuEnabled(False)
             plot.hideButtons()
-            plot.setMouseEnabled(False, False)
         # 1-D: paths in the (τ, x) plane
         self.heat = pg.ImageItem(axisOrder="row-major")
         self.paths_plot.addItem(self.heat)

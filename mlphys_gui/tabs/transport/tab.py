@@ -145,10 +145,10 @@ class TransportTab(FigureTab):
     def resample(self) -> None:
         """Sample again for the current settings, off the GUI thread; newest request wins.
 
-        A tab in the background only notes that it is out of date, and samples when it is
+        A tab not on screen only notes that it is out of date, and samples when it is
         shown (or settled for an export): the app's start does not wait for it.
         """
-        self._out_of_date = self.isHidden()
+        self._out_of_date = not self.isVisible()
         if not self._out_of_date:
             self._submit()
 
