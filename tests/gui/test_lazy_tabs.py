@@ -115,7 +115,9 @@ def test_the_low_rank_view_is_built_when_shown_and_reads_the_state(qtbot, window
 
 
 def test_opening_the_app_imports_no_scipy(tmp_path):
-    """scipy (0.3 s to import) comes with the first tab that computes with it, not before."""
+    """scipy (0.3 s to import) comes with the first tab that computes with it, not before;
+    and its BLAS then runs on one thread like numpy's (threads that spin while they wait
+    slowed every 13 × 300 triangular solve of the posterior tab to 7 ms)."""
     script = (
         "import sys\n"
         "from PyQt6 import QtCore\n"
@@ -127,6 +129,11 @@ def test_opening_the_app_imports_no_scipy(tmp_path):
         "window.show()\n"
         "app.processEvents()\n"
         "print(sorted(name for name in sys.modules if name.split('.')[0] == 'scipy'))\n"
+        "window.select_tab('posterior')\n"
+        "window.tabs['posterior'].add_generated(20)\n"
+        "import json\n"
+        "from threadpoolctl import threadpool_info\n"
+        "print(json.dumps({i['filepath']: i['num_threads'] for i in threadpool_info()}))\n"
     )
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run(
@@ -136,4 +143,8 @@ def test_opening_the_app_imports_no_scipy(tmp_path):
         text=True,
         check=True,
     )
-    assert out.stdout.strip().splitlines()[-1] == "[]"
+    lines = out.stdout.strip().splitlines()
+    assert lines[-2] == "[]"
+    threads = json.loads(lines[-1])  # BLAS library → its threads
+    assert any("scipy.libs" in path for path in threads)  # scipy's own, loaded by now
+    assert set(threads.values()) == {1}, threads
