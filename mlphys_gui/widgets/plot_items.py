@@ -88,11 +88,16 @@ def decade_ticks(axis: pg.AxisItem, low_log: float, high_log: float) -> None:
 
 
 def follow_y(
-    plot: pg.PlotItem, values: np.ndarray, slack: float = 0.15, min_span: float = 1e-9
+    plot: pg.PlotItem,
+    values: np.ndarray,
+    slack: float = 0.15,
+    min_span: float = 1e-9,
+    floor: float | None = None,
 ) -> None:
     """Keep ``values`` in view with hysteresis: the y range changes only when the data leave it
     or shrink to under 40 % of it, so a live plot's axes are not rebuilt on every frame. Flat
-    data are shown over at least ``min_span`` (in the data's units), not over ±5e-10."""
+    data are shown over at least ``min_span`` (in the data's units), not over ±5e-10; with a
+    ``floor`` the range starts there (a density plot at 0)."""
     finite = np.asarray(values, dtype=float)
     finite = finite[np.isfinite(finite)]
     if not finite.size:
@@ -104,7 +109,8 @@ def follow_y(
         low, high = middle - 0.5 * span, middle + 0.5 * span
     shown_low, shown_high = plot.viewRange()[1]
     if low < shown_low or high > shown_high or span < 0.4 * (shown_high - shown_low):
-        plot.setYRange(low - slack * span, high + slack * span, padding=0)
+        bottom = low - slack * span if floor is None else floor
+        plot.setYRange(bottom, high + slack * span, padding=0)
 
 
 def image_levels(values: np.ndarray, floor: float | None = None) -> tuple[float, float]:

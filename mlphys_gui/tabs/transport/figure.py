@@ -8,7 +8,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
 from mlphys_gui.tabs.transport.state import PROCESS_NAMES
-from mlphys_gui.widgets.plot_items import DotsItem, curve, fixed_box, image_levels
+from mlphys_gui.widgets.plot_items import DotsItem, curve, fixed_box, follow_y, image_levels
 
 TITLES = {  # short: three titles side by side must fit a projector at large font sizes
     "reverse_sde": "Reverse SDE",
@@ -80,7 +80,10 @@ class ProcessPanel:
         for static in (self.heat, self.field_1d, self.paths, self.target_curve.curve):
             # drawn once per sampling result: kept as pixmaps while τ moves
             static.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # the y range is the tab's (frame_densities), not pyqtgraph's auto-range, which
+        # re-ranged, and so repainted the axes, after every frame's new histogram
         self.density_plot.setXRange(-BOX, BOX, padding=0.02)
+        self.density_plot.setYRange(0.0, 1.0, padding=0)
         self.density_plot.setLabel("bottom", "x")
         self.density_plot.setLabel("left", "density")
         self.density_plot.getAxis("left").enableAutoSIPrefix(False)
@@ -111,14 +114,13 @@ class ProcessPanel:
         self.paths.setData(*paths)
         self.target_curve.setData(x_grid, target_density)
 
-    def show_1d(self, tau, edges, histogram, x_grid, density, heads, show) -> None:
-        """The density at τ: the particles' histogram against the exact p_τ; the τ line."""
+    def show_1d(self, tau, edges, histogram, x_grid, density, heads, show) -> float:
+        """The density at τ: the particles' histogram against the exact p_τ; the τ line.
+        Returns the highest of the two, for :meth:`TransportFigure.frame_densities`."""
         self.histogram.setData(edges, histogram)
         self.histogram.setVisible(show["show_particles"])
         self.exact.setData(x_grid, density)
         self.exact.setVisible(show["show_exact"])
-        peak = max(float(density.max()), float(histogram.max()), 0.05)
-        self.density_plot.setYRange(0.0, 1.15 * peak, padding=0)
         self.heat.setVisible(show["show_exact"])
         self.paths.setVisible(show["show_paths"])
         self.field_1d.setVisible(show["show_field"])
@@ -127,6 +129,7 @@ class ProcessPanel:
         blocked = self.tau_line.blockSignals(True)
         self.tau_line.setValue(tau)
         self.tau_line.blockSignals(blocked)
+        return max(float(density.max()), float(histogram.max()), 0.05)
 
     def show_2d(self, xy, image, arrows, tails, show) -> None:
         """The particles at τ over the exact p_τ (image or None), the field's arrows and the
@@ -239,6 +242,13 @@ class TransportFigure:
             panel = self.panels[process]
             panel.paths_plot.setYLink(first.paths_plot)
             panel.density_plot.setYLink(first.density_plot)
+
+    def frame_densities(self, processes: tuple[str, ...], peak: float) -> None:
+        """The density plots (their y axes linked) from 0 to above the highest curve; framed
+        again only when a curve leaves the frame or shrinks under 40 % of it, not on every
+        frame of Play (rebuilding the three axes took a quarter of a frame)."""
+        plot = self.panels[processes[0]].density_plot
+        follow_y(plot, np.array([0.0, peak]), slack=0.15, floor=0.0)
 
     def place_handles(self, processes, rows, dim: int, moved) -> None:
         """A draggable marker at each component's mean, in every shown plot of the target;
