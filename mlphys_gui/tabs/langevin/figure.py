@@ -11,6 +11,7 @@ from PyQt6 import QtCore, QtWidgets
 
 from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
 from mlphys_gui.tabs.langevin.state import HALF_WIDTH
+from mlphys_gui.widgets.contours import ContourItem
 from mlphys_gui.widgets.plot_items import (
     DotsItem,
     LiveCurveItem,
@@ -110,7 +111,7 @@ class LangevinFigure:
         self.density_image = pg.ImageItem(axisOrder="row-major")
         self.contour_plot.addItem(self.potential_image)
         self.image_plot.addItem(self.density_image)
-        self.contours = [pg.IsocurveItem(axisOrder="row-major") for _ in range(CONTOURS)]
+        self.contours = [ContourItem(axisOrder="row-major") for _ in range(CONTOURS)]
         for contour in self.contours:
             contour.setParentItem(self.potential_image)  # in the image's pixel coordinates
         self.dots_2d = DotsItem()
