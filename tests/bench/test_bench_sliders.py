@@ -25,6 +25,7 @@ from mlphys_gui.tabs import TAB_CLASSES
 from mlphys_gui.widgets.entries import ValueSlider
 
 MOVES = 12
+WORKER_MOVES = 4  # where a worker computes the result (a sweep, sampling: seconds each)
 PAINT_TIMEOUT = 2.0  # s: a move that changes nothing drawn is reported as such
 
 
@@ -116,7 +117,8 @@ def measure(tab, key: str) -> tuple[list[float], list[float]] | None:
     viewport.installEventFilter(paints)
     results, firsts = [], []
     try:
-        for move in range(MOVES + 2):  # the first two warm caches up
+        moves = WORKER_MOVES if tab.name in RESULT_DRAWN else MOVES
+        for move in range(moves + 2):  # the first two warm caches up
             count = len(paints.times)
             start = time.perf_counter()
             slider.setValue(positions[move % 2])
