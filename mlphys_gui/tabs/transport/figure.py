@@ -20,6 +20,7 @@ PATHS_SHOWN = 40  # trajectories drawn
 TAIL = 0.2  # 2-D: the trajectories' last stretch of τ, drawn behind each particle
 HEAT_RECT = QtCore.QRectF(0.0, -BOX, 1.0, 2 * BOX)  # (τ, x) plane
 IMAGE_RECT = QtCore.QRectF(-BOX, -BOX, 2 * BOX, 2 * BOX)
+DENSITY_TOP = 1.15  # the density plots' top over their highest curve
 
 
 def nan_joined(segments_x: np.ndarray, segments_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -243,12 +244,16 @@ class TransportFigure:
             panel.paths_plot.setYLink(first.paths_plot)
             panel.density_plot.setYLink(first.density_plot)
 
-    def frame_densities(self, processes: tuple[str, ...], peak: float) -> None:
-        """The density plots (their y axes linked) from 0 to above the highest curve; framed
-        again only when a curve leaves the frame or shrinks under 40 % of it, not on every
-        frame of Play (rebuilding the three axes took a quarter of a frame)."""
+    def frame_densities(self, processes: tuple[str, ...], peak: float, anew: bool) -> None:
+        """The density plots (their y axes linked) from 0 to 15 % above the highest curve:
+        ``anew`` for new particles; else framed again only when a curve leaves the frame or
+        shrinks under 40 % of it, not on every frame of Play (rebuilding the three axes took
+        a quarter of a frame)."""
         plot = self.panels[processes[0]].density_plot
-        follow_y(plot, np.array([0.0, peak]), slack=0.15, floor=0.0)
+        if anew:
+            plot.setYRange(0.0, DENSITY_TOP * peak, padding=0)
+        else:
+            follow_y(plot, np.array([0.0, peak]), slack=DENSITY_TOP - 1.0, floor=0.0)
 
     def place_handles(self, processes, rows, dim: int, moved) -> None:
         """A draggable marker at each component's mean, in every shown plot of the target;

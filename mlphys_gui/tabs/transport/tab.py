@@ -195,7 +195,7 @@ class TransportTab(FigureTab):
             }
         )
         self._draw_static_1d()
-        self.redraw()
+        self.redraw(anew=True)
 
     # ------------------------------------------------------------------ time
     def advance(self, amount: float) -> bool:
@@ -228,7 +228,8 @@ class TransportTab(FigureTab):
                 heat, self._field_1d(process), paths, self.x_grid, target_density
             )
 
-    def redraw(self) -> None:
+    def redraw(self, anew: bool = False) -> None:
+        """Draw the particles at τ; ``anew``: a new sampling result (framed afresh)."""
         if self.result is None:
             return
         request = self.result.request
@@ -255,7 +256,7 @@ class TransportTab(FigureTab):
                     distance = self._draw_2d(panel, trajectory, x, exact, show)
             values[f"distance_{process}"] = "—" if distance is None else f"{distance:.3f}"
         if peaks:
-            self.figure.frame_densities(self.processes, max(peaks))
+            self.figure.frame_densities(self.processes, max(peaks), anew)
         self.readouts.set_many(values)
 
     def _draw_1d(self, panel: ProcessPanel, x: np.ndarray, exact, show) -> tuple[float, float]:
