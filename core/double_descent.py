@@ -96,7 +96,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.linalg import blas, lapack
 
 from core.checks import array as _array
 from core.checks import callback as _callback
@@ -249,6 +248,8 @@ def _solve_cholesky(A: FloatArray, rhs: FloatArray) -> FloatArray | None:
     Returns None when A is not numerically positive definite or its estimated condition number
     exceeds ``FAST_PATH_MAX_COND``, so that the caller falls back to an SVD.
     """
+    from scipy.linalg import lapack
+
     anorm = float(np.abs(A).sum(axis=0).max())
     c, info = lapack.dpotrf(A, lower=0, clean=0, overwrite_a=1)
     if info != 0 or anorm == 0.0:
@@ -263,12 +264,16 @@ def _solve_cholesky(A: FloatArray, rhs: FloatArray) -> FloatArray | None:
 def _well_conditioned_triangular(R: FloatArray) -> bool:
     """True when LAPACK's estimate of the condition number of upper-triangular R (1-norm) is
     at most ``FAST_PATH_MAX_COND``."""
+    from scipy.linalg import lapack
+
     rcond, info = lapack.dtrcon(R, norm="1", uplo="U", diag="N")
     return info == 0 and rcond * FAST_PATH_MAX_COND >= 1.0
 
 
 def _min_norm_from_r(R: FloatArray, Phi_p: FloatArray, y: FloatArray) -> FloatArray | None:
     """``Φ_pᵀ R⁻¹ R⁻ᵀ y`` for the R factor of Φ_pᵀ, or None when R is too ill-conditioned."""
+    from scipy.linalg import lapack
+
     if not _well_conditioned_triangular(R):
         return None
     z, info = lapack.dtrtrs(R, y, lower=0, trans=1)
@@ -290,6 +295,8 @@ def _nested_solve(
     column j holds β̂ of width ``widths[j]`` (zero below row p) and the number of widths that
     needed the SVD fallback.
     """
+    from scipy.linalg import lapack
+
     n, P = Phi.shape
     W = len(widths)
     B = np.zeros((P, W), order="F")
@@ -923,6 +930,8 @@ def _staircase_mse(
     padding stays below a factor ``_BLOCK_RATIO``.  A (F-order) is taken in panels of
     ``_ROW_PANEL`` rows, which bounds the accumulator.
     """
+    from scipy.linalg import blas
+
     m = A.shape[0]
     total = np.zeros(len(widths))
     segments = [(j0, widths[j1 - 1]) for j0, j1 in _width_blocks(widths)]

@@ -46,13 +46,13 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.linalg
-import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
-from scipy.linalg import lapack
+
+if TYPE_CHECKING:  # scipy is imported where it is used: the app starts sooner
+    import scipy.sparse
 
 from core.checks import array as _array
 from core.checks import count as _count
@@ -340,6 +340,8 @@ class FokkerPlanck1D:
         Off-diagonals ≥ 0, columns sum to 0 (mass conservation), and
         ``L @ stationary() = 0`` up to rounding.
         """
+        import scipy.sparse
+
         lower, diag, upper = self._bands()
         return scipy.sparse.diags([lower, diag, upper], [-1, 0, 1], format="csr")
 
@@ -364,7 +366,9 @@ class FokkerPlanck1D:
         _, diag, _ = self._bands()
         off = np.sqrt(self._alpha * self._beta) / self._h
         n = self._x.size
-        values = scipy.linalg.eigh_tridiagonal(
+        from scipy.linalg import eigh_tridiagonal
+
+        values = eigh_tridiagonal(
             diag, off, eigvals_only=True, select="i", select_range=(n - 1 - count, n - 1)
         )
         rates = np.sort(-values)  # ascending; the first is the (numerical) zero
@@ -415,6 +419,8 @@ class FokkerPlanck1D:
         k = _count(k, "k", 0)
         if k == 0:
             return
+        from scipy.linalg import lapack
+
         dl, d, du, du2, ipiv = self._factorisation(dt)
         p = self._p
         target = self._mass / self._h  # Σ p_i to keep

@@ -1,6 +1,7 @@
 """Creating the QApplication: names for QSettings, pyqtgraph defaults."""
 
 import atexit
+import os
 import sys
 
 import pyqtgraph as pg
@@ -8,6 +9,8 @@ from PyQt6 import QtWidgets, sip
 from threadpoolctl import threadpool_limits
 
 from mlphys_gui import APP_NAME
+
+BLAS_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")
 
 
 def create_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
@@ -20,8 +23,12 @@ def create_application(argv: list[str] | None = None) -> QtWidgets.QApplication:
     app.setApplicationDisplayName("mlphys-gui")
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
     # One BLAS thread: the GUI thread and a worker share the cores, and BLAS thread pools that
-    # spin while waiting made a double-descent sweep 20× slower here (81 s against 4 s).
+    # spin while waiting made a double-descent sweep 20× slower here (81 s against 4 s). The
+    # limit reaches the libraries loaded now (numpy's); the variables, those loaded later
+    # (scipy's, at its first use: core imports scipy where it is used).
     threadpool_limits(limits=1, user_api="blas")
+    for variable in BLAS_THREAD_VARIABLES:
+        os.environ[variable] = "1"
     if not getattr(app, "_mlphys_ready", False):
         from mlphys_gui.worker import stop_all_jobs
 

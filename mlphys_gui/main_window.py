@@ -7,6 +7,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui import APP_NAME, recording
 from mlphys_gui.export import DEFAULT_PNG_WIDTH, PNG_WIDTH_RANGE, ExportError, export_to_file
+from mlphys_gui.lazy_tabs import LazyTabs
 from mlphys_gui.presenter import PresenterWindow
 from mlphys_gui.presets import Preset, presets_for
 from mlphys_gui.scene import (
@@ -47,6 +48,10 @@ class _FocusedControlKeys(QtCore.QObject):
     of its own to undo (its last text was applied): a line edit would otherwise take them."""
 
     def eventFilter(self, watched, event):
+        # every event of the application passes here: the cheap class test first (reading
+        # event.type() makes a Python enum, 2 µs, which added up to 20 ms while a tab is built)
+        if not isinstance(event, QtGui.QKeyEvent):
+            return False
         if event.type() != QtCore.QEvent.Type.ShortcutOverride:
             return False
         focus = QtWidgets.QApplication.focusWidget()
@@ -120,23 +125,16 @@ class MainWindow(QtWidgets.QMainWindow):
         column.addWidget(self.note_banner)
         column.addWidget(self.tabs_widget, 1)
         self.setCentralWidget(central)
-        self.tabs: dict[str, TabBase] = {}
+        # name → tab; a tab is built when first shown or asked for (lazy_tabs.py)
+        self.tabs = LazyTabs(self.tabs_widget, TAB_CLASSES, self._tab_built)
         self.presenter: PresenterWindow | None = None
-        for name, tab_class in TAB_CLASSES.items():
-            tab = tab_class()
-            tab.message.connect(self.show_message)
-            tab.stateChanged.connect(self._state_changed)
-            tab.paused.connect(self._schedule_autosave)
-            self.undo_group.addStack(tab.undo_stack)
-            self.tabs[name] = tab
-            self.tabs_widget.addTab(tab, tab.title)
         self.tabs_widget.currentChanged.connect(self._tab_chosen)
-        self._tab_chosen()
         self._shortcut_rows: list[tuple[str, str]] = []
         self._build_menus()
         self._key_filter = _FocusedControlKeys(self)
         QtWidgets.QApplication.instance().installEventFilter(self._key_filter)
         self._restore_preferences(initial_tab)
+        self._tab_chosen()  # builds the tab on show (the tab of last time: only that one)
 
     # ---------------------------------------------------------------- menus and shortcuts
     def _action(self, menu, text: str, slot, shortcut: str | None = None, checkable=False):
@@ -208,8 +206,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._shortcut_rows.append(TAB_SHORTCUT)
 
         presets_menu = bar.addMenu("Pre&sets")
-        for name, tab in self.tabs.items():
-            submenu = presets_menu.addMenu(tab.title)
+        for name in self.tabs:
+            submenu = presets_menu.addMenu(self.tabs.title(name))
             for preset in presets_for(name):
                 action = submenu.addAction(preset.title)
                 action.setToolTip(preset.note)
@@ -265,6 +263,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.shortcuts_dialog = dialog
 
     # ---------------------------------------------------------------- tabs and messages
+    def _tab_built(self, _name: str, tab: TabBase) -> None:
+        tab.message.connect(self.show_message)
+        tab.stateChanged.connect(self._state_changed)
+        tab.paused.connect(self._schedule_autosave)
+        self.undo_group.addStack(tab.undo_stack)
+        tab.apply_style(self._style)
+
     def _tab_chosen(self, _index: int = 0) -> None:
         self.note_banner.hide()
         self.undo_group.setActiveStack(self.current_tab().undo_stack)
@@ -278,10 +283,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.current_tab().reset()
 
     def current_tab(self) -> TabBase:
-        return self.tabs_widget.currentWidget()
+        return self.tabs[self.tabs.name_at(self.tabs_widget.currentIndex())]
 
     def select_tab(self, name: str) -> None:
-        self.tabs_widget.setCurrentWidget(self.tabs[name])
+        self.tabs_widget.setCurrentIndex(self.tabs.index_of(name))
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, MESSAGE_MS)
@@ -293,7 +298,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def apply_style(self, style: Style) -> None:
         self._style = style
         _set_application_style_sheet(style)
-        for tab in self.tabs.values():
+        for tab in self.tabs.built().values():  # a tab built later gets it then
             tab.apply_style(style)
 
     def set_presentation(self, on: bool) -> None:
@@ -329,7 +334,7 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ---------------------------------------------------------------- scenes
     def schemas(self):
-        return {name: tab.SCHEMA for name, tab in self.tabs.items()}
+        return {name: tab_class.SCHEMA for name, tab_class in TAB_CLASSES.items()}
 
     def open_scene(self, path: str | Path) -> bool:
         """Load a scene file into its tab (one undo step); on any problem keep the current
@@ -385,7 +390,7 @@ class MainWindow(QtWidgets.QMainWindow):
         for slot, action in self.bookmark_actions.items():
             text = self.settings.value(f"bookmarks/{slot}")
             try:
-                title = self.tabs[json.loads(str(text))["tab"]].title if text else "empty"
+                title = self.tabs.title(json.loads(str(text))["tab"]) if text else "empty"
             except (ValueError, KeyError, TypeError):
                 title = "unreadable"
             action.setText(f"&{slot}: {title}")
@@ -552,7 +557,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self._autosave.stop()
         if self.session is None:
             return False
-        states = {name: tab.state() for name, tab in self.tabs.items()}
+        states = {name: self.tabs.state(name) for name in self.tabs}  # built or not
         try:
             self.session.save(self.current_tab().name, states)
         except OSError as error:
@@ -576,7 +581,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return False
         current, states = saved
         for name, state in states.items():
-            self.tabs[name].restore(state, label=None)
+            self.tabs.restore_saved(name, state)  # a tab not yet built gets it when it is
         self.select_tab(current)
         self.show_message("Restored the previous session (mlphys-gui --fresh starts anew)")
         return True

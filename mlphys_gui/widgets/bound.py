@@ -139,6 +139,7 @@ class Controls:
         self._model = model
         self._tab = tab
         self._bindings: dict[str, _Binding] = {}
+        self._deferred: dict[str, Callable[[], object]] = {}  # key → what builds its control
         model.subscribe(self._show_change)
 
     # ---------------------------------------------------------------- lookup
@@ -146,11 +147,22 @@ class Controls:
         return self._model.schema.params[key]
 
     def widget(self, key: str) -> QtWidgets.QWidget:
-        """The control bound to ``key`` (tests drive it like a user)."""
+        """The control bound to ``key`` (tests drive it like a user); a deferred one is
+        built now."""
+        if key not in self._bindings and key in self._deferred:
+            self._deferred[key]()
         return self._bindings[key].widget
 
     def bound_keys(self) -> list[str]:
-        return list(self._bindings)
+        """The keys that have a control, built or deferred."""
+        return [*self._bindings, *(key for key in self._deferred if key not in self._bindings)]
+
+    def defer(self, keys: Iterable[str], build: Callable[[], object]) -> None:
+        """The controls of ``keys`` are made by ``build()`` (a view not built yet), which runs
+        when one of them is first asked for; until then a change of these keys shows nowhere
+        and the view reads the state when it is built."""
+        for key in keys:
+            self._deferred[key] = build
 
     # ---------------------------------------------------------------- builders
     def slider(self, key: str) -> ValueSlider:

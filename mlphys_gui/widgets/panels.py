@@ -1,6 +1,8 @@
 """Layout pieces shared by the tabs: the scrolling control column, its group boxes, readouts
 and equations."""
 
+from collections.abc import Callable
+
 from PyQt6 import QtCore, QtWidgets
 
 from mlphys_gui.style import Style
@@ -51,6 +53,28 @@ class ControlPanel(QtWidgets.QScrollArea):
 
     def sizeHint(self) -> QtCore.QSize:
         return self.minimumSizeHint()
+
+
+class OnDemand(QtWidgets.QWidget):
+    """A page whose content ``make()`` builds the first time it is asked for (``content()``):
+    a view nobody has looked at costs nothing at the app's start."""
+
+    def __init__(self, make: Callable[[], QtWidgets.QWidget], parent=None):
+        super().__init__(parent)
+        self._make = make
+        self._content: QtWidgets.QWidget | None = None
+        QtWidgets.QVBoxLayout(self).setContentsMargins(0, 0, 0, 0)
+
+    def is_built(self) -> bool:
+        return self._content is not None
+
+    def content(self) -> QtWidgets.QWidget:
+        if self._content is None:
+            content = self._make()
+            self.layout().addWidget(content)
+            content.show()  # shown with this page from now on
+            self._content = content
+        return self._content
 
 
 def row_of(*parts: QtWidgets.QWidget | str) -> QtWidgets.QWidget:

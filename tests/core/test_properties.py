@@ -18,7 +18,8 @@ svd
     storage_ratio, rotation, StagedSVD, staged_factors, staged_matrix, staged_map, stage_name
 regression
     polynomial_features, gaussian_features, gaussian_centers, features, mle, mle_covariance,
-    UnderdeterminedError, ridge, Posterior, prior, posterior, update, map_estimate, predictive,
+    UnderdeterminedError, ridge, Posterior, prior, posterior, Spectrum (.posterior .log_evidence
+    .best_precision .with_noise_scale), spectrum, update, map_estimate, predictive,
     predictive_bands, sample_weights, sample_functions, log_evidence, evidence_vs_precision,
     best_precision, evidence_vs_degree, evidence_vs_size,
     marginal, gaussian_grid, likelihood_grid, covariance_ellipses, likelihood_slice,
@@ -165,6 +166,7 @@ TESTED = {
     "regression": """
         polynomial_features gaussian_features gaussian_centers features mle mle_covariance
         UnderdeterminedError ridge Posterior prior posterior update map_estimate predictive
+        Spectrum:posterior,log_evidence,best_precision,with_noise_scale spectrum
         predictive_bands sample_weights sample_functions log_evidence evidence_vs_precision
         best_precision evidence_vs_degree evidence_vs_size
         marginal gaussian_grid likelihood_grid covariance_ellipses likelihood_slice
@@ -546,6 +548,41 @@ def test_posterior_is_a_proper_gaussian(n, m, sigma, lam, seed):
     assert (variance >= sigma**2 * (1 - 1e-9)).all()
     assert (regression.predictive(post, Phi_star, 0.0)[1] >= 0).all()  # epistemic part alone
     assert np.isfinite(regression.log_evidence(Phi, y, sigma, lam))
+
+
+@FAST
+@given(
+    st.integers(0, 12),
+    st.integers(1, 5),
+    st.floats(1e-2, 10.0),
+    arrays(np.float64, st.integers(1, 6), elements=st.floats(1e-4, 1e4)),
+    st.floats(0.1, 10.0),
+    seeds,
+)
+def test_a_spectrum_gives_posterior_and_evidence_at_every_precision(n, m, sigma, lams, k, seed):
+    Phi, y, _ = random_problem(seed, n, m)
+    spec = regression.spectrum(Phi, y, sigma)
+    assert (spec.n_points, spec.n_weights, spec.Vt.shape) == (n, m, (m, m))
+    assert is_finite(spec.s, spec.Vt, spec.c, spec.residual, spec.constant)
+    assert spec.residual >= 0 and np.all(spec.s >= 0)
+    for lam in lams:  # the same numbers as from scratch, for every λ
+        post, direct = spec.posterior(lam), regression.posterior(Phi, y, sigma, lam)
+        assert np.array_equal(post.mean, direct.mean) and np.array_equal(post.root, direct.root)
+    curve = spec.log_evidence(lams)
+    assert np.array_equal(curve, regression.evidence_vs_precision(Phi, y, sigma, lams))
+    best = spec.best_precision(lams)
+    assert math.isnan(best) if n == 0 else best == regression.best_precision(Phi, y, sigma, lams)
+    scaled = spec.with_noise_scale(k).log_evidence(lams)  # σ → kσ without a new SVD
+    fresh = regression.evidence_vs_precision(Phi, y, k * sigma, lams)
+    assert np.allclose(scaled, fresh, rtol=1e-12, atol=1e-9)
+    for bad, call in (
+        ("prior_precision", lambda: spec.posterior(0.0)),
+        ("precisions", lambda: spec.log_evidence([1.0, -1.0])),
+        ("scale", lambda: spec.with_noise_scale(NAN)),
+        ("sigma", lambda: regression.spectrum(Phi, y, np.ones(n + 1))),
+    ):
+        with pytest.raises(ValueError, match=names(bad)):
+            call()
 
 
 @FAST

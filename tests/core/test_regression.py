@@ -47,6 +47,7 @@ from core.regression import (
     ridge,
     sample_functions,
     sample_weights,
+    spectrum,
     true_function,
     true_weights,
     update,
@@ -70,6 +71,24 @@ def evidence_scipy(Phi, y, sigma, lam):
     n = Phi.shape[0]
     C = np.diag(np.broadcast_to(np.asarray(sigma, float) ** 2, (n,))) + Phi @ Phi.T / lam
     return stats.multivariate_normal(mean=np.zeros(n), cov=C).logpdf(y)
+
+
+def evidence_extended(Phi, y, sigma, lam):
+    """The same on the N×N covariance in extended precision (np.longdouble, a Cholesky
+    factor written out): a reference to ~1e-15 where scipy's float64 one holds ~1e-10."""
+    P = np.asarray(Phi, np.longdouble)
+    n = P.shape[0]
+    variances = np.broadcast_to(np.asarray(sigma, np.longdouble) ** 2, (n,))
+    C = np.diag(variances) + P @ P.T / np.longdouble(lam)
+    L = np.zeros_like(C)
+    for j in range(n):
+        L[j, j] = np.sqrt(C[j, j] - L[j, :j] @ L[j, :j])
+        L[j + 1 :, j] = (C[j + 1 :, j] - L[j + 1 :, :j] @ L[j, :j]) / L[j, j]
+    z = np.zeros(n, np.longdouble)
+    for i in range(n):
+        z[i] = (np.longdouble(y[i]) - L[i, :i] @ z[:i]) / L[i, i]
+    log_2pi = np.log(2 * np.longdouble(np.pi))
+    return float(-0.5 * (n * log_2pi + 2 * np.sum(np.log(np.diag(L))) + z @ z))
 
 
 def toy(n, degree, seed, hetero=True):
@@ -701,6 +720,40 @@ def test_evidence_vs_degree_matches_scipy() -> None:
     np.testing.assert_allclose(gauss, expected, rtol=1e-10)
     with pytest.raises(ValueError, match="degree"):
         evidence_vs_degree(x, y, sigma, 0.5, [13])
+
+
+@pytest.mark.parametrize("hetero", [False, True])
+def test_one_spectrum_serves_every_precision(hetero) -> None:
+    """Posterior and evidence for λ over eight decades from one SVD, against the textbook
+    formulas (explicit inverses) and the N×N Gaussian density in extended precision."""
+    _, Phi, y, sigma = toy(40, 4, seed=21, hetero=hetero)
+    spec = spectrum(Phi, y, sigma)
+    lams = np.logspace(-4, 4, 9)
+    for lam in lams:
+        post = spec.posterior(lam)
+        mean, cov = textbook_posterior(Phi, y, sigma, lam)
+        np.testing.assert_allclose(post.mean, mean, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(post.cov, cov, rtol=1e-12, atol=1e-14 * np.abs(cov).max())
+    expected = [evidence_extended(Phi, y, sigma, lam) for lam in lams]
+    np.testing.assert_allclose(spec.log_evidence(lams), expected, rtol=1e-12)
+    assert spec.best_precision(lams) == lams[int(np.argmax(expected))]
+
+
+def test_a_spectrum_follows_a_common_noise_scale() -> None:
+    """σᵢ → kσᵢ (the posterior tab's σ slider) without a new SVD: the evidence as the N×N
+    density at kσᵢ (extended precision), the posterior as the textbook formulas at kσᵢ."""
+    _, Phi, y, sigma = toy(40, 4, seed=22)
+    spec = spectrum(Phi, y, sigma)
+    for k in (0.05, 0.7, 3.0, 40.0):
+        scaled = spec.with_noise_scale(k)
+        for lam in (1e-3, 1.0, 1e3):
+            assert scaled.log_evidence([lam])[0] == pytest.approx(
+                evidence_extended(Phi, y, k * sigma, lam), rel=1e-12
+            )
+            mean, cov = textbook_posterior(Phi, y, k * sigma, lam)
+            np.testing.assert_allclose(scaled.posterior(lam).mean, mean, rtol=1e-11, atol=1e-14)
+            np.testing.assert_allclose(scaled.posterior(lam).cov, cov, rtol=1e-11)
+    assert spectrum(np.zeros((0, 3)), [], 1.0).with_noise_scale(2.0).log_evidence([1.0]) == 0.0
 
 
 def test_evidence_large_n_matches_scipy() -> None:

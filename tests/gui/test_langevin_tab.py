@@ -283,3 +283,60 @@ def test_the_legend_shows_the_particles_in_their_colour(window, tab):
     painter.end()
     centre = pixmap.toImage().pixelColor(10, 10)
     assert centre.getRgb()[:3] == window.current_style().color(4).getRgb()[:3]
+
+
+def shown_numbers(tab) -> dict:
+    """What the 1-D or 2-D figure and the readouts show."""
+    figure = tab.figure
+    shown = {key: tab.readouts.value(key) for key in tab.readouts.labels}
+    for name in ("histogram_curve", "pde_curve", "boltzmann_curve", "potential_curve"):
+        item = getattr(figure, name)
+        shown[name] = (np.array(item.xData), np.array(item.yData))
+    for name in ("dots", "phase_dots", "dots_2d"):
+        shown[name] = getattr(figure, name).points()
+    shown["density_image"] = figure.density_image.image
+    shown["potential_image"] = figure.potential_image.image
+    return shown
+
+
+def assert_same(a: dict, b: dict) -> None:
+    assert a.keys() == b.keys()
+    for key, value in a.items():
+        if isinstance(value, str):
+            assert value == b[key], key
+        elif value is None or b[key] is None:
+            assert value is None and b[key] is None, key
+        else:
+            for part_a, part_b in zip(value, b[key], strict=True):
+                assert np.array_equal(part_a, part_b, equal_nan=True), key
+
+
+@pytest.mark.parametrize(
+    "setting, change, visible",
+    [
+        ({}, {"sigma": 1.1}, True),
+        ({}, {"depth": 2.5}, True),
+        ({}, {"dt": 0.002}, False),  # (nothing drawn depends on dt until the particles move)
+        ({}, {"show_pde": False, "show_histogram": False}, True),
+        ({"potential": "tilted", "inertia": True}, {"gamma": 3.0, "tilt": 0.7}, True),
+        ({"dimension": "2d", "initial": "uniform"}, {"sigma": 0.4}, False),
+        ({"dimension": "2d", "initial": "uniform"}, {"ky": 3.0}, True),
+    ],
+    ids=["sigma", "depth", "dt", "flags", "inertia", "2d-sigma", "2d-ky"],
+)
+def test_a_change_that_moves_no_particle_draws_what_a_new_frame_draws(
+    tab, setting, change, visible
+):
+    """σ, dt, V, γ or a flag changed while paused: the particles have not moved, so the frame
+    on screen is drawn again (the dots on the new V) instead of counting 10⁶ particles again;
+    the slow path, a frame taken afresh from the run, draws the same."""
+    tab.restore({**tab.default_state(), "n": 50_000, **setting})
+    tab.run_for(0.2)
+    before = shown_numbers(tab)
+    assert tab.edit(change)
+    fast = shown_numbers(tab)
+    if visible:
+        with pytest.raises(AssertionError):
+            assert_same(before, fast)  # the change was drawn
+    tab.redraw()  # the slow path: a new frame from the run
+    assert_same(fast, shown_numbers(tab))

@@ -216,3 +216,23 @@ def test_degenerate_matrices_animate_without_trouble(qtbot, tab, values, rank):
     assert np.allclose(circle_points(page.out_circle), matrix(tab) @ circle)
     if rank != "2":
         assert page.readouts.value("cond") == "∞"
+
+
+def test_stepping_the_rank_keeps_the_spectrum_and_error_axes(tab):
+    """The two log plots are framed on the image's spectrum, not by pyqtgraph's auto-range,
+    which moved them (and rebuilt their axes) at every step of k; all values stay in view."""
+    tab.pages.setCurrentIndex(1)
+    page = tab.low_rank_page
+    slider = tab.controls.widget("rank")
+    ranges = set()
+    for k in (30, 31, 30, 31, 60, 61):
+        slider.set_value(k, emit=True)
+        spectrum, error = page.spectrum_plot.viewRange(), page.error_plot.viewRange()
+        ranges.add(tuple(map(tuple, spectrum + error)))
+        (_, _), (low, high) = spectrum
+        shown = np.log10(page.result.s[page.result.s > 0])
+        assert low <= shown.min() and shown.max() <= high
+        (_, _), (low, high) = error
+        measured = np.log10(page.error_point.yData[0])
+        assert low <= np.log10(page.error_curve.yData).min() and measured <= high
+    assert len(ranges) == 1

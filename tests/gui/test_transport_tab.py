@@ -526,3 +526,27 @@ def test_2d_csv_export_holds_every_particle(tmp_path, window):
         rows = [line for line in lines if line.startswith(f"{process}_particles,")]
         assert len(rows) == 2000
     assert len([line for line in lines if line.startswith("target_means,")]) == 4
+
+
+def test_density_plots_are_framed_from_zero_and_not_on_every_frame(tab):
+    """The three density plots share one y range from 0 to 15 % above the highest curve for
+    new particles; Play does not re-frame it on every frame (that rebuilt their axes, a
+    quarter of a frame), only when a curve leaves it or shrinks under 40 % of it."""
+    restored(tab, tau=0.5)
+    panels = [tab.figure.panels[process] for process in PROCESSES]
+
+    def highest() -> float:
+        return max(max(panel.histogram.yData.max(), panel.exact.yData.max()) for panel in panels)
+
+    ranges = []
+    for _ in range(12):
+        tab.advance(1 / 360)  # a frame of Play at the default duration
+        (low, high), *_ = [panel.density_plot.viewRange()[1] for panel in panels]
+        for panel in panels[1:]:  # linked
+            assert panel.density_plot.viewRange()[1] == pytest.approx([low, high], abs=1e-12)
+        assert low == 0.0 and highest() <= high <= 1.15 * highest() / 0.4
+        ranges.append((low, high))
+    assert len(set(ranges)) <= 2  # re-framed at most once over twelve frames
+    restored(tab, tau=1.0, seed=3)  # new particles, near the data: higher peaks
+    low, high = panels[0].density_plot.viewRange()[1]
+    assert (low, high) == (0.0, pytest.approx(1.15 * highest()))  # framed afresh

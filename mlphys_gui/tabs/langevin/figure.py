@@ -11,9 +11,11 @@ from PyQt6 import QtCore, QtWidgets
 
 from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
 from mlphys_gui.tabs.langevin.state import HALF_WIDTH
+from mlphys_gui.widgets.contours import ContourItem
 from mlphys_gui.widgets.plot_items import (
     DotsItem,
     LiveCurveItem,
+    fixed_box,
     fixed_plot,
     follow_y,
     image_levels,
@@ -64,7 +66,7 @@ class LangevinFigure:
             plot.setXRange(-HALF_WIDTH, HALF_WIDTH, padding=0.01)
         self.density_plot.showAxis("right")
         self.density_plot.getAxis("right").enableAutoSIPrefix(False)
-        self.potential_box = pg.ViewBox(enableMouse=False)
+        self.potential_box = fixed_box()
         self.density_plot.scene().addItem(self.potential_box)
         # the particles and V(x) over the densities (a view box sits at z = −100, under its plot)
         self.potential_box.setZValue(1)
@@ -109,7 +111,7 @@ class LangevinFigure:
         self.density_image = pg.ImageItem(axisOrder="row-major")
         self.contour_plot.addItem(self.potential_image)
         self.image_plot.addItem(self.density_image)
-        self.contours = [pg.IsocurveItem(axisOrder="row-major") for _ in range(CONTOURS)]
+        self.contours = [ContourItem(axisOrder="row-major") for _ in range(CONTOURS)]
         for contour in self.contours:
             contour.setParentItem(self.potential_image)  # in the image's pixel coordinates
         self.dots_2d = DotsItem()

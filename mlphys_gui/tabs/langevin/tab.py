@@ -8,6 +8,7 @@ potential. Numerics: core.langevin, core.fokker_planck, core.expressions.
 """
 
 from collections.abc import Mapping
+from dataclasses import replace
 from time import monotonic
 from typing import Any
 
@@ -84,9 +85,9 @@ class LangevinTab(FigureTab):
         if restart:
             self.rebuild()
         elif change.touches(POTENTIAL_KEYS + RUN_KEYS):
-            self._run_changed()
+            self._run_changed(potential_changed=change.touches(POTENTIAL_KEYS))
         elif change.touches(SHOW_KEYS):
-            self.redraw()
+            self._draw(self.frame)  # the same numbers, other curves shown
         self._show_relevant_controls()
 
     def progress(self) -> dict[str, Any]:
@@ -190,18 +191,22 @@ class LangevinTab(FigureTab):
         self._show_relevant_controls()
         self.redraw()
 
-    def _run_changed(self) -> None:
-        """V, σ, dt, γ or m changed: V and the Boltzmann density are drawn at once, and the run
-        takes the change now or, while a frame is being computed, right after it (a slider
-        dragged during play never waits for the particles); particles and p_t continue."""
+    def _run_changed(self, potential_changed: bool) -> None:
+        """V, σ, dt, γ or m changed: V, the Boltzmann density and the dots on V are drawn at
+        once, and the run takes the change now or, while a frame is being computed, right
+        after it (a slider dragged during play never waits for the particles); particles and
+        p_t continue. Until they move, their histogram and readouts stay those on screen: a
+        drag at 10⁶ particles does not count them again."""
         self._potential = self.potential()
         self._changes_waiting = True
-        self._draw_potential()
-        if self._frames.busy:
-            self._draw(self.frame)
-            return
-        self._apply_changes()
-        self.redraw()
+        if potential_changed or not self.running_2d:  # (the 2-D map of V has no σ in it)
+            self._draw_potential()
+        if not self._frames.busy:
+            self._apply_changes()
+        frame = self.frame
+        if frame.heights is not None:  # 1-D: the dots sit on the new V
+            frame = replace(frame, heights=self._heights(frame.sample))
+        self._draw(frame)
 
     def _apply_changes(self) -> None:
         """Give the run the potential and parameters of the state (between frames)."""
@@ -348,9 +353,12 @@ class LangevinTab(FigureTab):
                 run.t, np.array(ensemble.xy[:DRAWN_PARTICLES]), None, None, histogram, None, stats
             )
         sample = np.array(ensemble.x[:DRAWN_PARTICLES])
-        heights = self._potential.V(sample) + self._jitter[: sample.size] * self._jitter_scale
         velocity = np.array(ensemble.v[:DRAWN_PARTICLES]) if run.inertia else None
-        return Frame(run.t, sample, heights, velocity, histogram, run.p, stats)
+        return Frame(run.t, sample, self._heights(sample), velocity, histogram, run.p, stats)
+
+    def _heights(self, sample: np.ndarray) -> np.ndarray:
+        """Where the drawn particles sit: on V(x), with a little vertical jitter."""
+        return self._potential.V(sample) + self._jitter[: sample.size] * self._jitter_scale
 
     def _statistics(self, histogram: np.ndarray) -> dict[str, str]:
         """The readouts but speed, as text: the particles' moments, p_t's in brackets."""

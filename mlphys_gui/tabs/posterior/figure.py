@@ -5,7 +5,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6 import QtCore
 
-from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
+from mlphys_gui.style import CACHED, Style, set_label, set_title, style_legend, style_plot
 from mlphys_gui.widgets.plot_items import (
     curve,
     fixed_plot,
@@ -17,6 +17,7 @@ from mlphys_gui.widgets.plot_items import (
 )
 
 DATA_TITLE = "Data space: predictive, samples, MLE and MAP"
+WEIGHT_FRAME_ROOM = 1.25  # the weight plot's half-width over what the ellipses need
 
 
 class PosteriorFigure:
@@ -59,7 +60,12 @@ class PosteriorFigure:
         self.error_bars = pg.ErrorBarItem(x=np.zeros(0), y=np.zeros(0), height=np.zeros(0))
         self.data_plot.addItem(self.error_bars)
         self.data_item = curve(self.data_plot, "data", pen=None, symbol="o", symbolSize=8)
+        # up to 10⁴ dots and bars that change only with the data (and σ): kept as pixmaps, so
+        # a drag of λ repaints the curves over them, not them (exports draw them afresh)
+        for static in (self.data_item.scatter, self.error_bars):
+            static.setCacheMode(CACHED)
         self._drawn_points = None
+        self._drawn_bars: tuple = (None, None)  # the points and σ of the bars drawn
         self.mle_note = pg.TextItem(anchor=(0, 0))
         self.data_plot.addItem(self.mle_note, ignoreBounds=True)
 
@@ -77,16 +83,26 @@ class PosteriorFigure:
         self._weight_title = "Weight space"
 
     # ------------------------------------------------------------------ data space
-    def show_bands(self, grid, mean, lower, upper, visible: bool) -> None:
+    def show_bands(self, grid, mean, lower, upper) -> None:
         """The predictive mean and its ±1σ, ±2σ bands (rows of ``lower`` and ``upper``)."""
-        for low, high, fill, below, above in (
-            (self.band1_low, self.band1_high, self.band1, lower[0], upper[0]),
-            (self.band2_low, self.band2_high, self.band2, lower[1], upper[1]),
+        for low, high, below, above in (
+            (self.band1_low, self.band1_high, lower[0], upper[0]),
+            (self.band2_low, self.band2_high, lower[1], upper[1]),
         ):
             low.setData(grid, below)
             high.setData(grid, above)
-            fill.setVisible(visible)
         self.mean_item.setData(grid, mean)
+
+    def show_visibility(self, bands: bool, truth: bool, map_fit: bool, mle: bool) -> None:
+        """Which of the bands, the true function, the MAP and the MLE are drawn."""
+        for item, visible in (
+            (self.band1, bands),
+            (self.band2, bands),
+            (self.truth_item, truth),
+            (self.map_item, map_fit),
+            (self.mle_item, mle),
+        ):
+            item.setVisible(visible)
 
     def show_samples(self, grid, curves: np.ndarray) -> None:
         """Functions drawn from the posterior (columns of ``curves``), as one NaN-joined line."""
@@ -97,12 +113,16 @@ class PosteriorFigure:
         )
 
     @staticmethod
-    def show_line(item, grid, values, visible: bool) -> None:
+    def show_line(item, grid, values) -> None:
+        """A curve on the grid (None: none); not set again while it is the same array (the
+        true function and the MLE stay while λ or σ is dragged)."""
+        if getattr(item, "_drawn_values", False) is values:
+            return
+        item._drawn_values = values
         if values is None:
             item.setData([], [])
         else:
             item.setData(grid, values)
-        item.setVisible(visible)
 
     def show_note(self, text: str) -> None:
         if text != self.mle_note.toPlainText():
@@ -110,16 +130,20 @@ class PosteriorFigure:
         (x_low, _), (_, y_high) = self.data_plot.viewRange()
         self.mle_note.setPos(x_low, y_high)
 
-    def show_points(self, points: np.ndarray, sigma_i: np.ndarray, error_bars: bool) -> None:
-        """The data, with error bars σᵢ when the noise is heteroscedastic; the scatter is
-        redrawn only when the points changed."""
+    def show_points(self, points: np.ndarray, sigma: float, error_bars: bool) -> None:
+        """The data (rows x, y, σᵢ/σ), with error bars σᵢ when the noise is heteroscedastic;
+        redrawn only when the points, σ or the bars changed (10⁴ bars take milliseconds)."""
         x, y = points[:, 0], points[:, 1]
         if points is not self._drawn_points:
             self.data_item.setData(x, y)
             self._drawn_points = points
         shown = error_bars and bool(len(x))
-        self.error_bars.setData(x=x, y=y, height=2 * sigma_i if shown else np.zeros_like(x))
-        self.error_bars.setVisible(shown)
+        drawn_points, drawn_sigma = self._drawn_bars
+        if points is not drawn_points or (sigma if shown else None) != drawn_sigma:
+            height = 2 * sigma * points[:, 2] if shown else np.zeros_like(x)
+            self.error_bars.setData(x=x, y=y, height=height)
+            self.error_bars.setVisible(shown)
+            self._drawn_bars = (points, sigma if shown else None)
 
     def frame_data(self, grid, values, sigma: float) -> None:
         """Frame the data space around the truth and the points."""
@@ -132,7 +156,9 @@ class PosteriorFigure:
     # ------------------------------------------------------------------ weight space
     def frame_weights(self, mean2, cov2, prior_std: float, has_data: bool) -> None:
         """Frame the weight plot on the prior while it is in proportion to the posterior,
-        else on the posterior; with hysteresis, so the axes are rebuilt only when needed."""
+        else on the posterior; with hysteresis, so the axes are rebuilt only when needed: the
+        frame leaves room (WEIGHT_FRAME_ROOM) for the ellipses to move in as λ or σ is
+        dragged, and follows them only when they leave it or shrink to under 40 % of it."""
         post_std = float(np.sqrt(np.max(np.diag(cov2))))
         prior_visible = 3 * prior_std <= 10 * max(post_std, 1e-12) or not has_data
         centre = np.zeros(2) if prior_visible else mean2
@@ -150,6 +176,7 @@ class PosteriorFigure:
             and centre[1] + half <= y_high
         )
         if not inside or half < 0.4 * shown_half:
+            half *= WEIGHT_FRAME_ROOM
             self.weight_plot.setRange(
                 xRange=(centre[0] - half, centre[0] + half),
                 yRange=(centre[1] - half, centre[1] + half),
@@ -202,9 +229,10 @@ class PosteriorFigure:
     def show_evidence(
         self, lambdas, by_lambda, lam, current, sizes, by_size, size, size_label
     ) -> None:
-        self.lambda_curve.setData(lambdas, by_lambda)
+        if not np.array_equal(by_lambda, self.lambda_curve.yData):  # (λ moves the marker only)
+            self.lambda_curve.setData(lambdas, by_lambda)
+            follow_y(self.lambda_plot, by_lambda, slack=0.6, min_span=1.0)  # one nat
         self.lambda_marker.setData([lam], [current])
-        follow_y(self.lambda_plot, by_lambda, slack=0.6, min_span=1.0)  # one nat
         self.size_curve.setData(sizes, by_size)
         self.size_marker.setData([size], [current])
         follow_y(self.size_plot, by_size, slack=0.6, min_span=1.0)

@@ -6,6 +6,8 @@ posterior — Bishop, PRML fig. 3.7); and the log evidence against λ and agains
 Data come from clicks or from a seeded generator, one point at a time. Numerics: core.regression.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 from PyQt6 import QtCore
 
@@ -14,6 +16,7 @@ from mlphys_gui.state import Change
 from mlphys_gui.tabs.base import FigureTab
 from mlphys_gui.tabs.posterior.controls import PosteriorControls
 from mlphys_gui.tabs.posterior.figure import PosteriorFigure
+from mlphys_gui.tabs.posterior.fits import Basis, DataFits
 from mlphys_gui.tabs.posterior.state import (
     MAX_POINTS,
     SCHEMA,
@@ -23,11 +26,26 @@ from mlphys_gui.tabs.posterior.state import (
 )
 from mlphys_gui.widgets.playback import Animator
 
-GRID_POINTS = 300
 LAMBDA_GRID = np.logspace(-4, 4, 81)
 SIZE_RANGE = {"polynomial": (0, 12), "gaussian": (1, 20)}
 ELLIPSE_LEVELS = (1.0, 2.0)
 REFRAMING_KEYS = ("truth", "x_low", "x_high", "stream_position")  # new data from the generator
+VISIBILITY_KEYS = frozenset({"show_truth", "show_bands", "show_mle", "show_map"})
+WEIGHT_KEYS = frozenset({"weight_i", "weight_j"})
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The numbers on screen, for redrawing one panel without computing the others again."""
+
+    grid: np.ndarray  # x of the curves
+    Phi_grid: np.ndarray  # features on the grid
+    post: regression.Posterior
+    Phi: np.ndarray  # features of the data
+    y: np.ndarray
+    sigma_i: np.ndarray  # each point's noise
+    lam: float
+    mle_error: str  # why the MLE is undefined ("" when it is defined)
 
 
 class PosteriorTab(FigureTab):
@@ -40,6 +58,9 @@ class PosteriorTab(FigureTab):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._pending_points = 0.0
+        self._fits: DataFits | None = None
+        self._shown: Shown | None = None
+        self._truth: tuple | None = None  # (truth, grid, the true function on it)
         self.animator = Animator(self.advance, step_amount=1.0, parent=self)
         self.attach_animator(self.animator)
         self.panel = PosteriorControls(self.controls, self.animator, self.reset)
@@ -53,10 +74,21 @@ class PosteriorTab(FigureTab):
 
     # ------------------------------------------------------------------ state
     def state_changed(self, change: Change) -> None:
+        """Only what a change touches is drawn again: the flags show or hide curves, the
+        samples and weight-space choosers redraw their panel; the rest recomputes from the
+        kept designs and spectra (fits.py), so λ and σ never redo an SVD of every size."""
         self._show_weight_range()
-        if change.keys == {"rate"}:
+        keys = change.keys
+        if keys == {"rate"}:
             return
-        self.refresh(rescale=change.origin != "edit" or change.touches(REFRAMING_KEYS))
+        if keys <= VISIBILITY_KEYS:
+            self._show_visibility()
+        elif keys == {"samples"}:
+            self._draw_samples()
+        elif keys <= WEIGHT_KEYS:
+            self._draw_weight_space()
+        else:
+            self.refresh(rescale=change.origin != "edit" or change.touches(REFRAMING_KEYS))
 
     def _show_weight_range(self) -> None:
         """The weight-space choosers offer the weights the model has."""
@@ -165,54 +197,77 @@ class PosteriorTab(FigureTab):
             super().keyPressEvent(event)
 
     # ------------------------------------------------------------------ drawing
+    def data_fits(self) -> DataFits:
+        """The kept numerics of the current points and basis (new when they changed)."""
+        model = self.model
+        basis = Basis(model["basis"], model["bump_width"], (model["x_low"], model["x_high"]))
+        if self._fits is None or not self._fits.serves(model["points"], basis):
+            self._fits = DataFits(model["points"], basis)
+        return self._fits
+
     def refresh(self, rescale: bool = False) -> None:
-        """Recompute everything from the current points and parameters, then redraw."""
+        """Compute what the state shows (from the kept designs and spectra) and draw it."""
         model, figure = self.model, self.figure
-        sigma, lam = model["sigma"], model["prior_precision"]
-        points = model["points"]
-        x, y, factor = points.T
-        sigma_i = sigma * factor
-        Phi = self.features(x)
-        post = regression.posterior(Phi, y, sigma_i, lam)
-        low, high = model["x_low"], model["x_high"]
-        pad = 0.05 * (high - low)
-        grid = np.linspace(low - pad, high + pad, GRID_POINTS)
-        Phi_grid = self.features(grid)
+        sigma, lam, size = model["sigma"], model["prior_precision"], model_size(model)
+        fits = self.data_fits()
+        spectrum = fits.spectrum(size, sigma)  # posterior(Φ, y, σᵢ, λ) for any λ
+        post = spectrum.posterior(lam)
+        grid, Phi_grid = fits.grid, fits.grid_design(size)
         params = self.generator()
         noise = regression.noise_sigma(params, grid)
-        figure.show_bands(
-            grid, *regression.predictive_bands(post, Phi_grid, noise), model["show_bands"]
+        figure.show_bands(grid, *regression.predictive_bands(post, Phi_grid, noise))
+        figure.show_line(figure.truth_item, grid, self._truth_curve(params.truth, grid))
+        figure.show_line(figure.map_item, grid, Phi_grid @ post.mean)  # MAP = posterior mean
+        mle_curve, mle_error = fits.mle_curve(size)
+        figure.show_line(figure.mle_item, grid, mle_curve)
+        figure.show_points(model["points"], sigma, model["heteroscedastic"])
+        sigma_i = sigma * fits.factors
+        self._shown = Shown(
+            grid, Phi_grid, post, fits.design(size), fits.y, sigma_i, lam, mle_error
         )
-        samples = regression.sample_functions(post, Phi_grid, model["samples"], model["seed"])
-        figure.show_samples(grid, samples.T)
-        truth = regression.true_function(params.truth, grid)
-        figure.show_line(figure.truth_item, grid, truth, model["show_truth"])
-        map_fit = Phi_grid @ regression.map_estimate(Phi, y, sigma_i, lam)
-        figure.show_line(figure.map_item, grid, map_fit, model["show_map"])
-        try:
-            mle_fit, note = Phi_grid @ regression.mle(Phi, y, sigma_i), ""
-        except regression.UnderdeterminedError as error:
-            mle_fit, note = None, str(error) if model["show_mle"] else ""
-        figure.show_line(figure.mle_item, grid, mle_fit, model["show_mle"])
-        figure.show_points(points, sigma_i, model["heteroscedastic"])
-        self._draw_weight_space(post, Phi, y, sigma_i, lam)
-        evidence = self._draw_evidence(Phi, x, y, sigma_i, lam)
-        best = regression.best_precision(Phi, y, sigma_i, LAMBDA_GRID)
+        self._draw_samples()
+        self._draw_weight_space()
+        evidence = self._draw_evidence(fits, spectrum)
         self.readouts.set_many(
             {
-                "n": f"{len(x)}",
-                "m": f"{Phi.shape[1]}",
+                "n": f"{len(fits.y)}",
+                "m": f"{post.n_weights}",
                 "evidence": f"{evidence:.4g}",
-                "best_lambda": f"{best:.3g}" if len(x) else "—",
-                "mle": "undefined" if mle_fit is None else "defined",
+                "best_lambda": f"{spectrum.best_precision(LAMBDA_GRID):.3g}"
+                if len(fits.y)
+                else "—",
+                "mle": "undefined" if mle_curve is None else "defined",
             }
         )
         if rescale:
-            figure.frame_data(grid, np.concatenate([truth, y]), params.sigma)
-        figure.show_note(note)
+            truth = self._truth_curve(params.truth, grid)
+            figure.frame_data(grid, np.concatenate([truth, fits.y]), params.sigma)
+        self._show_visibility()
 
-    def _draw_weight_space(self, post, Phi, y, sigma_i, lam) -> None:
+    def _truth_curve(self, truth: str, grid: np.ndarray) -> np.ndarray:
+        """The true function on the grid, computed again only when either changes."""
+        if self._truth is None or self._truth[0] != truth or self._truth[1] is not grid:
+            self._truth = (truth, grid, regression.true_function(truth, grid))
+        return self._truth[2]
+
+    def _show_visibility(self) -> None:
+        """What the flags show and hide; the note says why the MLE is missing."""
         model = self.model
+        self.figure.show_visibility(
+            model["show_bands"], model["show_truth"], model["show_map"], model["show_mle"]
+        )
+        self.figure.show_note(self._shown.mle_error if model["show_mle"] else "")
+
+    def _draw_samples(self) -> None:
+        shown, model = self._shown, self.model
+        curves = regression.sample_functions(
+            shown.post, shown.Phi_grid, model["samples"], model["seed"]
+        )
+        self.figure.show_samples(shown.grid, curves.T)
+
+    def _draw_weight_space(self) -> None:
+        model, shown = self.model, self._shown
+        post, Phi, y, sigma_i, lam = shown.post, shown.Phi, shown.y, shown.sigma_i, shown.lam
         i, j = model["weight_i"], model["weight_j"]
         m = Phi.shape[1]
         if not (m >= 2 and i != j and max(i, j) < m):
@@ -234,31 +289,21 @@ class PosteriorTab(FigureTab):
         truth = None if weights is None else (weights[i], weights[j])
         self.figure.show_weight_space(i, j, m, ellipses, likelihood, truth)
 
-    def _draw_evidence(self, Phi, x, y, sigma_i, lam) -> float:
+    def _draw_evidence(self, fits: DataFits, spectrum: regression.Spectrum) -> float:
         """The evidence against λ and against model size; the log evidence now."""
         model = self.model
-        by_lambda = regression.evidence_vs_precision(Phi, y, sigma_i, LAMBDA_GRID)
-        current = regression.log_evidence(Phi, y, sigma_i, lam)
+        sigma, lam = model["sigma"], model["prior_precision"]
+        current = spectrum.log_evidence([lam])[0]
         low, high = SIZE_RANGE[model["basis"]]
         sizes = np.arange(low, high + 1)
-        by_size = regression.evidence_vs_size(
-            x,
-            y,
-            sigma_i,
-            lam,
-            sizes,
-            model["basis"],
-            width=model["bump_width"],
-            x_range=(model["x_low"], model["x_high"]),
-        )
         self.figure.show_evidence(
             LAMBDA_GRID,
-            by_lambda,
+            spectrum.log_evidence(LAMBDA_GRID),
             lam,
             current,
             sizes,
-            by_size,
+            fits.evidence_by_size(sizes, sigma, lam),
             model_size(model),
             SIZE_KEY[model["basis"]],
         )
-        return current
+        return float(current)

@@ -11,7 +11,7 @@ from mlphys_gui.style import Style, set_title, style_legend, style_plot
 from mlphys_gui.tabs.svd.state import IMAGES
 from mlphys_gui.widgets.panels import ControlColumn, controls_beside
 from mlphys_gui.widgets.playback import Animator, PlaybackBar
-from mlphys_gui.widgets.plot_items import curve, fixed_plot, series_of
+from mlphys_gui.widgets.plot_items import curve, fixed_plot, follow_y, series_of
 
 PLAY_RANKS_PER_SECOND = 12.0
 EQUATIONS = [
@@ -128,8 +128,17 @@ class LowRankPage(QtWidgets.QWidget):
         s = self.result.s
         self._index = np.arange(1, s.size + 1)
         ks = np.arange(1, s.size)
-        self.error_curve.setData(ks, [svd.eckart_young_error(s, k) for k in ks])
+        self._errors = np.array([svd.eckart_young_error(s, k) for k in ks])
+        self.error_curve.setData(ks, self._errors)
         self.original_item.setImage(self.pixels, levels=(0, 255))
+        # framed here, not by pyqtgraph's auto-range: the symbols' pixel padding and the
+        # split into kept and dropped values moved the range, and so rebuilt three axes, at
+        # every step of k
+        positive = np.log10(s[s > 0])
+        self.spectrum_plot.setRange(
+            xRange=(0.5, s.size + 0.5), yRange=(positive.min(), positive.max()), padding=0.05
+        )
+        self.error_plot.setXRange(0.5, s.size + 0.5, padding=0.02)
         self.show_rank()
 
     def show_rank(self) -> None:
@@ -144,6 +153,8 @@ class LowRankPage(QtWidgets.QWidget):
         self.rank_line.setValue(k + 0.5)
         measured = svd.relative_error(self.pixels, approx)
         self.error_point.setData([k], [max(measured, 1e-17)])
+        shown = np.log10(np.append(self._errors[self._errors > 0], max(measured, 1e-17)))
+        follow_y(self.error_plot, shown, slack=0.05)  # (log axis: in decades)
         m, n = self.pixels.shape
         self.readouts.set_many(
             {

@@ -13,6 +13,7 @@ from mlphys_gui.tabs.base import TabBase
 from mlphys_gui.tabs.svd.geometry import GeometryPage
 from mlphys_gui.tabs.svd.low_rank import LowRankPage
 from mlphys_gui.tabs.svd.state import SCHEMA, VIEWS
+from mlphys_gui.widgets.panels import OnDemand
 
 GEOMETRY_KEYS = ("matrix", "stage", "show_grid", "show_basis", "show_singular_vectors")
 
@@ -26,17 +27,37 @@ class SvdTab(TabBase):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self._style: Style | None = None
         self.geometry_page = GeometryPage(self)
-        self.low_rank_page = LowRankPage(self)
+        # the low-rank view (an image and its SVD) is built when first shown: the app opens
+        # on the geometry view sooner (issue 14)
+        self._low_rank = OnDemand(self._make_low_rank_page)
+        self.controls.defer(("image", "rank"), lambda: self.low_rank_page)
         self.pages = QtWidgets.QTabWidget()
         for key, label in VIEWS.items():
-            page = self.geometry_page if key == "geometry" else self.low_rank_page
-            self.pages.addTab(page, label)
+            self.pages.addTab(self.geometry_page if key == "geometry" else self._low_rank, label)
         self.controls.pages("view", self.pages)
-        self.pages.currentChanged.connect(self._pause_hidden_page)
+        self.pages.currentChanged.connect(self._view_shown)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.pages)
+
+    @property
+    def low_rank_page(self) -> LowRankPage:
+        return self._low_rank.content()
+
+    @property
+    def low_rank_page_built(self) -> bool:
+        return self._low_rank.is_built()
+
+    def _make_low_rank_page(self) -> LowRankPage:
+        page = LowRankPage(self)
+        if self._style is not None:
+            page.apply_style(self._style)
+        return page
+
+    def _built_pages(self) -> list:
+        return [self.geometry_page] + ([self.low_rank_page] if self.low_rank_page_built else [])
 
     @property
     def animator(self):
@@ -44,25 +65,29 @@ class SvdTab(TabBase):
         return self.current_page().animator
 
     def current_page(self):
-        return self.pages.currentWidget()
+        return self.geometry_page if self.pages.currentIndex() == 0 else self.low_rank_page
 
-    def _pause_hidden_page(self, _index: int = 0) -> None:
-        for page in (self.geometry_page, self.low_rank_page):
-            if page is not self.current_page():
+    def _view_shown(self, _index: int = 0) -> None:
+        """The view shown is built; the other one's animation pauses."""
+        shown = self.current_page()
+        for page in self._built_pages():
+            if page is not shown:
                 page.animator.pause()
 
     def state_changed(self, change: Change) -> None:
         if "view" in change.keys:
-            self._pause_hidden_page()
+            self._view_shown()
         if change.touches(GEOMETRY_KEYS):
             self.geometry_page.redraw(rescale="matrix" in change.keys and not self.dragging)
+        if not self.low_rank_page_built:
+            return  # it shows the state when it is built
         if "image" in change.keys:
             self.low_rank_page.show_image()
         elif "rank" in change.keys:
             self.low_rank_page.show_rank()
 
     def restore(self, state, label="Open scene") -> None:
-        for page in (self.geometry_page, self.low_rank_page):
+        for page in self._built_pages():
             page.animator.pause()
         super().restore(state, label)
 
@@ -79,5 +104,6 @@ class SvdTab(TabBase):
         return self.current_page().plotted_data()
 
     def apply_style(self, style: Style) -> None:
-        self.geometry_page.apply_style(style)
-        self.low_rank_page.apply_style(style)
+        self._style = style
+        for page in self._built_pages():
+            page.apply_style(style)

@@ -8,7 +8,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui.style import Style, set_label, set_title, style_legend, style_plot
 from mlphys_gui.tabs.transport.state import PROCESS_NAMES
-from mlphys_gui.widgets.plot_items import DotsItem, curve, image_levels
+from mlphys_gui.widgets.plot_items import DotsItem, curve, fixed_box, follow_y, image_levels
 
 TITLES = {  # short: three titles side by side must fit a projector at large font sizes
     "reverse_sde": "Reverse SDE",
@@ -20,6 +20,7 @@ PATHS_SHOWN = 40  # trajectories drawn
 TAIL = 0.2  # 2-D: the trajectories' last stretch of τ, drawn behind each particle
 HEAT_RECT = QtCore.QRectF(0.0, -BOX, 1.0, 2 * BOX)  # (τ, x) plane
 IMAGE_RECT = QtCore.QRectF(-BOX, -BOX, 2 * BOX, 2 * BOX)
+DENSITY_TOP = 1.15  # the density plots' top over their highest curve
 
 
 def nan_joined(segments_x: np.ndarray, segments_y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -54,13 +55,12 @@ class ProcessPanel:
 
     def __init__(self, process: str):
         self.process = process
-        self.paths_plot = pg.PlotItem()
-        self.density_plot = pg.PlotItem()
-        self.plot_2d = pg.PlotItem()
+        self.paths_plot = pg.PlotItem(viewBox=fixed_box())
+        self.density_plot = pg.PlotItem(viewBox=fixed_box())
+        self.plot_2d = pg.PlotItem(viewBox=fixed_box())
         for plot in (self.paths_plot, self.density_plot, self.plot_2d):
             plot.setMenuEnabled(False)
             plot.hideButtons()
-            plot.setMouseEnabled(False, False)
         # 1-D: paths in the (τ, x) plane
         self.heat = pg.ImageItem(axisOrder="row-major")
         self.paths_plot.addItem(self.heat)
@@ -81,7 +81,10 @@ class ProcessPanel:
         for static in (self.heat, self.field_1d, self.paths, self.target_curve.curve):
             # drawn once per sampling result: kept as pixmaps while τ moves
             static.setCacheMode(QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # the y range is the tab's (frame_densities), not pyqtgraph's auto-range, which
+        # re-ranged, and so repainted the axes, after every frame's new histogram
         self.density_plot.setXRange(-BOX, BOX, padding=0.02)
+        self.density_plot.setYRange(0.0, 1.0, padding=0)
         self.density_plot.setLabel("bottom", "x")
         self.density_plot.setLabel("left", "density")
         self.density_plot.getAxis("left").enableAutoSIPrefix(False)
@@ -112,14 +115,13 @@ class ProcessPanel:
         self.paths.setData(*paths)
         self.target_curve.setData(x_grid, target_density)
 
-    def show_1d(self, tau, edges, histogram, x_grid, density, heads, show) -> None:
-        """The density at τ: the particles' histogram against the exact p_τ; the τ line."""
+    def show_1d(self, tau, edges, histogram, x_grid, density, heads, show) -> float:
+        """The density at τ: the particles' histogram against the exact p_τ; the τ line.
+        Returns the highest of the two, for :meth:`TransportFigure.frame_densities`."""
         self.histogram.setData(edges, histogram)
         self.histogram.setVisible(show["show_particles"])
         self.exact.setData(x_grid, density)
         self.exact.setVisible(show["show_exact"])
-        peak = max(float(density.max()), float(histogram.max()), 0.05)
-        self.density_plot.setYRange(0.0, 1.15 * peak, padding=0)
         self.heat.setVisible(show["show_exact"])
         self.paths.setVisible(show["show_paths"])
         self.field_1d.setVisible(show["show_field"])
@@ -128,6 +130,7 @@ class ProcessPanel:
         blocked = self.tau_line.blockSignals(True)
         self.tau_line.setValue(tau)
         self.tau_line.blockSignals(blocked)
+        return max(float(density.max()), float(histogram.max()), 0.05)
 
     def show_2d(self, xy, image, arrows, tails, show) -> None:
         """The particles at τ over the exact p_τ (image or None), the field's arrows and the
@@ -240,6 +243,17 @@ class TransportFigure:
             panel = self.panels[process]
             panel.paths_plot.setYLink(first.paths_plot)
             panel.density_plot.setYLink(first.density_plot)
+
+    def frame_densities(self, processes: tuple[str, ...], peak: float, anew: bool) -> None:
+        """The density plots (their y axes linked) from 0 to 15 % above the highest curve:
+        ``anew`` for new particles; else framed again only when a curve leaves the frame or
+        shrinks under 40 % of it, not on every frame of Play (rebuilding the three axes took
+        a quarter of a frame)."""
+        plot = self.panels[processes[0]].density_plot
+        if anew:
+            plot.setYRange(0.0, DENSITY_TOP * peak, padding=0)
+        else:
+            follow_y(plot, np.array([0.0, peak]), slack=DENSITY_TOP - 1.0, floor=0.0)
 
     def place_handles(self, processes, rows, dim: int, moved) -> None:
         """A draggable marker at each component's mean, in every shown plot of the target;

@@ -145,10 +145,10 @@ class TransportTab(FigureTab):
     def resample(self) -> None:
         """Sample again for the current settings, off the GUI thread; newest request wins.
 
-        A tab in the background only notes that it is out of date, and samples when it is
+        A tab not on screen only notes that it is out of date, and samples when it is
         shown (or settled for an export): the app's start does not wait for it.
         """
-        self._out_of_date = self.isHidden()
+        self._out_of_date = not self.isVisible()
         if not self._out_of_date:
             self._submit()
 
@@ -195,7 +195,7 @@ class TransportTab(FigureTab):
             }
         )
         self._draw_static_1d()
-        self.redraw()
+        self.redraw(anew=True)
 
     # ------------------------------------------------------------------ time
     def advance(self, amount: float) -> bool:
@@ -228,7 +228,8 @@ class TransportTab(FigureTab):
                 heat, self._field_1d(process), paths, self.x_grid, target_density
             )
 
-    def redraw(self) -> None:
+    def redraw(self, anew: bool = False) -> None:
+        """Draw the particles at τ; ``anew``: a new sampling result (framed afresh)."""
         if self.result is None:
             return
         request = self.result.request
@@ -240,6 +241,7 @@ class TransportTab(FigureTab):
             "alpha_sigma": f"{float(schedule.alpha(s)):.3f}, {float(schedule.sigma(s)):.3f}",
         }
         show = {key: self.model[key] for key in SHOW_KEYS}
+        peaks = []  # 1-D: the highest density of each panel
         for process in PROCESS_NAMES:
             trajectory = self.result.trajectories.get(process)
             distance = None
@@ -248,18 +250,24 @@ class TransportTab(FigureTab):
                 x = trajectory.interpolate(tau)
                 exact = self._exact(process, tau)
                 if request.target.dim == 1:
-                    distance = self._draw_1d(panel, x, exact, show)
+                    distance, peak = self._draw_1d(panel, x, exact, show)
+                    peaks.append(peak)
                 else:
                     distance = self._draw_2d(panel, trajectory, x, exact, show)
             values[f"distance_{process}"] = "—" if distance is None else f"{distance:.3f}"
+        if peaks:
+            self.figure.frame_densities(self.processes, max(peaks), anew)
         self.readouts.set_many(values)
 
-    def _draw_1d(self, panel: ProcessPanel, x: np.ndarray, exact, show) -> float:
+    def _draw_1d(self, panel: ProcessPanel, x: np.ndarray, exact, show) -> tuple[float, float]:
+        """The density panel at τ; (the histogram's distance to p_τ, the highest density)."""
         histogram = densities.histogram(x[:, 0], self.edges)
         density = tr.grid_density(exact, self.x_grid)
         heads = x[:PATHS_SHOWN, 0]
-        panel.show_1d(self.model["tau"], self.edges, histogram, self.x_grid, density, heads, show)
-        return tr.histogram_distance(exact, histogram, self.edges)
+        peak = panel.show_1d(
+            self.model["tau"], self.edges, histogram, self.x_grid, density, heads, show
+        )
+        return tr.histogram_distance(exact, histogram, self.edges), peak
 
     def _field_1d(self, process: str) -> tuple[np.ndarray, np.ndarray]:
         """Short segments along (1, v) in the (τ, x) plane, all of one length on screen."""
