@@ -137,6 +137,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._key_filter = _FocusedControlKeys(self)
         QtWidgets.QApplication.instance().installEventFilter(self._key_filter)
         self._restore_preferences(initial_tab)
+        # a projector plugged in or out may change the screens' pixel ratios, and with them
+        # whether the plots' pixmap caches stay sharp (style.pixmap_caches_are_sharp)
+        application = QtGui.QGuiApplication.instance()
+        application.screenAdded.connect(self._screens_changed)
+        application.screenRemoved.connect(self._screens_changed)
 
     # ---------------------------------------------------------------- menus and shortcuts
     def _action(self, menu, text: str, slot, shortcut: str | None = None, checkable=False):
@@ -295,6 +300,9 @@ class MainWindow(QtWidgets.QMainWindow):
         _set_application_style_sheet(style)
         for tab in self.tabs.values():
             tab.apply_style(style)
+
+    def _screens_changed(self, _screen=None) -> None:
+        self.apply_style(self._style)
 
     def set_presentation(self, on: bool) -> None:
         self.apply_style(self._style.with_changes(presentation=on))

@@ -137,20 +137,34 @@ def set_label(plot: pg.PlotItem, side: str, text: str) -> None:
 
 
 CACHED = QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache
+UNCACHED = QtWidgets.QGraphicsItem.CacheMode.NoCache
 
 
-def cache_as_pixmaps(item: QtWidgets.QGraphicsItem) -> None:
+def pixmap_caches_are_sharp() -> bool:
+    """Whether Qt's item pixmap caches look as sharp as drawing afresh: only when every screen
+    has one device pixel per logical pixel. Qt draws a DeviceCoordinateCache at one pixel per
+    logical pixel and scales it up on a Retina screen or a 4K projector at 200 % (blurred text,
+    axes twice as thick; seen at QT_SCALE_FACTOR=2 and 1.5)."""
+    app = QtGui.QGuiApplication.instance()
+    return app is None or all(screen.devicePixelRatio() == 1.0 for screen in app.screens())
+
+
+def cache_as_pixmaps(item: QtWidgets.QGraphicsItem, mode=None) -> None:
     """Cache an item and its children as pixmaps: Qt caches each item alone, and the
-    children's text is most of what a static axis, title or legend costs to repaint.
+    children's text is most of what a static axis, title or legend costs to repaint. Where a
+    screen has another device pixel ratio, the items are drawn afresh instead (the main window
+    styles its tabs again when a screen comes or goes).
 
     Legend samples are left out: they draw another item's pen and visibility, which may
     change without the sample knowing (a text or an axis redraws its cache on every change).
     """
     if isinstance(item, ItemSample):
         return
-    item.setCacheMode(CACHED)
+    if mode is None:
+        mode = CACHED if pixmap_caches_are_sharp() else UNCACHED
+    item.setCacheMode(mode)
     for child in item.childItems():
-        cache_as_pixmaps(child)
+        cache_as_pixmaps(child, mode)
 
 
 def style_plot(plot: pg.PlotItem, style: Style) -> None:
