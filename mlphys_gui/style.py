@@ -114,7 +114,9 @@ class Style:
 
     def stylesheet(self) -> str:
         text = resource_path("styles", self.theme.stylesheet).read_text(encoding="utf-8")
-        return text.replace("@FONT_PT@", f"{self.font_pt:.1f}")
+        return text.replace("@FONT_PT@", f"{self.font_pt:.1f}").replace(
+            "@LARGE_PT@", f"{1.4 * self.font_pt:.1f}"
+        )
 
 
 def set_title(plot: pg.PlotItem, style: Style, title: str) -> None:

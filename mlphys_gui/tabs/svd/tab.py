@@ -78,6 +78,9 @@ class SvdTab(TabBase):
     def plotted_data(self):
         return self.current_page().plotted_data()
 
+    def equations(self) -> list[tuple[str, str]]:
+        return self.current_page().panel.equations.shown()
+
     def apply_style(self, style: Style) -> None:
         self.geometry_page.apply_style(style)
         self.low_rank_page.apply_style(style)
