@@ -32,6 +32,9 @@ class PresenterWindow(QtWidgets.QWidget):
     ):
         # a child of the main window (so it goes when the main window goes) shown as a window
         super().__init__(owner, QtCore.Qt.WindowType.Window)
+        # the laptop keeps the keyboard when the projector's window opens (it answers the
+        # clicker's keys too, when it is clicked)
+        self.setAttribute(QtCore.Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setWindowTitle("mlphys-gui — presenter view")
         self._current_view = current_view
         self.view = QtWidgets.QGraphicsView()
@@ -98,9 +101,9 @@ class PresenterWindow(QtWidgets.QWidget):
         if others:
             self.setScreen(others[0])
             self.setGeometry(others[0].geometry())
-            self.showFullScreen()
-        else:
-            self.show()
+            # not showFullScreen(): it activates the window, and the laptop keeps the keyboard
+            self.setWindowState(self.windowState() | QtCore.Qt.WindowState.WindowFullScreen)
+        self.show()
         self.raise_()
 
 
