@@ -664,7 +664,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.projector_action.blockSignals(blocked)
         geometry = self.settings.value("geometry")
         if not (isinstance(geometry, QtCore.QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(1400, 860)
+            screen = self.screen().availableGeometry()  # a 1280 × 800 laptop or projector
+            self.resize(min(1400, screen.width()), min(860, screen.height()))
         self._label_bookmarks()
         last = initial_tab or str(self.settings.value("last_tab", ""))
         if last in self.tabs:

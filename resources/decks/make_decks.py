@@ -326,13 +326,13 @@ LANGEVIN = (
         step(
             "langevin",
             "Stationary: the Boltzmann density",
-            "t = 8: p_t has stopped changing. The stationary solution of eq. 9.4 is "
-            "p_∞ ∝ exp(−2V/σ²), the Boltzmann density at kT = σ²/2 (dashed): mean 0, "
-            "variance 0.32.",
+            "t = 5: p_t has stopped changing (the mean is down to 2·e⁻⁵ = 0.013). The "
+            "stationary solution of eq. 9.4 is p_∞ ∝ exp(−2V/σ²), the Boltzmann density at "
+            "kT = σ²/2 (dashed): mean 0, variance 0.32.",
             potential="harmonic",
-            n=50_000,
+            n=20_000,
             x0=2.0,
-            time=8.0,
+            time=5.0,
         ),
         step(
             "langevin",
@@ -346,11 +346,13 @@ LANGEVIN = (
         step(
             "langevin",
             "Hopping until both wells hold half",
-            "σ = 1 (kT = 0.5), t = 30: crossings are frequent enough that the right well "
-            "holds about half the particles, as the symmetric Boltzmann density says.",
-            n=50_000,
+            "σ = 1 (kT = 0.5), played five times faster (speed 5 t/s). PageDown plays 6 s, "
+            "to t ≈ 30: crossings are now frequent, the right well fills until both hold "
+            "about half (readout 'right well'), as the symmetric Boltzmann density says.",
+            play=6.0,
+            n=20_000,
             sigma=1.0,
-            time=30.0,
+            speed=5.0,
         ),
         step(
             "langevin",
@@ -391,12 +393,12 @@ LANGEVIN = (
             "langevin",
             "Any potential, typed",
             "V(x) = x⁴/4 − x²/2 + 0.2 sin 5x typed as a formula; V′ is exact. The wiggles "
-            "make three wells (x ≈ −1.3, −0.4, 0.96). At t = 3 only 22 % of the particles "
-            "are right of 0, against 52 % in the Boltzmann density (dashed): histogram and "
-            "p_t agree with each other, not yet with equilibrium.",
-            n=50_000,
+            "make three wells (x ≈ −1.3, −0.4, 0.96). PageDown plays 3 s: at t ≈ 3 only 23 % "
+            "of the particles are right of 0, against 52 % in the Boltzmann density "
+            "(dashed); histogram and p_t agree with each other, not yet with equilibrium.",
+            play=3.0,
+            n=20_000,
             potential="expression",
-            time=3.0,
         ),
         step(
             "langevin",
