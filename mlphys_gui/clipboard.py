@@ -1,5 +1,5 @@
 """The clipboard and drag and drop: figures for slides, scenes as text, and what a paste or a
-drop brings back.
+drop brings back (Edit → Copy figure, Copy scene, Paste; the main window takes the drops).
 
 Copy figure puts the figure on the clipboard as a PNG at the screen's pixel ratio (its physical
 size set so that it pastes at its size on screen) and as SVG (``image/svg+xml``, vectors), both
@@ -15,8 +15,15 @@ from typing import Any
 from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui.deck import DECK_KIND
-from mlphys_gui.export import figure_bytes, render_image
-from mlphys_gui.scene import FIGURE_KEY, FIGURE_SUFFIXES, SceneError, make_scene, scene_in_figure
+from mlphys_gui.export import ExportError, figure_bytes, render_image
+from mlphys_gui.scene import (
+    FIGURE_KEY,
+    FIGURE_SUFFIXES,
+    SceneError,
+    figure_payload,
+    make_scene,
+    scene_in_figure,
+)
 
 PNG = "image/png"
 SVG = "image/svg+xml"
@@ -86,3 +93,41 @@ def pasted(mime: QtCore.QMimeData | None) -> Pasted | None:
 
 def clipboard() -> QtGui.QClipboard:
     return QtGui.QGuiApplication.clipboard()
+
+
+def copy_figure(window) -> bool:
+    """Edit → Copy figure (Ctrl+C): the main window's current figure, PNG at the window's
+    pixel ratio, and SVG."""
+    tab = window.current_tab()
+    try:
+        mime = figure_mime_data(
+            tab.figure_view(), figure_payload(tab.name, tab.state()), window.devicePixelRatioF()
+        )
+    except ExportError as error:
+        window.show_message(f"Not copied: {error}")
+        return False
+    clipboard().setMimeData(mime)
+    window.show_message(f"Copied the {tab.title} figure (PNG and SVG): paste it into a slide")
+    return True
+
+
+def copy_scene(window) -> None:
+    """Edit → Copy scene: the current tab's scene as JSON text."""
+    tab = window.current_tab()
+    clipboard().setText(scene_text(tab.name, tab.state()))
+    window.show_message(f"Copied the {tab.title} scene as text (Ctrl+V brings it back)")
+
+
+def paste(window) -> bool:
+    """Edit → Paste (Ctrl+V): a scene or a deck as text, a copied figure, or a file; the main
+    window opens it. Anything else changes nothing and says so."""
+    found = pasted(clipboard().mimeData())
+    if found is None:
+        window.show_message("Paste: nothing here is a scene, a figure or a deck")
+        return False
+    kind, value = found
+    if kind == "file":
+        return window.open_file(value)
+    if kind == "deck":
+        return window.lecture.open_document(value, "the clipboard")
+    return window.open_scene_document(value, "Paste scene")

@@ -218,9 +218,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self.add_shortcut_row("Ctrl+Z", "Undo the last change of this tab")
         self.add_shortcut_row("Ctrl+Shift+Z", "Redo (also Ctrl+Y)")
         edit_menu.addSeparator()
-        self.add_action(edit_menu, "&Copy figure", self.copy_figure, "Ctrl+C")
-        self.add_action(edit_menu, "Copy &scene", self.copy_scene, "Ctrl+Shift+C")
-        self.add_action(edit_menu, "&Paste scene or deck", self.paste, "Ctrl+V")
+        self.add_action(edit_menu, "&Copy figure", lambda: clipboard.copy_figure(self), "Ctrl+C")
+        self.add_action(
+            edit_menu, "Copy &scene", lambda: clipboard.copy_scene(self), "Ctrl+Shift+C"
+        )
+        self.add_action(edit_menu, "&Paste scene or deck", lambda: clipboard.paste(self), "Ctrl+V")
 
         view_menu = bar.addMenu("&View")
         self.presentation_action = self.add_action(
@@ -442,41 +444,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.note_banner.show()
         return True
 
-    # ---------------------------------------------------------------- clipboard and drops
-    def copy_figure(self) -> None:
-        """Edit → Copy figure (Ctrl+C): PNG at this screen's pixel ratio, and SVG."""
-        tab = self.current_tab()
-        try:
-            mime = clipboard.figure_mime_data(
-                tab.figure_view(), figure_payload(tab.name, tab.state()), self.devicePixelRatioF()
-            )
-        except ExportError as error:
-            self.show_message(f"Not copied: {error}")
-            return
-        clipboard.clipboard().setMimeData(mime)
-        self.show_message(f"Copied the {tab.title} figure (PNG and SVG): paste it into a slide")
-
-    def copy_scene(self) -> None:
-        """Edit → Copy scene: the current tab's scene as JSON text."""
-        tab = self.current_tab()
-        clipboard.clipboard().setText(clipboard.scene_text(tab.name, tab.state()))
-        self.show_message(f"Copied the {tab.title} scene as text (Ctrl+V brings it back)")
-
-    def paste(self) -> bool:
-        """Edit → Paste (Ctrl+V): a scene or deck as text, a copied figure, or a file."""
-        return self._open_pasted(clipboard.pasted(clipboard.clipboard().mimeData()), "Paste")
-
-    def _open_pasted(self, found, label: str) -> bool:
-        if found is None:
-            self.show_message(f"{label}: nothing here is a scene, a figure or a deck")
-            return False
-        kind, value = found
-        if kind == "file":
-            return self.open_file(value)
-        if kind == "deck":
-            return self.lecture.open_document(value, "the clipboard")
-        return self.open_scene_document(value, f"{label} scene")
-
+    # ---------------------------------------------------------------- drops (and clipboard.py)
     def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
         if clipboard.dropped_files(event.mimeData()):
             event.acceptProposedAction()

@@ -42,7 +42,7 @@ def test_ctrl_c_on_a_plot_copies_the_figure_as_png_and_svg(qtbot, window):
     assert {"path", "text"} <= tags and "image" not in tags
     assert "Copied the SVD geometry figure" in window.statusBar().currentMessage()
     window.tabs["svd"].reset()
-    assert window.paste()  # the copied figure carries its scene
+    assert clipboard.paste(window)  # the copied figure carries its scene
     assert window.tabs["svd"].state() == state
 
 
@@ -60,7 +60,7 @@ def test_at_ratio_2_the_png_has_twice_the_pixels_and_pastes_at_the_same_size(win
 
 def test_copy_scene_puts_its_json_as_text_and_ctrl_v_brings_it_back(qtbot, window):
     state = a_state(window)
-    window.copy_scene()
+    clipboard.copy_scene(window)
     text = QtGui.QGuiApplication.clipboard().text()
     assert json.loads(text) == make_scene("svd", state)
     window.select_tab("posterior")
@@ -76,7 +76,7 @@ def test_pasting_a_deck_as_text_opens_it(window):
     from mlphys_gui.deck import deck_document
 
     QtGui.QGuiApplication.clipboard().setText(json.dumps(deck_document(deck)))
-    assert window.paste()
+    assert clipboard.paste(window)
     assert window.lecture.player.deck == deck
 
 
@@ -86,7 +86,7 @@ def test_pasting_a_deck_as_text_opens_it(window):
 def test_pasting_something_else_changes_nothing_and_says_why(window, text):
     state = a_state(window)
     QtGui.QGuiApplication.clipboard().setText(text)
-    assert not window.paste()
+    assert not clipboard.paste(window)
     message = window.statusBar().currentMessage()
     assert message.startswith(("Paste: nothing here", "Scene not opened"))
     assert window.tabs["svd"].state() == state
