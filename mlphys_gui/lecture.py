@@ -66,6 +66,7 @@ class Lecture(QtCore.QObject):
         self.overlay.hide()
         window.installEventFilter(self)  # the overlay follows the window's size
         self.presenting = False
+        self._editor_was_shown = False
         self.player.changed.connect(self._deck_changed)
 
     # ------------------------------------------------------------------ menus and keys
@@ -253,6 +254,9 @@ class Lecture(QtCore.QObject):
             self.player.first()
         elif self.player.pending:
             self.player.next()
+        if not self.presenting:  # the console takes the editor's place on the laptop
+            self._editor_was_shown = self.editor.isVisible()
+            self.editor.hide()
         self.window.set_presenter_view(True)
         self.presenting = True
         self.console.start_clock()
@@ -262,6 +266,8 @@ class Lecture(QtCore.QObject):
     def stop_presenting(self) -> None:
         """Esc: the presenter view closes, the console goes, the screen is not blank."""
         self.set_blank(False)
+        if self.presenting and self._editor_was_shown:
+            self.editor.show()
         self.presenting = False
         self.console.stop_clock()
         self.window.set_presenter_view(False)

@@ -168,7 +168,7 @@ class MainWindow(QtWidgets.QMainWindow):
         QtWidgets.QApplication.instance().installEventFilter(self._key_filter)
         self._restore_preferences(initial_tab)
         # a projector plugged in or out may change the screens' pixel ratios, and with them
-        # whether the plots' pixmap caches stay sharp (style.pixmap_caches_are_sharp)
+        # whether the plots' pixmap caches stay sharp (style.pixmap_caches_usable)
         application = QtGui.QGuiApplication.instance()
         application.screenAdded.connect(self._screens_changed)
         application.screenRemoved.connect(self._screens_changed)
@@ -372,6 +372,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.presenter.show_on_other_screen(self)
         elif self.presenter is not None:
             self.presenter.close()
+        self.apply_style(self._style)  # two views of each plot, or one (style.py says why)
         blocked = self.presenter_action.blockSignals(True)
         self.presenter_action.setChecked(on)
         self.presenter_action.blockSignals(blocked)

@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 from PyQt6 import QtCore, QtGui, QtWidgets
 
+from mlphys_gui.style import PRESENTER_VIEW
+
 FOLLOW_MS = 250  # how often it checks which figure the main window shows
 
 
@@ -35,6 +37,7 @@ class PresenterWindow(QtWidgets.QWidget):
         # the laptop keeps the keyboard when the projector's window opens (it answers the
         # clicker's keys too, when it is clicked)
         self.setAttribute(QtCore.Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setObjectName(PRESENTER_VIEW)  # style.py draws differently while it is shown
         self.setWindowTitle("mlphys-gui — presenter view")
         self._current_view = current_view
         self.view = QtWidgets.QGraphicsView()

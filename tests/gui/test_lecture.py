@@ -107,8 +107,10 @@ def test_a_timed_step_plays_for_its_seconds_then_pauses(qtbot, window, lecture):
 
 def test_f5_presents_the_deck_with_the_console_and_esc_leaves(qtbot, window, lecture):
     press(qtbot, window, Key.Key_PageDown)
+    assert lecture.editor.isVisible()
     press(qtbot, window, Key.Key_F5)
     assert lecture.presenting and lecture.player.index == 0  # from the first step
+    assert not lecture.editor.isVisible()  # the console takes its place
     presenter = window.presenter
     assert presenter.isVisible()
     assert presenter.view.scene() is window.tabs["svd"].figure_view().scene()
@@ -123,6 +125,7 @@ def test_f5_presents_the_deck_with_the_console_and_esc_leaves(qtbot, window, lec
     assert console.note.text() == "(no note for this step)"
     press(qtbot, window, Key.Key_Escape)
     assert not lecture.presenting and not presenter.isVisible() and not console.isVisible()
+    assert lecture.editor.isVisible()
 
 
 def test_shift_f5_presents_from_the_current_step(qtbot, window, lecture):
