@@ -101,32 +101,40 @@ class DeckEditor(QtWidgets.QDockWidget):
         self.show_deck()
 
     def _lay_out(self) -> None:
-        buttons = QtWidgets.QGridLayout()
-        buttons.addWidget(self.add_button, 0, 0, 1, 2)
-        buttons.addWidget(self.replace_button, 0, 2)
-        buttons.addWidget(self.delete_button, 1, 0)
-        buttons.addWidget(self.up_button, 1, 1)
-        buttons.addWidget(self.down_button, 1, 2)
+        """Under the tabs, left to right: the deck (title, steps, buttons), this step's fields
+        and note. Below the tabs it takes height, which the control columns scroll for and the
+        figures give up; beside them it took width, and a 1280-pixel screen cut the figures."""
+        buttons = QtWidgets.QHBoxLayout()
+        for button in (
+            self.add_button,
+            self.replace_button,
+            self.delete_button,
+            self.up_button,
+            self.down_button,
+        ):
+            buttons.addWidget(button)
+        deck = QtWidgets.QVBoxLayout()
+        deck.addWidget(self.deck_title)
+        deck.addWidget(self.steps, 1)
+        deck.addLayout(buttons)
         arrival = QtWidgets.QHBoxLayout()
         arrival.addWidget(self.arrival, 1)
         arrival.addWidget(self.seconds)
         fields = QtWidgets.QFormLayout()
         fields.addRow("Title", self.title)
         fields.addRow("On arrival", arrival)
+        fields.addRow("Note for the lecturer", self.note)
         step_box = QtWidgets.QGroupBox("This step")
         step_layout = QtWidgets.QVBoxLayout(step_box)
-        step_layout.addLayout(fields)
-        step_layout.addWidget(QtWidgets.QLabel("Note for the lecturer"))
-        step_layout.addWidget(self.note, 1)
+        step_layout.addLayout(fields, 1)
+        step_layout.addWidget(self.present_button)
         content = QtWidgets.QWidget()
-        layout = QtWidgets.QVBoxLayout(content)
-        layout.addWidget(self.deck_title)
-        layout.addWidget(self.steps, 2)
-        layout.addLayout(buttons)
+        layout = QtWidgets.QHBoxLayout(content)
+        layout.addLayout(deck, 1)
         layout.addWidget(step_box, 1)
-        layout.addWidget(self.present_button)
         self.setWidget(content)
-        self.setMinimumWidth(280)
+        self.note.setMinimumHeight(60)
+        self.steps.setMinimumHeight(90)
 
     def _connect(self) -> None:
         self.player.changed.connect(self.show_deck)

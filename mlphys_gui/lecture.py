@@ -57,7 +57,7 @@ class Lecture(QtCore.QObject):
         self.editor = DeckEditor(self.player, window.tabs, self.current_step, window)
         self.editor.message.connect(window.show_message)
         self.editor.present_button.clicked.connect(lambda: self.present())
-        window.addDockWidget(QtCore.Qt.DockWidgetArea.RightDockWidgetArea, self.editor)
+        window.addDockWidget(QtCore.Qt.DockWidgetArea.BottomDockWidgetArea, self.editor)
         self.editor.hide()
         self.console = PresenterConsole()
         self.console.hide()
@@ -146,6 +146,14 @@ class Lecture(QtCore.QObject):
         self._show_console()
         self.window.schedule_autosave()
 
+    def show_editor(self) -> None:
+        """The deck editor under the tabs, low enough to leave the figures most of the
+        window (Qt gives a dock half the height otherwise)."""
+        if not self.editor.isVisible():
+            self.editor.show()
+            height = max(self.editor.minimumSizeHint().height(), self.window.height() // 4)
+            self.window.resizeDocks([self.editor], [height], QtCore.Qt.Orientation.Vertical)
+
     # ------------------------------------------------------------------ steps
     def _show_step(self, step: Step, label: str) -> None:
         self.window.show_state(step.tab, step.state, label)
@@ -164,7 +172,7 @@ class Lecture(QtCore.QObject):
             self.window.show_message(f"Deck not opened: {error}")
             return False
         self.player.open(deck, Path(path))
-        self.editor.show()
+        self.show_editor()
         self.window.show_message(f"Opened deck {Path(path).name}: {len(deck)} steps")
         return True
 
@@ -182,7 +190,7 @@ class Lecture(QtCore.QObject):
 
     def new_from_current(self) -> None:
         self.player.open(Deck((self.current_step(),)), show_first=False)
-        self.editor.show()
+        self.show_editor()
         self.window.show_message("New deck of one step: add more with Ctrl+D")
 
     def new_from_bookmarks(self) -> bool:
@@ -194,13 +202,13 @@ class Lecture(QtCore.QObject):
             self.window.show_message("No bookmarks to make a deck of: Ctrl+Shift+1 … 9 keep one")
             return False
         self.player.open(Deck(tuple(steps)))
-        self.editor.show()
+        self.show_editor()
         self.window.show_message(f"New deck of {len(steps)} bookmarks")
         return True
 
     def add_step(self) -> None:
         self.editor.add_current()
-        self.editor.show()
+        self.show_editor()
 
     def open_document(self, document, name: str) -> bool:
         """A deck already decoded (pasted as text)."""
@@ -210,7 +218,7 @@ class Lecture(QtCore.QObject):
             self.window.show_message(f"Deck not opened: {error}")
             return False
         self.player.open(deck)
-        self.editor.show()
+        self.show_editor()
         self.window.show_message(f"Opened the deck from {name}: {len(deck)} steps")
         return True
 
@@ -257,7 +265,7 @@ class Lecture(QtCore.QObject):
         if not self.presenting:  # the console takes the editor's place on the laptop
             self._editor_was_shown = self.editor.isVisible()
             self.editor.hide()
-        self.window.set_presenter_view(True)
+        self.window.set_presenter_view(True, fill=True)
         self.presenting = True
         self.console.start_clock()
         self._deck_changed()
@@ -267,7 +275,7 @@ class Lecture(QtCore.QObject):
         """Esc: the presenter view closes, the console goes, the screen is not blank."""
         self.set_blank(False)
         if self.presenting and self._editor_was_shown:
-            self.editor.show()
+            self.show_editor()
         self.presenting = False
         self.console.stop_clock()
         self.window.set_presenter_view(False)

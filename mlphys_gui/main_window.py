@@ -361,17 +361,19 @@ class MainWindow(QtWidgets.QMainWindow):
         self.presentation_action.setChecked(on)
         self.presentation_action.blockSignals(blocked)
 
-    def set_presenter_view(self, on: bool) -> None:
-        """Open (or close) the presenter window, on another screen when there is one."""
+    def set_presenter_view(self, on: bool, fill: bool = False) -> None:
+        """Open (or close) the presenter window, full screen on another screen when there is
+        one (``fill``: full screen on this one otherwise, as F5 does)."""
         if on:
             if self.presenter is None:
                 self.presenter = PresenterWindow(lambda: self.current_tab().figure_view(), self)
                 self.presenter.leave.connect(self._presenter_escape)
                 # the clicker's keys and Space / → work when the projector's window has focus
                 self.presenter.addActions(self.lecture.clicker_actions() + self.playback_actions)
-            self.presenter.show_on_other_screen(self)
+            self.presenter.show_on_other_screen(self, fill)
         elif self.presenter is not None:
             self.presenter.close()
+            self.activateWindow()  # the keys come here again (Esc may have closed it there)
         self.apply_style(self._style)  # two views of each plot, or one (style.py says why)
         blocked = self.presenter_action.blockSignals(True)
         self.presenter_action.setChecked(on)

@@ -97,15 +97,20 @@ class PresenterWindow(QtWidgets.QWidget):
     def toggle_full_screen(self) -> None:
         self.showNormal() if self.isFullScreen() else self.showFullScreen()
 
-    def show_on_other_screen(self, main_window: QtWidgets.QWidget) -> None:
-        """Open on a screen other than the main window's, full screen, when there is one."""
+    def show_on_other_screen(self, main_window: QtWidgets.QWidget, fill: bool = False) -> None:
+        """Open full screen on a screen other than the main window's when there is one; else
+        full screen over the main window if ``fill`` (a deck presented with one screen, as
+        slides are), else as a window."""
         screens = QtGui.QGuiApplication.screens()
         others = [screen for screen in screens if screen is not main_window.screen()]
-        if others:
-            self.setScreen(others[0])
-            self.setGeometry(others[0].geometry())
-            # not showFullScreen(): it activates the window, and the laptop keeps the keyboard
-            self.setWindowState(self.windowState() | QtCore.Qt.WindowState.WindowFullScreen)
+        screen = others[0] if others else main_window.screen()
+        full = bool(others) or fill
+        if full:
+            self.setScreen(screen)
+            self.setGeometry(screen.geometry())
+        # not showFullScreen(): it activates the window, and the laptop keeps the keyboard
+        states = QtCore.Qt.WindowState
+        self.setWindowState(states.WindowFullScreen if full else states.WindowNoState)
         self.show()
         self.raise_()
 

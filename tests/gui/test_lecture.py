@@ -347,3 +347,14 @@ def test_the_deck_is_kept_with_the_session(qtbot, window, lecture, settings, ses
     assert player.deck is not None and player.index == 2 and player.modified
     assert player.deck.steps[2].note == "edited, not saved"
     assert again.current_tab().name == "double-descent"
+
+
+def test_with_one_screen_f5_fills_it_and_ctrl_p_opens_a_window(qtbot, window, lecture):
+    """Presenting with one screen (a mirrored projector) shows the plots full screen, as slides
+    are; the presenter view on its own (Ctrl+P) stays a window there."""
+    assert len(QtWidgets.QApplication.screens()) == 1
+    press(qtbot, window, Key.Key_F5)
+    assert window.presenter.isFullScreen()
+    press(qtbot, window, Key.Key_Escape)
+    qtbot.keyClick(window, Key.Key_P, QtCore.Qt.KeyboardModifier.ControlModifier)
+    assert window.presenter.isVisible() and not window.presenter.isFullScreen()
