@@ -288,7 +288,7 @@ DOUBLE_DESCENT = (
         ),
         step(
             "double-descent",
-            "Far past the threshold the fit is smooth",
+            "Far past the threshold the fit calms down",
             "p = 160 = 4n: still through every noisy point, but tame: the swings of ±3000 at "
             "p = n are down to ±3 and this fit's test error from 46 000 to 0.73. Of all the "
             "interpolants the minimum-norm one is the least wild; more features (4n → 20n) "
