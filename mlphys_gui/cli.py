@@ -1,7 +1,10 @@
-"""The ``mlphys-gui`` command: open the app, or export a figure without a display.
+"""The ``mlphys-gui`` command: open the app, or export a figure, a recording or a handout
+without a display.
 
-    mlphys-gui [--tab NAME] [--scene FILE] [--fresh] [--session-file]
+    mlphys-gui [--tab NAME] [--scene FILE] [--deck FILE] [--fresh] [--session-file]
     mlphys-gui export (--tab NAME | SCENE.json) -o FILE.{png,svg,pdf,csv} [--width PX] [--theme T]
+    mlphys-gui record (--tab NAME | SCENE.json) -o FILE.{mp4,gif} [--seconds S] [--fps N]
+    mlphys-gui handout DECK -o FILE.pdf
 
 Bad arguments print one line and exit non-zero; they never show a traceback.
 """
@@ -40,6 +43,9 @@ def _gui_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=APP_NAME, description="Machine Learning for Physicists, interactive.")
     parser.add_argument("--tab", help=f"open on this tab ({', '.join(TAB_NAMES)})")
     parser.add_argument("--scene", type=Path, help="open this scene file (it becomes the session)")
+    parser.add_argument(
+        "--deck", type=Path, help="open this deck (or a handout PDF) at its first step"
+    )
     parser.add_argument(
         "--fresh",
         action="store_true",
@@ -80,6 +86,17 @@ def _record_parser() -> argparse.ArgumentParser:
     parser.add_argument("--fps", type=int, default=30, help="frames per second (default 30)")
     parser.add_argument("--width", type=int, default=960, help="frame width in pixels")
     parser.add_argument("--theme", default="light", help="light or projector")
+    return parser
+
+
+def _handout_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=f"{APP_NAME} handout",
+        description="Write a deck's handout without a display: one PDF page per step (its "
+        "title, figure, equations and note), carrying the deck.",
+    )
+    parser.add_argument("deck", type=Path, help="a deck (.json), or a handout PDF the app wrote")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="FILE.pdf")
     return parser
 
 
@@ -157,6 +174,8 @@ def run_gui(args: argparse.Namespace) -> int:
             window.save_session()  # the scene is the session from now on
         else:
             print(f"{APP_NAME}: {window.statusBar().currentMessage()}", file=sys.stderr)
+    if args.deck is not None and not window.lecture.open_deck(args.deck):
+        print(f"{APP_NAME}: {window.statusBar().currentMessage()}", file=sys.stderr)
     _close_on_signals(window)
     window.show()
     return app.exec()
@@ -170,31 +189,35 @@ def _only_fatal_qt_messages(kind, _context, text) -> None:
         print(f"{APP_NAME}: Qt: {text}", file=sys.stderr)
 
 
-def _headless_tab(args: argparse.Namespace):
-    """The tab of ``--tab`` or of the scene file, shown offscreen at the export size."""
+def _offscreen_application():
+    """The QApplication of a command that draws without a display (offscreen platform)."""
     from PyQt6 import QtCore
 
     from mlphys_gui.app import create_application
-    from mlphys_gui.scene import SceneError, read_scene_file
-    from mlphys_gui.style import THEMES, Style
-    from mlphys_gui.tabs import TAB_CLASSES
 
     app = create_application()
     QtCore.qInstallMessageHandler(_only_fatal_qt_messages)
+    return app
+
+
+def _headless_tab(args: argparse.Namespace):
+    """The tab of ``--tab`` or of the scene file, shown offscreen at the export size."""
+    from mlphys_gui.handout import offscreen_tab
+    from mlphys_gui.scene import SceneError, read_scene_file
+    from mlphys_gui.style import THEMES, Style
+    from mlphys_gui.tabs import SCHEMAS
+
+    app = _offscreen_application()
     if args.scene is not None:
-        schemas = {n: c.SCHEMA for n, c in TAB_CLASSES.items()}
         try:
-            name, state = read_scene_file(args.scene, schemas)
+            name, state = read_scene_file(args.scene, SCHEMAS)
         except SceneError as error:
             raise UsageError(str(error)) from None
     else:
         name, state = args.tab, None
-    tab = TAB_CLASSES[name]()
-    tab.apply_style(Style(theme=THEMES[args.theme]))
+    tab = offscreen_tab(name, Style(theme=THEMES[args.theme]), EXPORT_WINDOW_SIZE)
     if state is not None:
         tab.restore(state, label=None)
-    tab.resize(*EXPORT_WINDOW_SIZE)
-    tab.show()
     app.processEvents()
     tab.settle()
     app.processEvents()
@@ -266,6 +289,30 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_handout(args: argparse.Namespace) -> int:
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from mlphys_gui.deck import DeckError, read_deck_file
+    from mlphys_gui.tabs import PLAYABLE, SCHEMAS
+
+    if args.output.suffix.lower() != ".pdf":
+        raise UsageError(f"a handout is a PDF: {args.output.name} should end in .pdf")
+    if not args.output.parent.is_dir():
+        raise UsageError(f"folder {args.output.parent} does not exist")
+    try:
+        deck = read_deck_file(args.deck, SCHEMAS, PLAYABLE)
+    except DeckError as error:
+        raise UsageError(str(error)) from None
+    from mlphys_gui.handout import HandoutError, write_handout
+
+    app = _offscreen_application()  # noqa: F841  (kept alive while the handout is drawn)
+    try:
+        pages = write_handout(args.output, deck)
+    except HandoutError as error:
+        raise UsageError(str(error)) from None
+    print(f"wrote {args.output} ({pages} pages)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
@@ -273,6 +320,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_export(_export_parser().parse_args(argv[1:]))
         if argv[:1] == ["record"]:
             return run_record(_record_parser().parse_args(argv[1:]))
+        if argv[:1] == ["handout"]:
+            return run_handout(_handout_parser().parse_args(argv[1:]))
         return run_gui(_gui_parser().parse_args(argv))
     except UsageError as error:
         print(f"{APP_NAME}: error: {error}", file=sys.stderr)

@@ -42,7 +42,9 @@ def export_format(path: str | Path) -> str:
     return suffix
 
 
-def _paint(view: QtWidgets.QGraphicsView, painter: QtGui.QPainter, target: QtCore.QRectF) -> None:
+def paint_figure(
+    view: QtWidgets.QGraphicsView, painter: QtGui.QPainter, target: QtCore.QRectF
+) -> None:
     """Draw the view's background and scene into ``target`` on an open painter.
 
     Every item is put in pyqtgraph's export mode meanwhile, as its own exporters do: symbols
@@ -95,7 +97,7 @@ def render_image(view: QtWidgets.QGraphicsView, width: int) -> QtGui.QImage:
     image = QtGui.QImage(width, height, QtGui.QImage.Format.Format_ARGB32)
     image.fill(view.backgroundBrush().color())
     painter = QtGui.QPainter(image)
-    _paint(view, painter, QtCore.QRectF(image.rect()))
+    paint_figure(view, painter, QtCore.QRectF(image.rect()))
     painter.end()
     return image
 
@@ -122,7 +124,7 @@ def figure_bytes(
     elif fmt == "svg":
         device = SvgDevice(size.width(), size.height(), "mlphys-gui figure", metadata=scene)
         painter = QtGui.QPainter(device)
-        _paint(view, painter, QtCore.QRectF(0, 0, size.width(), size.height()))
+        paint_figure(view, painter, QtCore.QRectF(0, 0, size.width(), size.height()))
         painter.end()
         buffer.write(device.svg())
     elif fmt == "pdf":
@@ -136,7 +138,7 @@ def figure_bytes(
         points = QtCore.QSizeF(size.width() * 72 / 96, size.height() * 72 / 96)
         writer.setPageSize(QtGui.QPageSize(points, QtGui.QPageSize.Unit.Point))
         painter = QtGui.QPainter(writer)
-        _paint(view, painter, QtCore.QRectF(0, 0, size.width(), size.height()))
+        paint_figure(view, painter, QtCore.QRectF(0, 0, size.width(), size.height()))
         painter.end()
     else:
         raise ExportError(f"not a figure format: {fmt}")

@@ -5,9 +5,11 @@ from pathlib import Path
 
 from PyQt6 import QtCore, QtGui, QtWidgets
 
-from mlphys_gui import APP_NAME, recording
+from mlphys_gui import APP_NAME, clipboard, recording
+from mlphys_gui.deck import is_deck_file
 from mlphys_gui.export import DEFAULT_PNG_WIDTH, PNG_WIDTH_RANGE, ExportError, export_to_file
 from mlphys_gui.lazy_tabs import LazyTabs
+from mlphys_gui.lecture import Lecture
 from mlphys_gui.presenter import PresenterWindow
 from mlphys_gui.presets import Preset, presets_for
 from mlphys_gui.scene import (
@@ -39,13 +41,29 @@ TAB_SHORTCUT = ("Ctrl+1 … Ctrl+9", "Switch to tab 1 … 9")
 # Keys a focused control needs for itself; it gets them instead of the window shortcut.
 _SLIDER_KEYS = {QtCore.Qt.Key.Key_Left, QtCore.Qt.Key.Key_Right}
 _BUTTON_KEYS = {QtCore.Qt.Key.Key_Space}
+_TEXT_KEYS = {  # a clicker's keys (lecture.py), which mean something in a text field
+    QtCore.Qt.Key.Key_PageUp,
+    QtCore.Qt.Key.Key_PageDown,
+    QtCore.Qt.Key.Key_Home,
+    QtCore.Qt.Key.Key_End,
+    QtCore.Qt.Key.Key_B,
+    QtCore.Qt.Key.Key_Period,
+}
+_TEXT_FIELDS = (
+    QtWidgets.QLineEdit,
+    QtWidgets.QAbstractSpinBox,
+    QtWidgets.QPlainTextEdit,
+    QtWidgets.QTextEdit,
+)
 _CTRL_Y = QtCore.QKeyCombination(QtCore.Qt.KeyboardModifier.ControlModifier, QtCore.Qt.Key.Key_Y)
 
 
 class _FocusedControlKeys(QtCore.QObject):
-    """Lets a focused slider keep its arrow keys and a focused button its Space; and gives
-    Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y to Edit → Undo / Redo when a focused text field has nothing
-    of its own to undo (its last text was applied): a line edit would otherwise take them."""
+    """Lets a focused slider keep its arrow keys, a focused button its Space and a focused
+    text field the letters and the keys that move in text (a clicker's PageUp/PageDown,
+    Home/End, B and "."; a deck's note is typed with them); and gives Ctrl+Z / Ctrl+Shift+Z /
+    Ctrl+Y to Edit → Undo / Redo when a focused text field has nothing of its own to undo (its
+    last text was applied): a line edit would otherwise take them."""
 
     def eventFilter(self, watched, event):
         # every event of the application passes here: the cheap class test first (reading
@@ -58,10 +76,16 @@ class _FocusedControlKeys(QtCore.QObject):
         if _is_undo_key(event) and _has_no_draft(focus):
             event.ignore()  # not taken by the field: the window's shortcut fires
             return True
-        if not event.modifiers():
+        plain = event.modifiers() in (
+            QtCore.Qt.KeyboardModifier.NoModifier,
+            QtCore.Qt.KeyboardModifier.KeypadModifier,  # "." on the number pad
+        )
+        if plain:
             key = event.key()
-            if (isinstance(focus, QtWidgets.QAbstractSlider) and key in _SLIDER_KEYS) or (
-                isinstance(focus, QtWidgets.QAbstractButton) and key in _BUTTON_KEYS
+            if (
+                (isinstance(focus, QtWidgets.QAbstractSlider) and key in _SLIDER_KEYS)
+                or (isinstance(focus, QtWidgets.QAbstractButton) and key in _BUTTON_KEYS)
+                or (isinstance(focus, _TEXT_FIELDS) and key in _TEXT_KEYS)
             ):
                 event.accept()
                 return True
@@ -130,34 +154,53 @@ class MainWindow(QtWidgets.QMainWindow):
         self.presenter: PresenterWindow | None = None
         self.tabs_widget.currentChanged.connect(self._tab_chosen)
         self._shortcut_rows: list[tuple[str, str]] = []
+        self.lecture = Lecture(self)
+        column.insertWidget(0, self.lecture.console)
         self._build_menus()
+        self.setAcceptDrops(True)  # scene, figure, deck and handout files (each tab's plots
+        # pass them on: _tab_built)
         self._key_filter = _FocusedControlKeys(self)
         QtWidgets.QApplication.instance().installEventFilter(self._key_filter)
         self._restore_preferences(initial_tab)
+        # a projector plugged in or out may change the screens' pixel ratios, and with them
+        # whether the plots' pixmap caches stay sharp (style.pixmap_caches_usable)
+        application = QtGui.QGuiApplication.instance()
+        application.screenAdded.connect(self._screens_changed)
+        application.screenRemoved.connect(self._screens_changed)
         self._tab_chosen()  # builds the tab on show (the tab of last time: only that one)
 
     # ---------------------------------------------------------------- menus and shortcuts
-    def _action(self, menu, text: str, slot, shortcut: str | None = None, checkable=False):
+    def add_action(
+        self, menu, text: str, slot, shortcut: str | None = None, checkable=False, keys_help=""
+    ):
+        """A menu entry; its shortcut is listed in Help → Keyboard shortcuts with ``keys_help``
+        (or the entry's text)."""
         action = QtGui.QAction(text, self)
         action.setCheckable(checkable)
         (action.toggled if checkable else action.triggered).connect(slot)
         if shortcut:
             action.setShortcut(QtGui.QKeySequence(shortcut))
-            self._shortcut_rows.append((shortcut, text.replace("&", "").rstrip("…")))
+            self.add_shortcut_row(shortcut, keys_help or text.replace("&", "").rstrip("…"))
         menu.addAction(action)
         return action
+
+    def add_shortcut_row(self, keys: str, text: str) -> None:
+        """A line of Help → Keyboard shortcuts (added where the key is bound)."""
+        self._shortcut_rows.append((keys, text))
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        self._action(file_menu, "&Open scene…", self._open_scene_dialog, "Ctrl+O")
-        self._action(file_menu, "&Save scene…", self._save_scene_dialog, "Ctrl+S")
+        self.add_action(file_menu, "&Open scene…", self._open_scene_dialog, "Ctrl+O")
+        self.add_action(file_menu, "&Save scene…", self._save_scene_dialog, "Ctrl+S")
         file_menu.addSeparator()
-        self._action(file_menu, "&Export figure…", self._export_figure_dialog, "Ctrl+E")
-        self._action(file_menu, "Export &data (CSV)…", self._export_data_dialog, "Ctrl+Shift+E")
-        self._action(file_menu, "&Record animation…", self._record_dialog, "Ctrl+Shift+V")
+        self.add_action(file_menu, "&Export figure…", self._export_figure_dialog, "Ctrl+E")
+        self.add_action(file_menu, "Export &data (CSV)…", self._export_data_dialog, "Ctrl+Shift+E")
+        self.add_action(file_menu, "&Record animation…", self._record_dialog, "Ctrl+Shift+V")
         file_menu.addSeparator()
-        self._action(file_menu, "&Quit", self.close, "Ctrl+Q")
+        self.lecture.add_file_actions(file_menu)
+        file_menu.addSeparator()
+        self.add_action(file_menu, "&Quit", self.close, "Ctrl+Q")
 
         edit_menu = bar.addMenu("&Edit")
         self.undo_action = self.undo_group.createUndoAction(self, "Undo")
@@ -168,21 +211,27 @@ class MainWindow(QtWidgets.QMainWindow):
         )
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
-        self._shortcut_rows.append(("Ctrl+Z", "Undo the last change of this tab"))
-        self._shortcut_rows.append(("Ctrl+Shift+Z", "Redo (also Ctrl+Y)"))
+        self.add_shortcut_row("Ctrl+Z", "Undo the last change of this tab")
+        self.add_shortcut_row("Ctrl+Shift+Z", "Redo (also Ctrl+Y)")
+        edit_menu.addSeparator()
+        self.add_action(edit_menu, "&Copy figure", lambda: clipboard.copy_figure(self), "Ctrl+C")
+        self.add_action(
+            edit_menu, "Copy &scene", lambda: clipboard.copy_scene(self), "Ctrl+Shift+C"
+        )
+        self.add_action(edit_menu, "&Paste scene or deck", lambda: clipboard.paste(self), "Ctrl+V")
 
         view_menu = bar.addMenu("&View")
-        self.presentation_action = self._action(
+        self.presentation_action = self.add_action(
             view_menu, "&Presentation mode", self.set_presentation, "F11", checkable=True
         )
-        self.projector_action = self._action(
+        self.projector_action = self.add_action(
             view_menu,
             "Projector &theme (high contrast)",
             self._set_projector,
             "Ctrl+T",
             checkable=True,
         )
-        self.presenter_action = self._action(
+        self.presenter_action = self.add_action(
             view_menu,
             "Presenter &view (plots only, second screen)",
             self.set_presenter_view,
@@ -190,20 +239,22 @@ class MainWindow(QtWidgets.QMainWindow):
             checkable=True,
         )
         view_menu.addSeparator()
-        self._action(view_menu, "Zoom &in", lambda: self.zoom(ZOOM_FACTOR), "Ctrl+=")
-        self._action(view_menu, "Zoom &out", lambda: self.zoom(1 / ZOOM_FACTOR), "Ctrl+-")
-        self._action(view_menu, "&Reset zoom", lambda: self.set_font_scale(1.0), "Ctrl+0")
+        self.add_action(view_menu, "Zoom &in", lambda: self.zoom(ZOOM_FACTOR), "Ctrl+=")
+        self.add_action(view_menu, "Zoom &out", lambda: self.zoom(1 / ZOOM_FACTOR), "Ctrl+-")
+        self.add_action(view_menu, "&Reset zoom", lambda: self.set_font_scale(1.0), "Ctrl+0")
 
         playback_menu = bar.addMenu("&Playback")
-        self._action(
-            playback_menu, "&Play / pause", lambda: self.current_tab().toggle_play(), "Space"
-        )
-        self._action(playback_menu, "&Step", lambda: self.current_tab().step(), "Right")
-        self._action(playback_menu, "&Reset tab", self.reset_tab, "R")
+        self.playback_actions = [
+            self.add_action(
+                playback_menu, "&Play / pause", lambda: self.current_tab().toggle_play(), "Space"
+            ),
+            self.add_action(playback_menu, "&Step", lambda: self.current_tab().step(), "Right"),
+        ]
+        self.add_action(playback_menu, "&Reset tab", self.reset_tab, "R")
         for index in range(min(9, self.tabs_widget.count())):
             shortcut = QtGui.QShortcut(QtGui.QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(lambda i=index: self.tabs_widget.setCurrentIndex(i))
-        self._shortcut_rows.append(TAB_SHORTCUT)
+        self.add_shortcut_row(*TAB_SHORTCUT)
 
         presets_menu = bar.addMenu("Pre&sets")
         for name in self.tabs:
@@ -224,11 +275,12 @@ class MainWindow(QtWidgets.QMainWindow):
             recall.triggered.connect(lambda _checked=False, s=slot: self.recall_bookmark(s))
             self.bookmarks_menu.addAction(recall)
             self.bookmark_actions[slot] = recall
-        self._shortcut_rows.append(("Ctrl+Shift+1 … 9", "Save a bookmark in slot 1 … 9"))
-        self._shortcut_rows.append(("Alt+1 … 9", "Recall bookmark 1 … 9"))
+        self.add_shortcut_row("Ctrl+Shift+1 … 9", "Save a bookmark in slot 1 … 9")
+        self.add_shortcut_row("Alt+1 … 9", "Recall bookmark 1 … 9")
+        self.lecture.build_menu(bar)
 
         help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
+        self.add_action(help_menu, "&Keyboard shortcuts", self.show_shortcuts, "F1")
         self.statusBar()
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
@@ -248,7 +300,8 @@ class MainWindow(QtWidgets.QMainWindow):
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         note = QtWidgets.QLabel(
-            "A focused slider keeps its arrow keys and a focused button its Space; "
+            "A focused slider keeps its arrow keys, a focused button its Space, and a focused "
+            "text field its letters, PageUp/PageDown, Home/End, Ctrl+C and Ctrl+V; "
             "Tab moves between controls."
         )
         note.setWordWrap(True)
@@ -266,17 +319,20 @@ class MainWindow(QtWidgets.QMainWindow):
     def _tab_built(self, _name: str, tab: TabBase) -> None:
         tab.message.connect(self.show_message)
         tab.stateChanged.connect(self._state_changed)
-        tab.paused.connect(self._schedule_autosave)
+        tab.paused.connect(self.schedule_autosave)
         self.undo_group.addStack(tab.undo_stack)
+        for view in tab.findChildren(QtWidgets.QGraphicsView):
+            view.setAcceptDrops(False)  # a plot would take a dropped file and ignore it
+            view.viewport().setAcceptDrops(False)
         tab.apply_style(self._style)
 
     def _tab_chosen(self, _index: int = 0) -> None:
         self.note_banner.hide()
         self.undo_group.setActiveStack(self.current_tab().undo_stack)
-        self._schedule_autosave()
+        self.schedule_autosave()
 
     def _state_changed(self, _change) -> None:
-        self._schedule_autosave()
+        self.schedule_autosave()
 
     def reset_tab(self) -> None:
         self.note_banner.hide()
@@ -301,6 +357,9 @@ class MainWindow(QtWidgets.QMainWindow):
         for tab in self.tabs.built().values():  # a tab built later gets it then
             tab.apply_style(style)
 
+    def _screens_changed(self, _screen=None) -> None:
+        self.apply_style(self._style)
+
     def set_presentation(self, on: bool) -> None:
         self.apply_style(self._style.with_changes(presentation=on))
         self.showFullScreen() if on else self.showNormal()
@@ -308,17 +367,30 @@ class MainWindow(QtWidgets.QMainWindow):
         self.presentation_action.setChecked(on)
         self.presentation_action.blockSignals(blocked)
 
-    def set_presenter_view(self, on: bool) -> None:
-        """Open (or close) the presenter window, on another screen when there is one."""
+    def set_presenter_view(self, on: bool, fill: bool = False) -> None:
+        """Open (or close) the presenter window, full screen on another screen when there is
+        one (``fill``: full screen on this one otherwise, as F5 does)."""
         if on:
             if self.presenter is None:
                 self.presenter = PresenterWindow(lambda: self.current_tab().figure_view(), self)
-            self.presenter.show_on_other_screen(self)
+                self.presenter.leave.connect(self._presenter_escape)
+                # the clicker's keys and Space / → work when the projector's window has focus
+                self.presenter.addActions(self.lecture.clicker_actions() + self.playback_actions)
+            self.presenter.show_on_other_screen(self, fill)
         elif self.presenter is not None:
             self.presenter.close()
+            self.activateWindow()  # the keys come here again (Esc may have closed it there)
+        self.apply_style(self._style)  # two views of each plot, or one (style.py says why)
         blocked = self.presenter_action.blockSignals(True)
         self.presenter_action.setChecked(on)
         self.presenter_action.blockSignals(blocked)
+
+    def _presenter_escape(self) -> None:
+        """Esc in the presenter view: stop presenting the deck, else leave full screen."""
+        if self.lecture.presenting:
+            self.lecture.stop_presenting()
+        elif self.presenter is not None:
+            self.presenter.showNormal()
 
     def _set_projector(self, on: bool) -> None:
         self.apply_style(self._style.with_changes(theme=PROJECTOR if on else LIGHT))
@@ -344,10 +416,27 @@ class MainWindow(QtWidgets.QMainWindow):
         except SceneError as error:
             self.show_message(f"Scene not opened: {error}")
             return False
-        self._show_state(name, state, f"Open scene {Path(path).name}")
+        self.show_state(name, state, f"Open scene {Path(path).name}")
         return True
 
-    def _show_state(self, name: str, state: dict, label: str) -> None:
+    def open_file(self, path: str | Path) -> bool:
+        """A dropped, pasted or named file: a deck (or a handout that carries one), else a
+        scene (or a figure that carries one)."""
+        if is_deck_file(path):
+            return self.lecture.open_deck(path)
+        return self.open_scene(path)
+
+    def open_scene_document(self, document, label: str) -> bool:
+        """A scene already decoded (pasted as text or inside a copied figure)."""
+        try:
+            name, state = parse_scene(document, self.schemas())
+        except SceneError as error:
+            self.show_message(f"Scene not opened: {error}")
+            return False
+        self.show_state(name, state, label)
+        return True
+
+    def show_state(self, name: str, state: dict, label: str) -> None:
         self.tabs[name].restore(state, label=label)
         self.select_tab(name)
         self.show_message(label)
@@ -359,10 +448,21 @@ class MainWindow(QtWidgets.QMainWindow):
         except SceneError as error:
             self.show_message(f"Preset not loaded: {error}")
             return False
-        self._show_state(name, state, f"Preset: {preset.title}")
+        self.show_state(name, state, f"Preset: {preset.title}")
         self.note_banner.setText(f"<b>{preset.title}</b> — {preset.note}")
         self.note_banner.show()
         return True
+
+    # ---------------------------------------------------------------- drops (and clipboard.py)
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
+        if clipboard.dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
+        files = clipboard.dropped_files(event.mimeData())
+        if files:
+            event.acceptProposedAction()
+            self.open_file(files[0])
 
     # ---------------------------------------------------------------- bookmarks
     def save_bookmark(self, slot: int) -> None:
@@ -383,8 +483,19 @@ class MainWindow(QtWidgets.QMainWindow):
         except (ValueError, TypeError, RecursionError) as error:
             self.show_message(f"Bookmark {slot} not recalled: {error}")
             return False
-        self._show_state(name, state, f"Bookmark {slot}")
+        self.show_state(name, state, f"Bookmark {slot}")
         return True
+
+    def bookmarks(self) -> dict[int, tuple[str, dict]]:
+        """The bookmarks that hold a usable state: {slot: (tab, state)}, in slot order."""
+        found = {}
+        for slot in range(1, BOOKMARK_SLOTS + 1):
+            text = self.settings.value(f"bookmarks/{slot}")
+            try:
+                found[slot] = parse_scene(json.loads(str(text)), self.schemas()) if text else None
+            except (ValueError, TypeError, RecursionError):
+                continue
+        return {slot: entry for slot, entry in found.items() if entry is not None}
 
     def _label_bookmarks(self) -> None:
         for slot, action in self.bookmark_actions.items():
@@ -530,7 +641,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.projector_action.blockSignals(blocked)
         geometry = self.settings.value("geometry")
         if not (isinstance(geometry, QtCore.QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(1400, 860)
+            screen = self.screen().availableGeometry()  # a 1280 × 800 laptop or projector
+            self.resize(min(1400, screen.width()), min(860, screen.height()))
         self._label_bookmarks()
         last = initial_tab or str(self.settings.value("last_tab", ""))
         if last in self.tabs:
@@ -545,7 +657,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.settings.sync()
 
     # ---------------------------------------------------------------- session
-    def _schedule_autosave(self) -> None:
+    def schedule_autosave(self) -> None:
         """Write the session soon after a change (or when playback stops): the first change
         starts the timer, later ones ride along, so a long drag is still saved within a
         second of its start."""
@@ -559,7 +671,7 @@ class MainWindow(QtWidgets.QMainWindow):
             return False
         states = {name: self.tabs.state(name) for name in self.tabs}  # built or not
         try:
-            self.session.save(self.current_tab().name, states)
+            self.session.save(self.current_tab().name, states, self.lecture.session_entry())
         except OSError as error:
             self.show_message(f"Session not saved: {error}")
             return False
@@ -583,10 +695,16 @@ class MainWindow(QtWidgets.QMainWindow):
         for name, state in states.items():
             self.tabs.restore_saved(name, state)  # a tab not yet built gets it when it is
         self.select_tab(current)
+        deck = self.session.deck_entry()
+        if deck is not None and not self.lecture.restore_session_entry(deck):
+            self.show_message("Restored the previous session, but not its deck (unreadable)")
+            return True
         self.show_message("Restored the previous session (mlphys-gui --fresh starts anew)")
         return True
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        if self.lecture.presenting:
+            self.lecture.stop_presenting()
         self.save_session()
         self.save_preferences()
         if self.presenter is not None:

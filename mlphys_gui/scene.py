@@ -121,16 +121,41 @@ def _png_texts(data: bytes) -> bytes:
     return b"\n".join(texts)
 
 
-def _scene_in_figure(path: Path, data: bytes) -> Any:
-    """The scene document embedded in an exported PNG, SVG or PDF."""
-    haystack = _png_texts(data) if path.suffix.lower() == ".png" else data
+def scene_in_figure(data: bytes, suffix: str, name: str) -> Any:
+    """The scene document embedded in an exported PNG, SVG or PDF (``suffix`` says which;
+    ``name`` names it in messages: a file, or the clipboard)."""
+    haystack = _png_texts(data) if suffix.lower() == ".png" else data
     found = _FIGURE_MARK.search(haystack)
     if found is None:
-        raise SceneError(f"{path.name} carries no mlphys-gui scene (was it exported by the app?)")
+        raise SceneError(f"{name} carries no mlphys-gui scene (was it exported by the app?)")
     try:
         return json.loads(base64.b64decode(found.group(1), validate=True).decode("utf-8"))
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise SceneError(f"the scene inside {path.name} is damaged") from None
+        raise SceneError(f"the scene inside {name} is damaged") from None
+
+
+def read_user_file(path: Path, error: type[ValueError]) -> bytes:
+    """The bytes of a file the user named; ``error`` with a readable message if it cannot be
+    read (scenes, decks)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise error(f"{path}: no such file") from None
+    except OSError as problem:
+        raise error(f"{path}: cannot be read ({problem.strerror})") from None
+
+
+def decode_json(data: bytes, name: str, kind: str, error: type[ValueError]) -> Any:
+    """The JSON in a file's bytes; ``error`` naming the file (``name``) and what it should have
+    been (``kind``: "scene", "deck") if it is not JSON."""
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise error(f"{name} is not a text file") from None
+    except RecursionError:
+        raise error(f"{name} is nested too deeply to be a {kind}") from None
+    except json.JSONDecodeError as problem:
+        raise error(f"{name} is not valid JSON (line {problem.lineno}: {problem.msg})") from None
 
 
 def read_scene_file(
@@ -141,25 +166,10 @@ def read_scene_file(
     Every failure is a SceneError with a readable message.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SceneError(f"{path}: no such file") from None
-    except OSError as error:
-        raise SceneError(f"{path}: cannot be read ({error.strerror})") from None
+    data = read_user_file(path, SceneError)
     if path.suffix.lower() in FIGURE_SUFFIXES:
-        return parse_scene(_scene_in_figure(path, data), schemas)
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise SceneError(f"{path.name} is not a text file") from None
-    except RecursionError:
-        raise SceneError(f"{path.name} is nested too deeply to be a scene") from None
-    except json.JSONDecodeError as error:
-        raise SceneError(
-            f"{path.name} is not valid JSON (line {error.lineno}: {error.msg})"
-        ) from None
-    return parse_scene(document, schemas)
+        return parse_scene(scene_in_figure(data, path.suffix, path.name), schemas)
+    return parse_scene(decode_json(data, path.name, "scene", SceneError), schemas)
 
 
 def _current_umask() -> int:

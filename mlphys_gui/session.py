@@ -2,9 +2,10 @@
 was after a normal quit or a crash.
 
 The file is JSON, ``{"app": "mlphys-gui", "schema": 1, "kind": "session", "current": NAME,
-"tabs": {NAME: state, …}}``, written atomically (a crash mid-write leaves the previous file),
-in the platform's app-data folder (QStandardPaths.AppDataLocation). A file that cannot be used
-is set aside under a new name, never deleted, so nothing is lost.
+"tabs": {NAME: state, …}}`` and, while a deck is open, ``"deck": {"deck": …, "index": …,
+"path": …, "modified": …}`` (mlphys_gui/lecture.py), written atomically (a crash mid-write
+leaves the previous file), in the platform's app-data folder (QStandardPaths.AppDataLocation).
+A file that cannot be used is set aside under a new name, never deleted, so nothing is lost.
 """
 
 import json
@@ -43,8 +44,14 @@ class SessionStore:
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
 
-    def save(self, current: str, states: Mapping[str, Mapping[str, Any]]) -> None:
-        """Write the session atomically (OSError when the folder cannot be written)."""
+    def save(
+        self,
+        current: str,
+        states: Mapping[str, Mapping[str, Any]],
+        deck: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Write the session (and the open deck, if any) atomically (OSError when the folder
+        cannot be written)."""
         document = {
             "app": APP_ID,
             "schema": SCHEMA_VERSION,
@@ -52,6 +59,8 @@ class SessionStore:
             "current": current,
             "tabs": {name: dict(state) for name, state in states.items()},
         }
+        if deck is not None:
+            document["deck"] = dict(deck)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(self.path, json.dumps(document, ensure_ascii=False).encode("utf-8"))
 
@@ -84,6 +93,14 @@ class SessionStore:
             except InvalidValueError as error:
                 raise SessionError(f"tab {name}: {error}") from None
         return current, states
+
+    def deck_entry(self) -> Any:
+        """What the session keeps of the open deck (checked by whoever reads it), or None."""
+        try:
+            document = json.loads(self.path.read_bytes().decode("utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+            return None
+        return document.get("deck") if isinstance(document, dict) else None
 
     def set_aside(self) -> Path | None:
         """Move an unusable session file out of the way (kept for inspection); its new path."""

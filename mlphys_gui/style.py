@@ -114,7 +114,9 @@ class Style:
 
     def stylesheet(self) -> str:
         text = resource_path("styles", self.theme.stylesheet).read_text(encoding="utf-8")
-        return text.replace("@FONT_PT@", f"{self.font_pt:.1f}")
+        return text.replace("@FONT_PT@", f"{self.font_pt:.1f}").replace(
+            "@LARGE_PT@", f"{1.4 * self.font_pt:.1f}"
+        )
 
 
 def set_title(plot: pg.PlotItem, style: Style, title: str) -> None:
@@ -137,20 +139,54 @@ def set_label(plot: pg.PlotItem, side: str, text: str) -> None:
 
 
 CACHED = QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache
+UNCACHED = QtWidgets.QGraphicsItem.CacheMode.NoCache
 
 
-def cache_as_pixmaps(item: QtWidgets.QGraphicsItem) -> None:
+PRESENTER_VIEW = "presenterView"  # the object name of the presenter window (presenter.py)
+
+
+def scenes_shown_twice() -> bool:
+    """Whether the figures' scenes are drawn by a second view: the presenter view is open."""
+    app = QtWidgets.QApplication.instance()
+    return app is not None and any(
+        widget.objectName() == PRESENTER_VIEW and widget.isVisible()
+        for widget in app.topLevelWidgets()
+    )
+
+
+def pixmap_caches_usable() -> bool:
+    """Whether Qt's item pixmap caches show what drawing afresh would: only when every screen
+    has one device pixel per logical pixel, and only one view draws each scene.
+
+    Qt draws a DeviceCoordinateCache at one pixel per logical pixel and scales it up on a
+    Retina screen or a 4K projector at 200 % (blurred text, axes twice as thick; seen at
+    QT_SCALE_FACTOR=2 and 1.5). And an item keeps one "changed" flag for all its views' caches:
+    the first view to repaint clears it, so the presenter view went on showing a title's old
+    text ("t = 1.01" while the plot was at t = 1.6)."""
+    app = QtGui.QGuiApplication.instance()
+    if app is None:
+        return True
+    return all(screen.devicePixelRatio() == 1.0 for screen in app.screens()) and not (
+        scenes_shown_twice()
+    )
+
+
+def cache_as_pixmaps(item: QtWidgets.QGraphicsItem, mode=None) -> None:
     """Cache an item and its children as pixmaps: Qt caches each item alone, and the
-    children's text is most of what a static axis, title or legend costs to repaint.
+    children's text is most of what a static axis, title or legend costs to repaint. Where a
+    screen has another device pixel ratio, the items are drawn afresh instead (the main window
+    styles its tabs again when a screen comes or goes).
 
     Legend samples are left out: they draw another item's pen and visibility, which may
     change without the sample knowing (a text or an axis redraws its cache on every change).
     """
     if isinstance(item, ItemSample):
         return
-    item.setCacheMode(CACHED)
+    if mode is None:
+        mode = CACHED if pixmap_caches_usable() else UNCACHED
+    item.setCacheMode(mode)
     for child in item.childItems():
-        cache_as_pixmaps(child)
+        cache_as_pixmaps(child, mode)
 
 
 def style_plot(plot: pg.PlotItem, style: Style) -> None:
@@ -158,10 +194,15 @@ def style_plot(plot: pg.PlotItem, style: Style) -> None:
 
     Axes and title are cached as pixmaps: a live plot's frame then repaints only its data,
     and the axes are redrawn when their range or style changes (exports draw them afresh).
+    While the presenter view also draws the plot, an axis's room for its labels only grows:
+    the two views, at two scales, show different ticks, and an axis that fitted itself to each
+    in turn repainted for ever (the window hung at 798 × 774 with the presenter view open).
     """
     font = style.plot_font()
+    shown_twice = scenes_shown_twice()
     for name in ("left", "bottom", "right", "top"):
         axis = plot.getAxis(name)
+        axis.setStyle(autoReduceTextSpace=not shown_twice)
         axis.setPen(style.pen("fg", 1.0))
         axis.setTextPen(style.pen("fg", 1.0))
         axis.setTickFont(font)

@@ -101,6 +101,7 @@ class TabBase(QtWidgets.QWidget):
     stateChanged = QtCore.pyqtSignal(object)  # the Change
     paused = QtCore.pyqtSignal()  # playback stopped: the run's progress is worth saving
     animator: Animator | None = None  # the animator Space, → and recordings drive
+    has_playback: ClassVar[bool] = True  # Space plays something (a deck step may play it)
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -145,6 +146,10 @@ class TabBase(QtWidgets.QWidget):
     def progress(self) -> dict[str, Any]:
         """Run progress saved beside the parameters (``SCHEMA.progress``)."""
         return {}
+
+    def equations(self) -> list[tuple[str, str]]:
+        """The typeset equations the tab shows: (file name in resources/equations, caption)."""
+        return []
 
     def restore_progress(self, progress: Mapping[str, Any]) -> None:
         """Bring the run to ``progress`` (after the parameters were restored)."""
@@ -271,6 +276,9 @@ class FigureTab(TabBase):
 
     def plotted_data(self) -> list[Series]:
         return self.figure.plotted_data()
+
+    def equations(self) -> list[tuple[str, str]]:
+        return self.panel.equations.shown()
 
     def apply_style(self, style: Style) -> None:
         self.figure.apply_style(style)

@@ -13,6 +13,7 @@ class EquationView(QtSvgWidgets.QSvgWidget):
 
     def __init__(self, name: str, caption: str, parent=None):
         super().__init__(parent)
+        self.name, self.caption = name, caption
         self._svg = resource_path("equations", f"{name}.svg").read_text(encoding="utf-8")
         self.setToolTip(caption)
         self.setSizePolicy(QtWidgets.QSizePolicy.Policy.Fixed, QtWidgets.QSizePolicy.Policy.Fixed)
@@ -39,3 +40,7 @@ class EquationPanel(QtWidgets.QGroupBox):
     def apply_style(self, style: Style) -> None:
         for view in self.views:
             view.apply_style(style)
+
+    def shown(self) -> list[tuple[str, str]]:
+        """(file name in resources/equations, caption) of each equation the panel shows."""
+        return [(view.name, view.caption) for view in self.views if not view.isHidden()]

@@ -73,6 +73,13 @@ class Animator(QtCore.QObject):
         """What one frame of playback does, without the timer (for recording a video)."""
         self._advance(wall_seconds * self.speed)
 
+    def play_frames(self, wall_seconds: float, frame_seconds: float) -> None:
+        """What playing for ``wall_seconds`` does, without the timer: frames of
+        ``frame_seconds`` until the time is up or the animation ends (where Play pauses)."""
+        for _ in range(round(wall_seconds / frame_seconds)):
+            if not self._advance(frame_seconds * self.speed):
+                break
+
     def _tick(self) -> None:
         now = self._clock.nsecsElapsed()
         elapsed = min((now - self._last_tick_ns) / 1e9, MAX_FRAME_SECONDS)

@@ -7,9 +7,11 @@ from pyqtgraph import functions as pg_functions
 
 HEAD_ANGLE = np.deg2rad(25.0)
 # A wide line drawn as 1-pixel antialiased strokes this far apart, reaching this far beyond
-# (w − 1)/2, carries the ink of the w-pixel pen to within 6 % for w = 2 … 6 (measured in
-# tests/gui/test_plot_items.py): antialiased edges that overlap blend, so strokes one pixel
-# apart would look 20 % lighter.
+# (w − 1)/2, carries the ink of the w-pixel pen to within 6 % for w = 1.5 … 6 and to within 8 %
+# for w·r up to 12 device pixels (measured in tests/gui/test_plot_items.py): antialiased edges
+# that overlap blend, so strokes one pixel apart would look 20 % lighter. Both are in device
+# pixels: at a device pixel ratio r the line is w·r device pixels wide (w logical pixels, as at
+# r = 1), laid with 1-device-pixel strokes.
 STROKE_SPACING = 0.75
 STROKE_REACH = 0.15
 
@@ -236,6 +238,17 @@ class _LiveItem(pg.GraphicsObject):
         self._bounding = None
 
 
+def device_ratio(painter: QtGui.QPainter) -> float:
+    """Device pixels per logical pixel of what ``painter`` draws on: 2 on a Retina screen or a
+    4K projector at 200 %. Read from the painter's transforms, not its device, so that it is
+    also right when a widget is rendered into an image of another ratio (the device is then
+    still the widget)."""
+    world, ok = painter.transform().inverted()
+    if not ok:
+        return painter.device().devicePixelRatioF()
+    return abs((world * painter.deviceTransform()).m11()) or 1.0
+
+
 def _to_pixels(transform: QtGui.QTransform, xy: np.ndarray, out: np.ndarray) -> None:
     """Item coordinates (n × 2) to device pixels under a transform that does not rotate;
     NaN and far-off points go off screen, clipped so the raster engine never overflows."""
@@ -286,7 +299,7 @@ class DotsItem(_LiveItem):
         if self._exportOpts is not False or transform.isRotating():
             self._paint_vector_points(painter)
             return
-        ratio = painter.device().devicePixelRatioF()
+        ratio = device_ratio(painter)
         sprite = self._sprite_for(ratio)
         count, side = len(self._xy), sprite.width()
         fresh = self._fragments_key != (count, side, ratio)
@@ -339,8 +352,11 @@ class LiveCurveItem(_LiveItem):
     On screen it takes the raster engine's fast paths: a wide antialiased line is drawn as
     1-pixel cosmetic strokes side by side along the curve's normal (0.05 ms a stroke for 600
     points, against 1.5 ms for one 3-pixel pen through Qt's general stroker), and a histogram
-    as one polygon fill with a 1-pixel outline. The strokes are kept while neither the data
-    nor the view change, so a static curve costs only its strokes. Figure exports draw the
+    as one polygon fill with a 1-pixel outline. The pen's width is in logical pixels: at a
+    device pixel ratio r (a Retina laptop, a 4K projector) the strokes are laid one device pixel
+    apart, so the line is w·r device pixels wide and has no gaps, and the histogram's outline is
+    drawn r times, one device pixel apart. The strokes are kept while neither the data, the view
+    nor the ratio change, so a static curve costs only its strokes. Figure exports draw the
     real pen and brush as vector paths. ``setData``, ``xData``, ``yData`` and ``opts`` (read
     by legends) are as for ``pg.PlotDataItem``; a step histogram takes m + 1 edges, m heights.
     """
@@ -359,21 +375,30 @@ class LiveCurveItem(_LiveItem):
         }
         self._finite = True
         self._thin_pen = QtGui.QPen()
+        self._thin_ratio = 1.0  # the device pixel ratio _thin_pen's dashes were made for
         self._strokes: list[QtGui.QPolygonF] = []
         self._strokes_key = None
 
     def setPen(self, pen: QtGui.QPen) -> None:
-        wide = QtGui.QPen(pen)
-        self.opts["pen"] = wide
-        thin = QtGui.QPen(wide)
-        thin.setWidthF(1.0)
-        thin.setCosmetic(True)
-        if wide.style() != QtCore.Qt.PenStyle.SolidLine:  # dashes as long as the wide pen's
-            thin.setDashPattern([d * max(wide.widthF(), 1.0) for d in wide.dashPattern()])
-        self._thin_pen = thin
+        self.opts["pen"] = QtGui.QPen(pen)
+        self._thin_ratio = 0.0  # made afresh at the next paint
         self._strokes_key = None
-        self._set_margin(wide.widthF() + 2.0)
+        self._set_margin(pen.widthF() + 2.0)
         self.update()
+
+    def _thin_pen_for(self, ratio: float) -> QtGui.QPen:
+        """The 1-device-pixel pen of the strokes; its dashes as long as the wide pen's in
+        logical pixels (a cosmetic pen's dash unit is its width: one device pixel)."""
+        if ratio != self._thin_ratio:
+            wide = self.opts["pen"]
+            thin = QtGui.QPen(wide)
+            thin.setWidthF(1.0)
+            thin.setCosmetic(True)
+            if wide.style() != QtCore.Qt.PenStyle.SolidLine:
+                unit = max(wide.widthF(), 1.0) * ratio
+                thin.setDashPattern([d * unit for d in wide.dashPattern()])
+            self._thin_pen, self._thin_ratio = thin, ratio
+        return self._thin_pen
 
     def setFillBrush(self, brush: QtGui.QBrush) -> None:
         self.opts["fillBrush"] = QtGui.QBrush(brush)
@@ -393,12 +418,13 @@ class LiveCurveItem(_LiveItem):
         if not self.yData.size:
             return
         transform = painter.transform()
+        ratio = device_ratio(painter)
         if self._exportOpts is not False or transform.isRotating() or not self._finite:
-            self._paint_path(painter)
+            self._paint_path(painter, ratio)
             return
-        key = (transform.m11(), transform.m22(), transform.dx(), transform.dy())
+        key = (transform.m11(), transform.m22(), transform.dx(), transform.dy(), ratio)
         if key != self._strokes_key:
-            self._strokes = self._make_strokes(transform)
+            self._strokes = self._make_strokes(transform, ratio)
             self._strokes_key = key
         painter.save()
         painter.resetTransform()
@@ -407,7 +433,7 @@ class LiveCurveItem(_LiveItem):
             painter.setPen(QtCore.Qt.PenStyle.NoPen)
             painter.setBrush(self.opts["fillBrush"])
             painter.drawPolygon(self._strokes[0])
-        painter.setPen(self._thin_pen)
+        painter.setPen(self._thin_pen_for(ratio))
         for stroke in self._strokes:
             painter.drawPolyline(stroke)
         painter.restore()
@@ -420,46 +446,65 @@ class LiveCurveItem(_LiveItem):
         y = np.concatenate([[0.0], np.repeat(self.yData, 2), [0.0]])
         return x, y
 
-    def _make_strokes(self, transform: QtGui.QTransform) -> list[QtGui.QPolygonF]:
-        """The polylines in pixels: the step outline, or the curve offset along its normal
-        every STROKE_SPACING pixels out to (w − 1)/2 + STROKE_REACH either side (pen width w).
-        The polygons are reused while the number of points stays the same."""
+    def _offsets(self, points: int, ratio: float) -> np.ndarray:
+        """Where the strokes go, in logical pixels from the curve: along its normal every
+        STROKE_SPACING device pixels out to (w·r − 1)/2 + STROKE_REACH either side (pen width
+        w, ratio r); a step outline's copies go one device pixel right and down."""
+        device_width = self.opts["pen"].widthF() * ratio
+        if self._steps:
+            return np.arange(max(1, round(device_width))) / ratio
+        if points < 2 or device_width <= 1.0:
+            return np.zeros(1)
+        # the reach grows in over the first pixel: a 1.5-pixel line is not drawn 1.8 wide
+        half = (device_width - 1.0) / 2 + STROKE_REACH * min(1.0, device_width - 1.0)
+        count = int(np.ceil(2 * half / STROKE_SPACING)) + 1
+        return np.linspace(-half, half, count) / ratio
+
+    def _make_strokes(self, transform: QtGui.QTransform, ratio: float) -> list[QtGui.QPolygonF]:
+        """The polylines in logical pixels: the curve offset along its normal (or the step
+        outline shifted diagonally) by each of ``_offsets``. The polygons are reused while
+        the number of points and strokes stays the same."""
         x, y = self._outline()
-        offsets = [0.0]
-        width = self.opts["pen"].widthF()
-        if not self._steps and x.size > 1 and width > 1.0:
-            half = (width - 1.0) / 2 + STROKE_REACH
-            offsets = np.linspace(-half, half, int(np.ceil(2 * half / STROKE_SPACING)) + 1)
+        offsets = self._offsets(x.size, ratio)
         if len(self._strokes) != len(offsets) or self._strokes[0].size() != x.size:
             self._strokes = [pg_functions.create_qpolygonf(x.size) for _ in offsets]
         points = [pg_functions.ndarray_from_qpolygonf(polygon) for polygon in self._strokes]
-        centre = points[len(offsets) // 2]  # the middle stroke (offset 0 when their number is odd)
+        first = points[0]
         xy = np.empty((x.size, 2))
         xy[:, 0], xy[:, 1] = x, y
-        _to_pixels(transform, xy, centre)
-        if len(offsets) > 1:
-            normal = np.gradient(centre, axis=0)[:, ::-1]  # (dy, dx): the tangent turned by 90°
-            normal[:, 0] *= -1
-            length = np.hypot(normal[:, 0], normal[:, 1])
+        _to_pixels(transform, xy, first)
+        if len(offsets) == 1:
+            return self._strokes
+        if self._steps:
+            direction = np.ones_like(first)  # right and down: each copy one device pixel on
+        else:
+            direction = np.gradient(first, axis=0)[:, ::-1]  # (dy, dx): the tangent turned 90°
+            direction[:, 0] *= -1
+            length = np.hypot(direction[:, 0], direction[:, 1])
             length[length == 0] = 1.0
-            normal /= length[:, None]
-            base = centre.copy()
-            for offset, stroke in zip(offsets, points, strict=True):
-                np.multiply(normal, offset, out=stroke)
-                stroke += base
+            direction /= length[:, None]
+        base = first.copy()
+        for offset, stroke in zip(offsets, points, strict=True):
+            np.multiply(direction, offset, out=stroke)
+            stroke += base
         return self._strokes
 
-    def _paint_path(self, painter: QtGui.QPainter) -> None:
-        """Vectors with the real pen and brush: exports, and data that are not all finite."""
+    def _paint_path(self, painter: QtGui.QPainter, ratio: float = 1.0) -> None:
+        """Vectors with the real pen and brush: exports, and data that are not all finite
+        (on screen the pen is as wide in logical pixels as at ratio 1)."""
         x, y = self._outline()
+        pen = self.opts["pen"]
         if self._exportOpts is not False:
             painter.setRenderHint(
                 QtGui.QPainter.RenderHint.Antialiasing, self._exportOpts.get("antialias", True)
             )
+        elif ratio != 1.0 and pen.isCosmetic():
+            pen = QtGui.QPen(pen)
+            pen.setWidthF(pen.widthF() * ratio)
         if self._steps:
             y = np.nan_to_num(y, nan=0.0, posinf=0.0, neginf=0.0)
             if self.opts["fillBrush"] is not None:
                 painter.fillPath(pg_functions.arrayToQPath(x, y), self.opts["fillBrush"])
-        painter.setPen(self.opts["pen"])
+        painter.setPen(pen)
         painter.setBrush(QtCore.Qt.BrushStyle.NoBrush)
         painter.drawPath(pg_functions.arrayToQPath(x, y, connect="finite"))

@@ -176,3 +176,60 @@ def test_session_file_is_printed_without_a_display(tmp_path):
     assert result.returncode == 0, result.stderr
     path = result.stdout.strip()
     assert path.startswith(str(tmp_path / "data")) and path.endswith("session.json")
+
+
+def shipped_deck(name: str):
+    from mlphys_gui.lecture import shipped_decks
+
+    return next(path for _title, path in shipped_decks() if path.stem == name)
+
+
+def test_handout_without_a_display(tmp_path):
+    """One page per step, drawn offscreen, the deck inside: File → Open deck takes it."""
+    from PyQt6 import QtPdf
+
+    from mlphys_gui.deck import read_deck_file
+    from mlphys_gui.tabs import PLAYABLE, SCHEMAS
+
+    deck_path = shipped_deck("01-svd")
+    out = tmp_path / "svd.pdf"
+    result = run("handout", deck_path, "-o", out, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    deck = read_deck_file(deck_path, SCHEMAS, PLAYABLE)
+    assert result.stdout.strip() == f"wrote {out} ({len(deck)} pages)"
+    document = QtPdf.QPdfDocument(None)
+    document.load(str(out))
+    assert document.pageCount() == len(deck)
+    assert deck.steps[-1].title in document.getAllText(len(deck) - 1).text()
+    assert read_deck_file(out, SCHEMAS, PLAYABLE) == deck
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["handout", "bad.json", "-o", "h.pdf"], "step 2 “Two”: state.stage"),
+        (["handout", "empty.json", "-o", "h.pdf"], "no steps"),
+        (["handout", "nowhere.json", "-o", "h.pdf"], "no such file"),
+        (["handout", "good.json", "-o", "missing/h.pdf"], "does not exist"),
+        (["handout", "good.json", "-o", "h.docx"], "should end in .pdf"),
+        (["handout", "-o", "h.pdf"], "required: deck"),
+    ],
+)
+def test_a_handout_that_cannot_be_made_says_why_and_writes_nothing(tmp_path, args, message):
+    from mlphys_gui.tabs import SCHEMAS
+
+    state = SCHEMAS["svd"].defaults()
+    scene = {"app": "mlphys-gui", "schema": 1, "tab": "svd", "state": state}
+    good = {"app": "mlphys-gui", "kind": "deck", "schema": 1, "title": "t", "steps": []}
+    good["steps"] = [{"title": "One", "scene": scene}, {"title": "Two", "scene": scene}]
+    (tmp_path / "good.json").write_text(json.dumps(good))
+    bad = json.loads(json.dumps(good))
+    bad["steps"][1]["scene"]["state"]["stage"] = 9.0
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    (tmp_path / "empty.json").write_text(json.dumps({**good, "steps": []}))
+    before = set(tmp_path.rglob("*"))
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.startswith("mlphys-gui: error: ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert set(tmp_path.rglob("*")) == before

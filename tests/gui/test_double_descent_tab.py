@@ -150,6 +150,19 @@ def test_edge_settings_give_finite_curves(qtbot, tab, change):
     assert np.isfinite([low, high]).all() and high - low <= 6  # at most ~6 decades shown
 
 
+def test_without_noise_the_axis_shows_the_errors_not_the_round_off(tab):
+    """σ = 0: below p = n the fit is exact (test errors of 1e-31 in floating point); the axis
+    is framed on the errors past p = n, r²(1 − n/p), not on the round-off."""
+    tab.restore({**tab.default_state(), "sigma": 0.0})
+    tab.settle()
+    QtWidgets.QApplication.processEvents()
+    result = tab.result
+    assert result.test_mean[result.p < result.params.n].max() < 1e-12
+    low, high = tab.figure.error_plot.viewRange()[1]
+    largest = np.log10(result.test_mean[-1])  # 0.75 at p = 4n
+    assert low < largest < high and low > -4
+
+
 def test_ridge_flattens_the_peak(tab):
     peak = tab.result.test_mean.max()
     tab.restore({**tab.default_state(), "ridgeless": False, "ridge": 0.5})

@@ -1,6 +1,7 @@
 """Random use of every tab: slider moves, typed garbage in every kind of field (numbers,
-formulas, spin boxes), combo boxes, check boxes, buttons, keys (playback, undo and redo), tab
-switches, scene save/open, exports, zoom and theme — 10 000 actions in 8 chunks with fixed
+formulas, spin boxes), combo boxes, check boxes, buttons, keys (playback, undo and redo, a
+deck's PageDown/PageUp/Home/End and B), tab switches, scene save/open, exports, zoom and
+theme — 10 000 actions in 8 chunks with fixed
 seeds. No exception may reach sys.excepthook (where PyQt sends exceptions raised in slots),
 numpy's RuntimeWarnings (overflow, invalid value) are errors, and every saved scene opens."""
 
@@ -12,6 +13,8 @@ from collections import deque
 import pytest
 from PyQt6 import QtCore, QtTest, QtWidgets
 
+from mlphys_gui.deck import Deck, Step, write_deck_file
+from mlphys_gui.tabs import TAB_CLASSES
 from mlphys_gui.widgets.bound import FormulaEdit
 from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
 from mlphys_gui.worker import stop_all_jobs
@@ -57,7 +60,27 @@ KEYS = [
     (QtCore.Qt.Key.Key_Z, CTRL),
     (QtCore.Qt.Key.Key_Z, CTRL | QtCore.Qt.KeyboardModifier.ShiftModifier),
     (QtCore.Qt.Key.Key_Y, CTRL),
+    (QtCore.Qt.Key.Key_PageDown, QtCore.Qt.KeyboardModifier.NoModifier),
+    (QtCore.Qt.Key.Key_PageUp, QtCore.Qt.KeyboardModifier.NoModifier),
+    (QtCore.Qt.Key.Key_Home, QtCore.Qt.KeyboardModifier.NoModifier),
+    (QtCore.Qt.Key.Key_End, QtCore.Qt.KeyboardModifier.NoModifier),
+    (QtCore.Qt.Key.Key_B, QtCore.Qt.KeyboardModifier.NoModifier),
 ]
+
+
+def fuzz_deck() -> Deck:
+    """A short lecture over every tab (light states: the fuzz goes back and forth a lot),
+    some steps playing on arrival."""
+    steps = []
+    for name, tab_class in TAB_CLASSES.items():
+        state = tab_class.SCHEMA.defaults()
+        if name == "langevin":
+            state["n"] = 2000
+        play = 0.3 if tab_class.has_playback else None
+        steps.append(Step(name, state, tab_class.title, f"The {name} tab", play))
+    return Deck(tuple(steps), "Fuzz")
+
+
 CHUNKS = 8
 ACTIONS = 1250  # per chunk: 10 000 in all
 
@@ -95,6 +118,8 @@ def test_random_use_of_every_tab_raises_nothing(window, caught, tmp_path, seed):
     failure names the seed, the action and the actions before it (the log) to replay it."""
     rng = random.Random(seed)
     log: deque[str] = deque(maxlen=40)
+    write_deck_file(tmp_path / "deck.json", fuzz_deck())
+    assert window.lecture.open_deck(tmp_path / "deck.json")
 
     def failed(index: int) -> str:
         return f"seed {seed}, action {index}; last actions:\n" + "\n".join(log) + "\n" + caught[0]

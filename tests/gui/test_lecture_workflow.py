@@ -1,6 +1,12 @@
 """Bookmarks and the presenter view."""
 
-from PyQt6 import QtCore, QtWidgets
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui.main_window import MainWindow
 
@@ -67,3 +73,67 @@ def test_a_2d_typed_potential_bookmark_is_recalled(qtbot, window, settings):
     assert again.recall_bookmark(7), again.statusBar().currentMessage()
     assert again.tabs["langevin"].state() == saved
     assert again.tabs["langevin"].running_2d
+
+
+def _top_rows(widget, share: float = 1 / 12):
+    image = widget.grab().toImage().convertToFormat(QtGui.QImage.Format.Format_Grayscale8)
+    rows = np.frombuffer(image.constBits().asstring(image.sizeInBytes()), np.uint8)
+    rows = rows.reshape(image.height(), image.bytesPerLine())
+    return rows[: int(image.height() * share)].copy()
+
+
+def test_the_presenter_view_shows_a_changed_title_at_once(qtbot, window):
+    """Qt keeps one 'changed' flag per cached item for all its views: with the axes and
+    titles cached, the presenter view went on showing "t = 1.37" after the main view had
+    drawn "t = 1.42" (a change of the same width, so nothing else moved)."""
+    window.set_presenter_view(True)
+    presenter = window.presenter
+    qtbot.waitExposed(presenter)
+    tab = window.tabs["svd"]
+    tab.edit({"stage": 1.37})
+    qtbot.wait(200)
+    before = _top_rows(presenter)
+    tab.edit({"stage": 1.42})
+    qtbot.wait(200)
+    assert (before != _top_rows(presenter)).sum() > 50
+    window.set_presenter_view(False)
+    axis = tab.geometry_page.output_plot.getAxis("left")
+    assert axis.cacheMode() == QtWidgets.QGraphicsItem.CacheMode.DeviceCoordinateCache
+
+
+SMALL_WINDOW_WITH_PRESENTER = """
+import sys
+from PyQt6 import QtCore, QtTest
+from mlphys_gui.app import create_application
+app = create_application()
+from mlphys_gui.main_window import MainWindow
+settings = QtCore.QSettings(sys.argv[1], QtCore.QSettings.Format.IniFormat)
+window = MainWindow(settings=settings)
+window.resize(798, 774)
+window.show()
+QtTest.QTest.qWaitForWindowExposed(window)
+window.set_presenter_view(True)
+QtTest.QTest.qWaitForWindowExposed(window.presenter)
+QtTest.QTest.qWait(500)
+print("painted")
+"""
+
+
+def test_a_small_window_with_the_presenter_view_does_not_repaint_for_ever(tmp_path):
+    """At 798 × 774 with the presenter view open, an axis fitted its label space to each
+    view's ticks in turn and the event loop never got out of painting (on main as well)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", SMALL_WINDOW_WITH_PRESENTER, str(tmp_path / "s.ini")],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=90,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the window was still painting after 90 s")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("painted")

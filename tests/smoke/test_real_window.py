@@ -272,3 +272,150 @@ def test_a_corrupt_session_file_is_set_aside_and_the_app_starts(xserver, tmp_pat
     assert "Traceback" not in app.stderr.read()
     assert list(session.parent.glob("session.unusable-*.json"))
     assert json.loads(session.read_text())["kind"] == "session"
+
+
+DECK_PRESENTER_CHECK = """
+import json
+import sys
+from PyQt6 import QtCore, QtTest, QtWidgets
+from mlphys_gui.app import create_application
+app = create_application()
+from mlphys_gui.lecture import shipped_decks
+from mlphys_gui.main_window import MainWindow
+settings = QtCore.QSettings(sys.argv[1], QtCore.QSettings.Format.IniFormat)
+window = MainWindow(settings=settings)
+window.show()
+window.activateWindow()
+assert QtTest.QTest.qWaitForWindowActive(window)
+assert window.lecture.open_deck(dict((p.stem, p) for _t, p in shipped_decks())["01-svd"])
+deck = window.lecture.player.deck
+
+def key(name, target=window):
+    QtTest.QTest.keyClick(target, getattr(QtCore.Qt.Key, name))
+    for _ in range(10):
+        app.processEvents()
+        QtCore.QThread.msleep(20)
+
+def dark(widget):
+    image = widget.grab().toImage()
+    return max(image.pixelColor(x, y).lightness() for x in range(0, image.width(), 37)
+               for y in range(0, image.height(), 41)) == 0
+
+key("Key_F5")
+presenter, console = window.presenter, window.lecture.console
+screens = app.screens()
+report = {
+    "screens": len(screens),
+    "presenter_screen": screens.index(presenter.screen()),
+    "window_screen": screens.index(window.screen()),
+    "full_screen": presenter.isFullScreen(),
+    "presenter_controls": len(presenter.findChildren(QtWidgets.QSlider)),
+    "console_shown": console.isVisible(),
+    "console_on": screens.index(console.screen()),
+    "title": console.title.text(),
+    "note": console.note.text() == deck.steps[0].note,
+    "next": console.next_title.text(),
+}
+QtTest.QTest.qWait(2300)
+report["timer"] = console.timer_label.text()
+key("Key_PageDown")
+report["after_page_down"] = [window.lecture.player.index, console.title.text()]
+key("Key_B")
+report["blank"] = [presenter.blank, dark(presenter)]
+key("Key_B", presenter)
+report["back"] = [presenter.blank, dark(presenter)]
+key("Key_Escape")
+report["left"] = [window.lecture.presenting, presenter.isVisible(), console.isVisible()]
+print(json.dumps(report))
+"""
+
+
+def test_a_deck_is_presented_on_the_projector_with_notes_and_timer_on_the_laptop(
+    two_screens, tmp_path
+):
+    """F5 puts the plots full screen on the second screen and, above the controls on the
+    first, the step's title and note, the next step's title and a running timer; PageDown
+    moves on, B blanks the projector and B again brings it back, Esc ends it."""
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env.update(DISPLAY=two_screens, QT_QPA_PLATFORM="xcb", XDG_RUNTIME_DIR=str(tmp_path))
+    result = subprocess.run(
+        [sys.executable, "-c", DECK_PRESENTER_CHECK, str(tmp_path / "settings.ini")],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["screens"] == 2 and report["full_screen"]
+    assert report["presenter_screen"] != report["window_screen"] == report["console_on"]
+    assert report["presenter_controls"] == 0 and report["console_shown"]
+    assert report["title"] == "A matrix turns the unit circle into an ellipse" and report["note"]
+    assert report["next"] == "Next: A shear, stage by stage"
+    assert report["timer"] in ("0:02", "0:03")
+    assert report["after_page_down"] == [1, "A shear, stage by stage"]
+    assert report["blank"] == [True, True] and report["back"] == [False, False]
+    assert report["left"] == [False, False, False]
+
+
+def _screen_is_black(display: str, screen: int, tmp_path: Path) -> bool:
+    """Whether X screen ``screen`` shows nothing but black (imagemagick's import)."""
+    shot = tmp_path / f"screen{screen}.png"
+    subprocess.run(
+        ["import", "-display", f"{display}.{screen}", "-window", "root", str(shot)],
+        check=True,
+        timeout=60,
+    )
+    stats = subprocess.run(
+        ["convert", str(shot), "-format", "%[fx:maxima]", "info:"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return float(stats.stdout) == 0.0
+
+
+def test_the_installed_app_follows_a_clicker_on_two_screens(two_screens, tmp_path):
+    """mlphys-gui --deck, then the keys a clicker sends, pressed in the X server: F5 fills the
+    projector, PageDown moves on (the autosaved session records the step), B blanks the
+    projector and B again brings the plots back."""
+    if shutil.which("import") is None:
+        pytest.skip("imagemagick's import is not installed")
+    from mlphys_gui.lecture import shipped_decks
+
+    deck = dict((path.stem, path) for _title, path in shipped_decks())["03-double-descent"]
+    env = _isolated_env(two_screens, tmp_path)
+    command = _installed_command()
+    session = Path(
+        subprocess.run(
+            [command, "--session-file"], env=env, capture_output=True, text=True, timeout=60
+        ).stdout.strip()
+    )
+    app = subprocess.Popen(
+        [command, "--fresh", "--deck", str(deck)], env=env, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        _wait_for(lambda: _find_window(two_screens), 60, "mlphys-gui window", app)
+        _xdotool(two_screens, "windowfocus", "--sync", _find_window(two_screens))
+        _xdotool(two_screens, "key", "F5")
+        time.sleep(3.0)  # the first step's sweep and the presenter window
+        assert not _screen_is_black(two_screens, 1, tmp_path)
+        for _ in range(2):
+            _xdotool(two_screens, "key", "Next")
+            time.sleep(1.0)
+        _xdotool(two_screens, "key", "b")
+        time.sleep(1.0)
+        assert _screen_is_black(two_screens, 1, tmp_path)
+        _xdotool(two_screens, "key", "b")
+        time.sleep(1.0)
+        assert not _screen_is_black(two_screens, 1, tmp_path)
+        _xdotool(two_screens, "key", "ctrl+q")
+        assert app.wait(timeout=30) == 0
+    finally:
+        if app.poll() is None:
+            app.kill()
+    assert "Traceback" not in app.stderr.read()
+    saved = json.loads(session.read_text())["deck"]
+    assert saved["index"] == 2 and saved["path"] == str(deck)

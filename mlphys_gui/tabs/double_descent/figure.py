@@ -9,6 +9,7 @@ from mlphys_gui.style import Style, set_title, style_legend, style_plot
 from mlphys_gui.widgets.plot_items import curve, decade_ticks, fixed_plot, legend_below, series_of
 
 Y_SPAN_DECADES = 4.0  # the error axis shows at most this many decades above the smallest error
+ROUND_OFF = 1e-12  # errors this far below the largest are exact zeros computed in floating point
 
 
 def _positive(values: np.ndarray) -> np.ndarray:
@@ -98,6 +99,9 @@ class DoubleDescentFigure:
             positive = _positive(values)
             if not positive.size:
                 continue
+            # an exact fit (σ = 0 below p = n) leaves errors of 1e-31: framed on those, the
+            # errors that matter (0.75 past p = n) were far above the axis
+            positive = positive[positive >= ROUND_OFF * positive.max()]
             low = max(float(positive.min()), floor)
             high = min(float(positive.max()), low * 10**Y_SPAN_DECADES)
             low_log, high_log = np.log10(low) - 0.2, np.log10(max(high, low * 10)) + 0.2

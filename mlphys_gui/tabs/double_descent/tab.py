@@ -30,6 +30,7 @@ class DoubleDescentTab(FigureTab):
     name = "double-descent"
     title = "Double descent"
     SCHEMA = SCHEMA
+    has_playback = False  # the sweep runs by itself; nothing to play
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -80,12 +80,12 @@ class GeometryPage(QtWidgets.QWidget):
         tab.attach_animator(self.animator)
         self._build_controls(tab.controls)
         self._build_plots()
-        controls_beside(self, self._panel, self.view)
+        controls_beside(self, self.panel, self.view)
         self.redraw(rescale=True)
 
     # ------------------------------------------------------------------ controls
     def _build_controls(self, controls) -> None:
-        self._panel = column = ControlColumn()
+        self.panel = column = ControlColumn()
         hint = QtWidgets.QLabel("…or drag <b>Ae₁</b>, <b>Ae₂</b> in the right-hand plot.")
         hint.setWordWrap(True)
         presets = QtWidgets.QWidget()
@@ -303,7 +303,7 @@ class GeometryPage(QtWidgets.QWidget):
             handle.setBrush(style.brush(1, 120))
             handle.label().setColor(style.color(1))
             handle.label().setFont(style.plot_font(1.1))
-        self._panel.apply_style(style)
+        self.panel.apply_style(style)
         self._set_titles(svd.stage_name(self._model["stage"]))
 
     def plotted_data(self):

@@ -58,7 +58,7 @@ class LowRankPage(QtWidgets.QWidget):
         self.animator = Animator(self.advance, step_amount=1.0, parent=self)
         self.animator.speed = PLAY_RANKS_PER_SECOND
         tab.attach_animator(self.animator)
-        self._panel = column = ControlColumn()
+        self.panel = column = ControlColumn()
         self.rank_slider = tab.controls.slider("rank")
         self.playback = PlaybackBar(
             self.animator, lambda: self._tab.edit({"rank": 1}), "Rank k + 1"
@@ -68,7 +68,7 @@ class LowRankPage(QtWidgets.QWidget):
         self.readouts = column.readouts
 
         self._build_plots()
-        controls_beside(self, self._panel, self.view)
+        controls_beside(self, self.panel, self.view)
         self.show_image()
 
     def _build_plots(self) -> None:
@@ -200,7 +200,7 @@ class LowRankPage(QtWidgets.QWidget):
         self.error_curve.setPen(style.pen(0, 2.0))
         self.error_point.setSymbolPen(style.pen(1, 2.5))
         self.error_point.setSymbolBrush(style.brush(1))
-        self._panel.apply_style(style)
+        self.panel.apply_style(style)
         self._set_titles()
 
     def plotted_data(self):

@@ -103,6 +103,9 @@ class SvdTab(TabBase):
     def plotted_data(self):
         return self.current_page().plotted_data()
 
+    def equations(self) -> list[tuple[str, str]]:
+        return self.current_page().panel.equations.shown()
+
     def apply_style(self, style: Style) -> None:
         self._style = style
         for page in self._built_pages():
