@@ -7,6 +7,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 
 from mlphys_gui import APP_NAME, recording
 from mlphys_gui.export import DEFAULT_PNG_WIDTH, PNG_WIDTH_RANGE, ExportError, export_to_file
+from mlphys_gui.importing import UserFiles
 from mlphys_gui.presenter import PresenterWindow
 from mlphys_gui.presets import Preset, presets_for
 from mlphys_gui.scene import (
@@ -42,9 +43,10 @@ _CTRL_Y = QtCore.QKeyCombination(QtCore.Qt.KeyboardModifier.ControlModifier, QtC
 
 
 class _FocusedControlKeys(QtCore.QObject):
-    """Lets a focused slider keep its arrow keys and a focused button its Space; and gives
-    Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y to Edit → Undo / Redo when a focused text field has nothing
-    of its own to undo (its last text was applied): a line edit would otherwise take them."""
+    """Lets a focused slider keep its arrow keys and a focused button its Space, a focused text
+    field its Ctrl+V; and gives Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y to Edit → Undo / Redo when a
+    focused text field has nothing of its own to undo (its last text was applied): a line edit
+    would otherwise take them."""
 
     def eventFilter(self, watched, event):
         if event.type() != QtCore.QEvent.Type.ShortcutOverride:
@@ -52,6 +54,11 @@ class _FocusedControlKeys(QtCore.QObject):
         focus = QtWidgets.QApplication.focusWidget()
         if _is_undo_key(event) and _has_no_draft(focus):
             event.ignore()  # not taken by the field: the window's shortcut fires
+            return True
+        if event.matches(QtGui.QKeySequence.StandardKey.Paste) and isinstance(
+            focus, QtWidgets.QLineEdit | QtWidgets.QAbstractSpinBox
+        ):
+            event.accept()  # pasted into the field, not as data
             return True
         if not event.modifiers():
             key = event.key()
@@ -122,18 +129,21 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setCentralWidget(central)
         self.tabs: dict[str, TabBase] = {}
         self.presenter: PresenterWindow | None = None
+        self.user_files = UserFiles(self)
+        self.setAcceptDrops(True)
         for name, tab_class in TAB_CLASSES.items():
             tab = tab_class()
             tab.message.connect(self.show_message)
             tab.stateChanged.connect(self._state_changed)
             tab.paused.connect(self._schedule_autosave)
+            tab.importRequested.connect(self.user_files.choose)
             self.undo_group.addStack(tab.undo_stack)
             self.tabs[name] = tab
             self.tabs_widget.addTab(tab, tab.title)
-        self.tabs_widget.currentChanged.connect(self._tab_chosen)
-        self._tab_chosen()
         self._shortcut_rows: list[tuple[str, str]] = []
         self._build_menus()
+        self.tabs_widget.currentChanged.connect(self._tab_chosen)
+        self._tab_chosen()
         self._key_filter = _FocusedControlKeys(self)
         QtWidgets.QApplication.instance().installEventFilter(self._key_filter)
         self._restore_preferences(initial_tab)
@@ -155,21 +165,25 @@ class MainWindow(QtWidgets.QMainWindow):
         self._action(file_menu, "&Open scene…", self._open_scene_dialog, "Ctrl+O")
         self._action(file_menu, "&Save scene…", self._save_scene_dialog, "Ctrl+S")
         file_menu.addSeparator()
+        edit_menu = bar.addMenu("&Edit")  # (after File in the menu bar)
+        self.user_files.add_actions(self._action, file_menu, edit_menu)
+        file_menu.addSeparator()
         self._action(file_menu, "&Export figure…", self._export_figure_dialog, "Ctrl+E")
         self._action(file_menu, "Export &data (CSV)…", self._export_data_dialog, "Ctrl+Shift+E")
         self._action(file_menu, "&Record animation…", self._record_dialog, "Ctrl+Shift+V")
         file_menu.addSeparator()
         self._action(file_menu, "&Quit", self.close, "Ctrl+Q")
 
-        edit_menu = bar.addMenu("&Edit")
         self.undo_action = self.undo_group.createUndoAction(self, "Undo")
         self.undo_action.setShortcut(QtGui.QKeySequence("Ctrl+Z"))
         self.redo_action = self.undo_group.createRedoAction(self, "Redo")
         self.redo_action.setShortcuts(
             [QtGui.QKeySequence("Ctrl+Shift+Z"), QtGui.QKeySequence("Ctrl+Y")]
         )
-        edit_menu.addAction(self.undo_action)
-        edit_menu.addAction(self.redo_action)
+        first = edit_menu.actions()[0] if edit_menu.actions() else None
+        edit_menu.insertAction(first, self.undo_action)
+        edit_menu.insertAction(first, self.redo_action)
+        edit_menu.insertSeparator(first)
         self._shortcut_rows.append(("Ctrl+Z", "Undo the last change of this tab"))
         self._shortcut_rows.append(("Ctrl+Shift+Z", "Redo (also Ctrl+Y)"))
 
@@ -268,6 +282,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _tab_chosen(self, _index: int = 0) -> None:
         self.note_banner.hide()
         self.undo_group.setActiveStack(self.current_tab().undo_stack)
+        self.user_files.follow(self.current_tab())
         self._schedule_autosave()
 
     def _state_changed(self, _change) -> None:
@@ -580,6 +595,22 @@ class MainWindow(QtWidgets.QMainWindow):
         self.select_tab(current)
         self.show_message("Restored the previous session (mlphys-gui --fresh starts anew)")
         return True
+
+    # ---------------------------------------------------------------- the user's files
+    def import_file(self, kind: str, path: str | Path) -> bool:
+        """Give a data file or an image to the current tab (one undo step); on any problem
+        keep the state and say why in the status bar."""
+        return self.user_files.open(kind, path)
+
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
+        if self.user_files.dropped_file(event) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
+        path = self.user_files.dropped_file(event)
+        if path is not None:
+            event.acceptProposedAction()
+            self.user_files.drop(path)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self.save_session()

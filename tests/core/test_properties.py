@@ -51,6 +51,9 @@ checks
     other modules share)
 chunks
     spans, streams, run (particle arrays in chunks on all cores)
+datafiles
+    decode_text, parse_table, NumberTable (.column_name .describe), read_measurements,
+    Measurements, read_points, DataFileError (the user's tables: only parsed or refused)
 transport
     GaussianMixture (.isotropic .log_pdf .pdf .score .responsibilities .cdf .mean .cov .sample
     .affine .with_component .without_component .with_mean .with_weight .with_std .from_rows
@@ -97,6 +100,7 @@ import core
 from core import (
     checks,
     chunks,
+    datafiles,
     densities,
     expressions,
     fokker_planck,
@@ -198,6 +202,10 @@ TESTED = {
     "expressions": "parse_expression Expression:derivative",
     "checks": "range_text real count seed interval array grid callback",
     "chunks": "spans streams run",
+    "datafiles": """
+        decode_text parse_table NumberTable:column_name,describe read_measurements Measurements
+        read_points DataFileError
+    """,
     "transport": """
         GaussianMixture:isotropic,log_pdf,pdf,score,responsibilities,cdf,mean,cov,sample,affine
         GaussianMixture:with_component,without_component,with_mean,with_weight,with_std
@@ -3163,3 +3171,114 @@ def test_chunks_refuse_a_count_that_is_not_a_whole_number(call, bad):
 
 def test_streams_refuse_a_bad_seed():
     assert_invalid(partial(chunks.streams, -1, 10), "seed")
+
+
+# --------------------------------------------------------------------------------------------
+# datafiles: the user's tables of numbers
+# --------------------------------------------------------------------------------------------
+
+SEPARATORS = ["\t", ";", ",", " "]
+
+
+def table_text(values, separator, decimal_comma, header) -> str:
+    """``values`` written as a user's file would be: ``repr`` numbers (exact), a decimal comma
+    where the separator allows one, an optional header row."""
+
+    def cell(v):
+        text = repr(float(v))
+        return text.replace(".", ",") if decimal_comma else text
+
+    rows = [separator.join(cell(v) for v in row) for row in values]
+    if header:
+        rows.insert(0, separator.join(f"c{j}" for j in range(values.shape[1])))
+    return "\n".join(rows) + "\n"
+
+
+@FAST
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 12), st.integers(1, 4)),
+        elements=st.floats(-1e6, 1e6, allow_subnormal=False),
+    ),
+    st.sampled_from(SEPARATORS),
+    st.booleans(),
+    st.booleans(),
+)
+def test_a_written_table_reads_back_exactly(values, separator, decimal_comma, header):
+    # a decimal comma where it cannot be a separator: between tabs or semicolons
+    decimal_comma = decimal_comma and separator in "\t;" and values.shape[1] > 1
+    text = table_text(values, separator, decimal_comma, header)
+    table = datafiles.parse_table(text, "t.csv", max_rows=100)
+    assert np.array_equal(table.values, values) and table.values.flags.writeable is False
+    assert table.separator == separator or values.shape[1] == 1  # (one column: none to see)
+    first = 2 if header else 1
+    assert table.lines.tolist() == list(range(first, first + len(values)))
+    assert (table.header is not None) == header
+    assert table.column_name(0) == ("c0" if header else "column 1")
+    assert f"{len(values)} row" in table.describe()
+    if decimal_comma and any("e" not in repr(float(v)) for v in values.ravel()):
+        assert table.decimal_comma
+
+
+@FAST
+@given(st.text(max_size=300))
+def test_any_text_is_read_or_refused_with_a_data_file_error(text):
+    try:
+        table = datafiles.parse_table(text, "t.txt")
+    except datafiles.DataFileError as error:
+        assert str(error).startswith("t.txt")
+    else:
+        assert is_finite(table.values) and table.values.ndim == 2
+
+
+@FAST
+@given(st.binary(max_size=300))
+def test_any_bytes_decode_to_text_or_are_refused(data):
+    try:
+        text = datafiles.decode_text(data, "b.csv")
+    except datafiles.DataFileError as error:
+        assert "b.csv" in str(error)
+    else:
+        assert isinstance(text, str) and "\0" not in text
+
+
+@FAST
+@given(
+    arrays(np.float64, st.tuples(st.integers(1, 10), st.integers(2, 3)), elements=finite),
+    st.sampled_from(SEPARATORS),
+)
+def test_measurements_have_positive_sigma_or_are_refused(values, separator):
+    text = table_text(values, separator, False, False)
+    try:
+        data = datafiles.read_measurements(text.encode(), "m.csv")
+    except datafiles.DataFileError as error:
+        assert values.shape[1] == 3 and np.any(values[:, 2] <= 0) and "σ" in str(error)
+    else:
+        assert np.array_equal(data.x, values[:, 0]) and np.array_equal(data.y, values[:, 1])
+        assert len(data) == len(values)
+        assert (data.sigma is None) == (values.shape[1] == 2)
+        assert data.sigma is None or np.all(data.sigma > 0)
+
+
+@FAST
+@given(arrays(np.float64, st.tuples(st.integers(1, 10), st.integers(1, 2)), elements=finite))
+def test_points_are_one_or_two_columns(values):
+    table = datafiles.read_points(table_text(values, ",", False, False), "p.csv")
+    assert np.array_equal(table.values, values)
+
+
+DATAFILES_INVALID = [
+    (partial(datafiles.parse_table, "1,2", min_columns=0), "min_columns"),
+    (partial(datafiles.parse_table, "1,2", min_columns=3, max_columns=2), "max_columns"),
+    (partial(datafiles.parse_table, "1,2", max_rows=0), "max_rows"),
+    (partial(datafiles.parse_table, b"1,2"), "the text"),
+    (partial(datafiles.decode_text, "1,2"), "the text"),
+    (partial(datafiles.read_measurements, 12), "the text"),
+    (partial(datafiles.read_points, None), "the text"),
+]
+
+
+@pytest.mark.parametrize(("call", "name"), DATAFILES_INVALID, ids=case_id)
+def test_invalid_datafiles_arguments_name_themselves(call, name):
+    assert_invalid(call, name)

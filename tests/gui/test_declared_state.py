@@ -15,9 +15,10 @@ from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
 CTRL = QtCore.Qt.KeyboardModifier.ControlModifier
 SHIFT = QtCore.Qt.KeyboardModifier.ShiftModifier
 # Parameters set by the plot or by buttons rather than by a control of their own (the data
-# points, where the seeded stream stands, the transport targets edited in their table).
+# points, where the seeded stream stands, the transport targets edited in their table), and by
+# File → Import data (where σᵢ comes from and the name of the data imported).
 WITHOUT_CONTROL = {
-    "posterior": {"points", "stream_position"},
+    "posterior": {"points", "stream_position", "sigma_source", "data_name"},
     "transport": {"target_1d", "target_2d"},
 }
 
