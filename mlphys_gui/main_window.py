@@ -358,9 +358,18 @@ class MainWindow(QtWidgets.QMainWindow):
         return True
 
     def _show_state(self, name: str, state: dict, label: str) -> None:
-        self.tabs[name].restore(state, label=label)
+        """Restore a tab's state; the status bar names it, and anything the tab had to say
+        (a scene's image that is no longer there)."""
+        notes: list[str] = []
+        collect = notes.append
+        tab = self.tabs[name]
+        tab.message.connect(collect)
+        try:
+            tab.restore(state, label=label)
+        finally:
+            tab.message.disconnect(collect)
         self.select_tab(name)
-        self.show_message(label)
+        self.show_message("; ".join([label, *notes]))
 
     def load_preset(self, preset: Preset) -> bool:
         """Open a prepared scene and show its teaching note above the tabs."""

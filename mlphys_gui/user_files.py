@@ -110,6 +110,10 @@ class LoadedImage:
             text += f", shown at {self.pixels.shape[1]} × {self.pixels.shape[0]}"
         return text
 
+    def short_name(self, length: int = 28) -> str:
+        """The name, cut to ``length`` characters for a title."""
+        return self.name if len(self.name) <= length else self.name[: length - 1] + "…"
+
     def png_bytes(self) -> bytes:
         """The shown pixels as a lossless PNG (transparency already composited over white):
         what a scene embeds."""

@@ -1,7 +1,6 @@
 """core.datafiles: the user's tables, written by these tests as a spreadsheet or an editor
 would, read back exactly; bad files refused with the line and column named."""
 
-import numpy as np
 import pytest
 
 from core import datafiles as df

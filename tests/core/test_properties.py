@@ -15,7 +15,8 @@ not in ``COVERED`` (keep this map in step).
 
 svd
     decompose, SVDResult, low_rank, reconstruct, relative_error, eckart_young_error,
-    storage_ratio, rotation, StagedSVD, staged_factors, staged_matrix, staged_map, stage_name
+    storage_ratio, rotation, StagedSVD, staged_factors, staged_matrix, staged_map, stage_name,
+    decompose_image, ImageSVD (.reconstruct .eckart_young_errors .eckart_young_error)
 regression
     polynomial_features, gaussian_features, gaussian_centers, features, mle, mle_covariance,
     UnderdeterminedError, ridge, Posterior, prior, posterior, update, map_estimate, predictive,
@@ -165,6 +166,7 @@ TESTED = {
     "svd": """
         decompose SVDResult low_rank reconstruct relative_error eckart_young_error
         storage_ratio rotation StagedSVD staged_factors staged_matrix staged_map stage_name
+        decompose_image ImageSVD:reconstruct,eckart_young_errors,eckart_young_error
     """,
     "regression": """
         polynomial_features gaussian_features gaussian_centers features mle mle_covariance
@@ -389,7 +391,38 @@ def test_staged_map_moves_points_continuously_from_identity_to_A(A, points, t):
     assert STAGES.index(svd.stage_name(t)) <= STAGES.index(svd.stage_name(t2))
 
 
+@FAST
+@given(
+    st.tuples(st.integers(1, 7), st.integers(1, 7)).flatmap(
+        lambda shape: st.one_of(
+            arrays(np.float64, shape, elements=st.floats(0, 255)),
+            arrays(np.float64, (*shape, 3), elements=st.floats(0, 255)),
+        )
+    ),
+    st.data(),
+)
+def test_every_channel_at_rank_k_meets_eckart_young(pixels, data):
+    result = svd.decompose_image(pixels)
+    m, n = pixels.shape[:2]
+    assert result.shape == (m, n) and result.colour == (pixels.ndim == 3)
+    assert result.channels == (3 if pixels.ndim == 3 else 1)
+    k = data.draw(st.integers(0, min(m, n)), label="k")
+    approx = result.reconstruct(k)
+    assert approx.shape == pixels.shape and is_finite(approx)
+    errors = result.eckart_young_errors()
+    assert errors.shape == (min(m, n) + 1,) and np.all(np.diff(errors) <= 1e-15)
+    assert errors[-1] == 0.0 and result.eckart_young_error(k) == errors[k]
+    assert svd.relative_error(pixels, approx) == pytest.approx(errors[k], abs=1e-9)
+    assert all(0 <= r <= min(m, n) for r in result.ranks)
+
+
 SVD_INVALID = [
+    *[
+        (partial(svd.decompose_image, p), "pixels")
+        for p in (np.zeros((2, 2, 5)), np.zeros(4), [[NAN]], np.zeros((0, 3)), "ab")
+    ],
+    *[(on(lambda: svd.decompose_image(np.eye(3)), "reconstruct", k), "k") for k in (-1, 4, 0.5)],
+    (on(lambda: svd.decompose_image(np.eye(3)), "eckart_young_error", 4), "k"),
     *[
         (partial(svd.decompose, A), "A")
         for A in (

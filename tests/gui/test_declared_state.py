@@ -16,8 +16,10 @@ CTRL = QtCore.Qt.KeyboardModifier.ControlModifier
 SHIFT = QtCore.Qt.KeyboardModifier.ShiftModifier
 # Parameters set by the plot or by buttons rather than by a control of their own (the data
 # points, where the seeded stream stands, the transport targets edited in their table), and by
-# File → Import data (where σᵢ comes from and the name of the data imported).
+# File → Import data and Open image (where σᵢ comes from and the name of the data imported;
+# the user's image file or the image embedded in the scene).
 WITHOUT_CONTROL = {
+    "svd": {"image_file", "image_png"},
     "posterior": {"points", "stream_position", "sigma_source", "data_name"},
     "transport": {"target_1d", "target_2d"},
 }
