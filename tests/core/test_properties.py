@@ -52,6 +52,8 @@ checks
     other modules share)
 chunks
     spans, streams, run (particle arrays in chunks on all cores)
+mixture_fit
+    image_mass, mixture_from_image, mixture_from_points, scott_bandwidth (a shape as a target)
 datafiles
     decode_text, parse_table, NumberTable (.column_name .describe), read_measurements,
     Measurements, read_points, DataFileError (the user's tables: only parsed or refused)
@@ -107,6 +109,7 @@ from core import (
     fokker_planck,
     langevin,
     langevin_run,
+    mixture_fit,
     regression,
     svd,
 )
@@ -204,6 +207,7 @@ TESTED = {
     "expressions": "parse_expression Expression:derivative",
     "checks": "range_text real count seed interval array grid callback",
     "chunks": "spans streams run",
+    "mixture_fit": "image_mass mixture_from_image mixture_from_points scott_bandwidth",
     "datafiles": """
         decode_text parse_table NumberTable:column_name,describe read_measurements Measurements
         read_points DataFileError
@@ -3314,4 +3318,63 @@ DATAFILES_INVALID = [
 
 @pytest.mark.parametrize(("call", "name"), DATAFILES_INVALID, ids=case_id)
 def test_invalid_datafiles_arguments_name_themselves(call, name):
+    assert_invalid(call, name)
+
+
+# --------------------------------------------------------------------------------------------
+# mixture_fit: a shape as a transport target
+# --------------------------------------------------------------------------------------------
+
+
+@SLOW
+@given(
+    arrays(
+        np.float64, st.tuples(st.integers(1, 40), st.integers(1, 40)), elements=st.floats(0, 255)
+    ),
+    st.integers(1, 300),
+    st.floats(0.5, 5.0),
+)
+def test_any_picture_with_ink_is_a_mixture_inside_the_box(grey, k_max, half_width):
+    mass = mixture_fit.image_mass(grey)
+    assert mass.shape == grey.shape and np.all((mass >= 0) & (mass <= 1))
+    assume(mass.max() > 0)
+    mix = mixture_fit.mixture_from_image(mass, half_width, k_max)
+    assert mix.dim == 2 and 1 <= mix.k <= k_max
+    assert np.all(np.abs(mix.means) <= half_width + 1e-12) and is_finite(mix.stds)
+
+
+@SLOW
+@given(
+    arrays(np.float64, st.tuples(st.integers(1, 400), st.integers(1, 2)), elements=finite),
+    st.integers(1, 64),
+    seeds,
+)
+def test_any_point_cloud_is_a_mixture_inside_the_box(points, k_max, seed):
+    mix = mixture_fit.mixture_from_points(points, 3.0, k_max, seed=seed % 2**31)
+    assert mix.dim == points.shape[1] and 1 <= mix.k <= k_max
+    assert np.all(np.abs(mix.means) <= 3.0 + 1e-9)
+    assert np.all((mix.stds >= 0.05) & (mix.stds <= 3.0))
+    assert mixture_fit.scott_bandwidth(points) >= 0.0
+
+
+MIXTURE_FIT_INVALID = [
+    (partial(mixture_fit.image_mass, [[300.0]]), "grey"),
+    (partial(mixture_fit.image_mass, [[3.0]], [[2.0]]), "alpha"),
+    (partial(mixture_fit.image_mass, [[3.0]], [[1.0, 1.0]]), "alpha"),
+    (partial(mixture_fit.mixture_from_image, np.zeros((3, 3))), "mass"),
+    (partial(mixture_fit.mixture_from_image, [[-1.0, 2.0]]), "mass"),
+    (partial(mixture_fit.mixture_from_image, [[1.0]], 0.0), "half_width"),
+    (partial(mixture_fit.mixture_from_image, [[1.0]], 1.0, 0), "max_components"),
+    (partial(mixture_fit.mixture_from_image, [[1.0]], 1.0, 8, -1.0), "min_std"),
+    (partial(mixture_fit.mixture_from_points, np.zeros((4, 3))), "points"),
+    (partial(mixture_fit.mixture_from_points, [[NAN, 1.0]]), "points"),
+    (partial(mixture_fit.mixture_from_points, [[1.0]], max_points=0), "max_points"),
+    (partial(mixture_fit.mixture_from_points, [[1.0]], seed=-1), "seed"),
+    (partial(mixture_fit.mixture_from_points, [[1.0]], min_std=1.0, max_std=0.5), "max_std"),
+    (partial(mixture_fit.scott_bandwidth, [1.0, 2.0]), "points"),
+]
+
+
+@pytest.mark.parametrize(("call", "name"), MIXTURE_FIT_INVALID, ids=case_id)
+def test_invalid_mixture_fit_arguments_name_themselves(call, name):
     assert_invalid(call, name)
