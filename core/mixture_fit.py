@@ -18,21 +18,19 @@ Pictures (:func:`image_mass`, :func:`mixture_from_image`)
 
 Point clouds (:func:`mixture_from_points`)
     k-means (Lloyd's iterations from a k-means++ start, seeded) into K = min(``max_components``,
-    n) clusters of the points (at most ``max_points`` of them: a larger cloud is thinned to an
-    evenly spread, seeded subsample first). Each cluster is one component: its weight its share
-    of the points, its mean its centroid, its variance the cluster's mean squared distance to
-    the centroid per dimension plus h_S², where h_S = σ̄ n^(−1/(d+4)) is Scott's kernel
-    bandwidth for the n points (σ̄² their mean per-axis variance). For n ≤ K every point is its
-    own cluster and the mixture is exactly the Gaussian kernel density estimate with Scott's
-    bandwidth. Closed forms (law of total variance): the mixture's mean is the points' mean,
-    and the trace of its covariance is the points' total variance plus d·h_S²
-    (standard deviations are kept within [``min_std``, ``max_std``], which can only move it by
-    what those limits clip).
+    n) clusters of the points (at most ``max_points`` of them: a larger cloud is thinned to a
+    seeded subsample first). Each cluster is one component: its weight its share of the points,
+    its mean its centroid, its variance the cluster's mean squared distance to the centroid per
+    dimension plus h², where the bandwidth h is half the median distance from a centroid to
+    the nearest other one, so that neighbouring components overlap as the cells of a picture do
+    (:func:`neighbour_bandwidth`). For n ≤ K every point is its own cluster and the mixture is
+    exactly the Gaussian kernel density estimate of the points with bandwidth h. Closed forms
+    (law of total variance): the mixture's mean is the points' mean, and the trace of its
+    covariance is the points' total variance plus d·h² (standard deviations are kept within
+    [``min_std``, ``max_std``], which moves it only by what those limits clip).
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -49,7 +47,7 @@ __all__ = [
     "image_mass",
     "mixture_from_image",
     "mixture_from_points",
-    "scott_bandwidth",
+    "neighbour_bandwidth",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -151,13 +149,15 @@ def mixture_from_image(
     return GaussianMixture.isotropic(weights, means, std)
 
 
-def scott_bandwidth(points: ArrayLike) -> float:
-    """Scott's rule for a Gaussian kernel density estimate of n points in d dimensions:
-    ``σ̄ n^(−1/(d+4))`` with σ̄² the points' mean per-axis variance (0 for one point)."""
-    x = _array(points, "points", ndim=2, min_size=1)
-    n, d = x.shape
-    spread = math.sqrt(float(np.mean(np.var(x, axis=0))))
-    return spread * n ** (-1.0 / (d + 4))
+def neighbour_bandwidth(centres: ArrayLike) -> float:
+    """Half the median distance from each centre to the nearest other one (0 for one centre):
+    the kernel width at which neighbouring components just merge."""
+    c = _array(centres, "centres", ndim=2, min_size=1)
+    if len(c) < 2:
+        return 0.0
+    distance = np.sqrt(np.sum((c[:, None, :] - c[None, :, :]) ** 2, axis=2))
+    np.fill_diagonal(distance, np.inf)
+    return 0.5 * float(np.median(distance.min(axis=1)))
 
 
 def _kmeans_start(x: FloatArray, k: int, rng: np.random.Generator) -> FloatArray:
@@ -250,5 +250,5 @@ def mixture_from_points(
     squared = np.sum((x - centroids[labels]) ** 2, axis=1)
     within = np.bincount(labels, squared, minlength=k)[filled] / counts[filled] / d
     centres = centroids[filled]
-    stds = np.sqrt(within + scott_bandwidth(x) ** 2)
+    stds = np.sqrt(within + neighbour_bandwidth(centres) ** 2)
     return GaussianMixture.isotropic(counts[filled], centres, np.clip(stds, min_std, max_std))

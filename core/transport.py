@@ -287,17 +287,7 @@ class GaussianMixture:
         if np.max(np.abs(c - c.transpose(0, 2, 1))) > 1e-10 * scale:
             raise ValueError("covs must be symmetric matrices")
         c = 0.5 * (c + c.transpose(0, 2, 1))
-        eig = np.linalg.eigvalsh(c)
-        if not np.all(eig > 0):
-            raise ValueError(
-                f"covs must be positive definite (all eigenvalues > 0), got "
-                f"smallest eigenvalue {float(eig.min()):g}"
-            )
-        try:
-            chol = np.linalg.cholesky(c)
-        except np.linalg.LinAlgError as exc:  # pragma: no cover - eigenvalues checked above
-            raise ValueError(f"covs must be positive definite ({exc})") from exc
-        prec = np.linalg.inv(c)
+        chol, prec = _roots_and_inverses(c)
         if not np.all(np.isfinite(prec)):  # e.g. a subnormal variance: 1/1e-320 overflows
             raise ValueError("covs must have an inverse representable in float64 (too small)")
         prec = 0.5 * (prec + prec.transpose(0, 2, 1))
@@ -656,6 +646,35 @@ class GaussianMixture:
         covs = self.covs.copy()
         covs[i] = std * std * np.eye(self.dim)
         return GaussianMixture(self.weights, self.means, covs)
+
+
+def _roots_and_inverses(c: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Cholesky factors and inverses of symmetric covariances (k, d, d), which must be positive
+    definite; diagonal ones (every isotropic mixture, and its marginals) by their diagonals,
+    without LAPACK on k tiny matrices (a 256-component target builds two mixtures a frame)."""
+    d = c.shape[1]
+    if d == 1 or not np.any(c[:, 0, 1]):
+        diagonal = np.diagonal(c, axis1=1, axis2=2)
+        if not np.all(diagonal > 0):
+            raise ValueError(
+                f"covs must be positive definite (all eigenvalues > 0), got "
+                f"smallest eigenvalue {float(diagonal.min()):g}"
+            )
+        eye = np.eye(d)
+        with np.errstate(over="ignore"):  # a subnormal variance: refused by the caller
+            inverse = 1.0 / diagonal
+        return np.sqrt(diagonal)[:, :, None] * eye, inverse[:, :, None] * eye
+    eig = np.linalg.eigvalsh(c)
+    if not np.all(eig > 0):
+        raise ValueError(
+            f"covs must be positive definite (all eigenvalues > 0), got "
+            f"smallest eigenvalue {float(eig.min()):g}"
+        )
+    try:
+        chol = np.linalg.cholesky(c)
+    except np.linalg.LinAlgError as exc:  # pragma: no cover - eigenvalues checked above
+        raise ValueError(f"covs must be positive definite ({exc})") from exc
+    return chol, np.linalg.inv(c)
 
 
 def _expansion(

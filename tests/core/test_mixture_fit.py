@@ -1,6 +1,6 @@
 """core.mixture_fit: a picture or a point cloud as the transport target, checked against the
 rules' closed forms computed here (centres of mass, the law of total variance, the kernel
-density estimate with Scott's bandwidth)."""
+density estimate with the neighbour bandwidth)."""
 
 import math
 
@@ -77,12 +77,20 @@ def box(points, half_width):
     return (points - (low + high) / 2) * (half_width / (np.max(high - low) / 2))
 
 
+def nearest_distances(points):
+    """Each point's distance to its nearest other point, by brute force."""
+    return [
+        min(np.linalg.norm(p - q) for j, q in enumerate(points) if j != i)
+        for i, p in enumerate(points)
+    ]
+
+
 def test_a_few_points_are_their_kernel_density_estimate():
     rng = np.random.default_rng(7)
     points = rng.normal([300.0, -20.0], [40.0, 10.0], size=(50, 2))
     mix = mf.mixture_from_points(points, half_width=3.0, min_std=1e-6)
     x = box(points, 3.0)
-    h = math.sqrt(np.mean(np.var(x, axis=0))) * 50 ** (-1 / 6)  # Scott, d = 2
+    h = 0.5 * np.median(nearest_distances(x))
     assert mix.k == 50 and mix.stds == pytest.approx([h] * 50, rel=1e-12)
     probe = rng.uniform(-3, 3, size=(20, 2))
     squared = ((probe[:, None, :] - x[None, :, :]) ** 2).sum(axis=2)
@@ -99,7 +107,7 @@ def test_clusters_keep_the_mean_and_the_total_variance(d):
     mix = mf.mixture_from_points(points, half_width=3.0, min_std=1e-9, max_std=1e9)
     assert mix.k == 256 and mix.dim == d
     x = box(points, 3.0)
-    h = math.sqrt(np.mean(np.var(x, axis=0))) * 3000 ** (-1 / (d + 4))
+    h = 0.5 * np.median(nearest_distances(mix.means))
     assert mix.mean() == pytest.approx(x.mean(axis=0), abs=1e-12)
     total = np.trace(np.atleast_2d(np.cov(x.T, bias=True)))
     assert np.trace(mix.cov()) == pytest.approx(total + d * h * h, rel=1e-10)

@@ -53,7 +53,7 @@ checks
 chunks
     spans, streams, run (particle arrays in chunks on all cores)
 mixture_fit
-    image_mass, mixture_from_image, mixture_from_points, scott_bandwidth (a shape as a target)
+    image_mass, mixture_from_image, mixture_from_points, neighbour_bandwidth (a shape as a target)
 datafiles
     decode_text, parse_table, NumberTable (.column_name .describe), read_measurements,
     Measurements, read_points, DataFileError (the user's tables: only parsed or refused)
@@ -207,7 +207,7 @@ TESTED = {
     "expressions": "parse_expression Expression:derivative",
     "checks": "range_text real count seed interval array grid callback",
     "chunks": "spans streams run",
-    "mixture_fit": "image_mass mixture_from_image mixture_from_points scott_bandwidth",
+    "mixture_fit": "image_mass mixture_from_image mixture_from_points neighbour_bandwidth",
     "datafiles": """
         decode_text parse_table NumberTable:column_name,describe read_measurements Measurements
         read_points DataFileError
@@ -3354,7 +3354,7 @@ def test_any_point_cloud_is_a_mixture_inside_the_box(points, k_max, seed):
     assert mix.dim == points.shape[1] and 1 <= mix.k <= k_max
     assert np.all(np.abs(mix.means) <= 3.0 + 1e-9)
     assert np.all((mix.stds >= 0.05) & (mix.stds <= 3.0))
-    assert mixture_fit.scott_bandwidth(points) >= 0.0
+    assert mixture_fit.neighbour_bandwidth(points) >= 0.0
 
 
 MIXTURE_FIT_INVALID = [
@@ -3371,7 +3371,7 @@ MIXTURE_FIT_INVALID = [
     (partial(mixture_fit.mixture_from_points, [[1.0]], max_points=0), "max_points"),
     (partial(mixture_fit.mixture_from_points, [[1.0]], seed=-1), "seed"),
     (partial(mixture_fit.mixture_from_points, [[1.0]], min_std=1.0, max_std=0.5), "max_std"),
-    (partial(mixture_fit.scott_bandwidth, [1.0, 2.0]), "points"),
+    (partial(mixture_fit.neighbour_bandwidth, [1.0, 2.0]), "centres"),
 ]
 
 

@@ -38,6 +38,22 @@ def window(qtbot, settings, session_path):
     QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete.value)
 
 
+def shown_tab(window, name: str):
+    """The tab ``name`` of ``window``, made current, its background work finished."""
+    window.select_tab(name)
+    tab = window.tabs[name]
+    tab.settle()
+    return tab
+
+
+@pytest.fixture
+def warning_dialogs(monkeypatch):
+    """The texts of the warning dialogs shown (none is opened: it would wait for a click)."""
+    shown = []
+    monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    return shown
+
+
 def data_to_viewport(plot, view, x: float, y: float) -> QtCore.QPointF:
     """Where a data point of ``plot`` appears in ``view``'s viewport, in pixels."""
     scene_point = plot.vb.mapViewToScene(QtCore.QPointF(x, y))

@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 from PyQt6 import QtCore, QtGui, QtWidgets
+from qt_helpers import shown_tab
 from test_cli import run
 
 CTRL = QtCore.Qt.KeyboardModifier.ControlModifier
@@ -20,8 +21,7 @@ S = np.array([0.02, 0.03, 0.02, 0.05, 0.04, 0.10])
 
 @pytest.fixture
 def tab(window):
-    window.select_tab("posterior")
-    return window.tabs["posterior"]
+    return shown_tab(window, "posterior")
 
 
 def weighted_least_squares(x, y, sigma, degree):
@@ -148,15 +148,6 @@ def test_a_dropped_file_is_imported(window, tab, tmp_path):
     assert tab.model["data_name"] == "dropped.tsv" and len(tab.model["points"]) == 3
 
 
-@pytest.fixture
-def warnings(monkeypatch):
-    shown = []
-    monkeypatch.setattr(
-        QtWidgets.QMessageBox, "warning", lambda _parent, title, text: shown.append(text)
-    )
-    return shown
-
-
 BAD_FILES = [
     ("x,y\n1,2\n3,abc\n", "line 3, column 2 (y): 'abc' is not a number"),
     ("1\n2\n", "too few columns"),
@@ -174,7 +165,7 @@ BAD_FILES = [
 
 @pytest.mark.parametrize(("content", "message"), BAD_FILES)
 def test_bad_files_are_refused_at_import_and_the_state_stays(
-    window, tab, tmp_path, warnings, content, message
+    window, tab, tmp_path, warning_dialogs, content, message
 ):
     tab.add_generated(3)
     before = tab.state()
@@ -182,16 +173,16 @@ def test_bad_files_are_refused_at_import_and_the_state_stays(
     path.write_bytes(content if isinstance(content, bytes) else content.encode())
     window.user_files.open("data", path, dialog=True)
     assert message in window.statusBar().currentMessage()
-    assert len(warnings) == 1 and message in warnings[0]
+    assert len(warning_dialogs) == 1 and message in warning_dialogs[0]
     assert tab.state() == before
     assert window.undo_action.text() == "Undo Add 3 points"
 
 
-def test_a_dropped_drawing_is_not_data_for_the_posterior(window, tab, tmp_path, warnings):
+def test_a_dropped_drawing_is_not_data_for_the_posterior(window, tab, tmp_path, warning_dialogs):
     path = tmp_path / "photo.png"
     path.write_bytes(b"\x89PNG\r\n\x1a\n")
     drop(window, path)
-    assert "does not open images" in warnings[0] and "SVD geometry" in warnings[0]
+    assert "does not open images" in warning_dialogs[0] and "SVD geometry" in warning_dialogs[0]
 
 
 def test_imported_data_travel_in_scenes_and_old_scenes_still_open(window, tab, tmp_path):

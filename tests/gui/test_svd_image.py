@@ -11,7 +11,8 @@ import zlib
 
 import numpy as np
 import pytest
-from PyQt6 import QtCore, QtGui, QtWidgets
+from PyQt6 import QtCore, QtGui
+from qt_helpers import shown_tab
 from test_cli import run
 
 from mlphys_gui.main_window import MainWindow
@@ -19,8 +20,7 @@ from mlphys_gui.main_window import MainWindow
 
 @pytest.fixture
 def tab(window):
-    window.select_tab("svd")
-    return window.tabs["svd"]
+    return shown_tab(window, "svd")
 
 
 @pytest.fixture
@@ -171,13 +171,6 @@ def one_pixel(tmp_path) -> bytes:
     return (tmp_path / "one.png").read_bytes()
 
 
-@pytest.fixture
-def warnings(monkeypatch):
-    shown = []
-    monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
-    return shown
-
-
 @pytest.mark.parametrize(
     ("name", "make", "message"),
     [
@@ -189,7 +182,7 @@ def warnings(monkeypatch):
     ],
 )
 def test_bad_images_are_refused_and_the_state_stays(
-    window, tab, tmp_path, warnings, name, make, message
+    window, tab, tmp_path, warning_dialogs, name, make, message
 ):
     tab.edit({"rank": 17})
     before = tab.state()
@@ -201,7 +194,7 @@ def test_bad_images_are_refused_and_the_state_stays(
     assert time.perf_counter() - start < 2.0
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - peak) / 1024
     assert grown_mb < 100  # nothing the size of the decoded picture was allocated
-    assert message in window.statusBar().currentMessage() and message in warnings[0]
+    assert message in window.statusBar().currentMessage() and message in warning_dialogs[0]
     assert tab.state() == before
 
 
