@@ -54,6 +54,8 @@ chunks
     spans, streams, run (particle arrays in chunks on all cores)
 mixture_fit
     image_mass, mixture_from_image, mixture_from_points, neighbour_bandwidth (a shape as a target)
+datasets
+    load_digits, Digits (the real data shipped for the double-descent sweep)
 datafiles
     decode_text, parse_table, NumberTable (.column_name .describe), read_measurements,
     Measurements, read_points, DataFileError (the user's tables: only parsed or refused)
@@ -104,6 +106,7 @@ from core import (
     checks,
     chunks,
     datafiles,
+    datasets,
     densities,
     expressions,
     fokker_planck,
@@ -208,6 +211,7 @@ TESTED = {
     "checks": "range_text real count seed interval array grid callback",
     "chunks": "spans streams run",
     "mixture_fit": "image_mass mixture_from_image mixture_from_points neighbour_bandwidth",
+    "datasets": "load_digits Digits",
     "datafiles": """
         decode_text parse_table NumberTable:column_name,describe read_measurements Measurements
         read_points DataFileError
@@ -1110,19 +1114,29 @@ def test_fourier_target_is_smooth_and_bounded(x):
     assert f.shape == x.shape and is_finite(f) and np.all(np.abs(f) <= 1.5)
 
 
+#: A few "digits" (random 8 × 8 images, labels 0–9) for the real-data family.
+SMALL_DIGITS = datasets.Digits(
+    images=np.random.default_rng(0).integers(0, 17, (12, 64)).astype(float),
+    labels=np.arange(12) % 10,
+)
+
+
 def sweep_params():
-    return st.builds(
-        dd.SweepParams,
-        n=st.integers(1, 6),
-        widths=increasing_widths(10, 4),
-        trials=st.integers(1, 2),
-        sigma=st.floats(0.0, 2.0),
-        ridge=st.just(0.0) | st.floats(1e-3, 1.0),
-        features=st.sampled_from(dd.FEATURE_FAMILIES),
-        signal=st.floats(0.0, 4.0),
-        seed=seeds,
-        input_dim=st.integers(1, 4),
-        n_test=st.integers(1, 10),
+    return st.sampled_from(dd.FEATURE_FAMILIES).flatmap(
+        lambda family: st.builds(
+            dd.SweepParams,
+            n=st.integers(1, 6),
+            widths=increasing_widths(10, 4),
+            trials=st.integers(1, 2),
+            sigma=st.floats(0.0, 2.0),
+            ridge=st.just(0.0) | st.floats(1e-3, 1.0),
+            features=st.just(family),
+            signal=st.floats(0.0, 4.0),
+            seed=seeds,
+            input_dim=st.integers(1, 4),
+            n_test=st.integers(1, 10),
+            data=st.just(SMALL_DIGITS if family == "digits" else None),
+        )
     )
 
 
@@ -1160,7 +1174,7 @@ def test_draw_trial_is_deterministic_and_shaped_for_its_family(params, data):
     if params.features == "isotropic":
         assert draw.beta.shape == (P, W) and draw.Phi_test is None and is_finite(draw.beta)
     else:
-        assert draw.Phi_test.shape == (params.n_test, P) and draw.f_test.shape == (params.n_test,)
+        assert draw.Phi_test.shape == (params.tested, P) and draw.f_test.shape == (params.tested,)
         assert is_finite(draw.Phi_test, draw.f_test)
     again = dd.draw_trial(params, trial)
     assert np.array_equal(again.Phi, draw.Phi) and np.array_equal(again.Y, draw.Y)
@@ -3378,3 +3392,21 @@ MIXTURE_FIT_INVALID = [
 @pytest.mark.parametrize(("call", "name"), MIXTURE_FIT_INVALID, ids=case_id)
 def test_invalid_mixture_fit_arguments_name_themselves(call, name):
     assert_invalid(call, name)
+
+
+# --------------------------------------------------------------------------------------------
+# datasets: real data shipped with the app
+# --------------------------------------------------------------------------------------------
+
+
+@FAST
+@given(st.binary(max_size=200))
+def test_any_bytes_are_digits_or_refused(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("digits") / "d.csv.gz"
+    path.write_bytes(data)
+    try:
+        digits = datasets.load_digits(path)
+    except ValueError as error:
+        assert "path" in str(error)
+    else:
+        assert digits.images.shape[1] == 64 and len(digits) >= 1

@@ -9,6 +9,10 @@ from mlphys_gui.style import Style, set_title, style_legend, style_plot
 from mlphys_gui.widgets.plot_items import curve, decade_ticks, fixed_plot, legend_below, series_of
 
 Y_SPAN_DECADES = 4.0  # the error axis shows at most this many decades above the smallest error
+ERROR_TITLES = {
+    "digits": "Handwritten digits, odd or even: error on held-out images against model size",
+}
+ERROR_TITLE = "Test and train error against model size"
 
 
 def _positive(values: np.ndarray) -> np.ndarray:
@@ -59,6 +63,7 @@ class DoubleDescentFigure:
             self.function_plot, "training data", pen=None, symbol="o", symbolSize=7
         )
         self._fit_title = ""
+        self._error_title = ERROR_TITLE
 
     def clear_sweep(self) -> None:
         """A new sweep starts: no stale curve stays on screen."""
@@ -119,6 +124,13 @@ class DoubleDescentFigure:
         y = np.concatenate([risk[under], [np.nan], risk[~under]])
         self.theory_curve.setData(x, y)
 
+    def show_family(self, family: str) -> None:
+        """The error plot's title says what is fitted (real data say which)."""
+        title = ERROR_TITLES.get(family, ERROR_TITLE)
+        if title != self._error_title:
+            self._error_title = title
+            set_title(self.error_plot, self._style, title)
+
     def show_fit(self, fit: dd.FunctionFit, p: int, n: int) -> None:
         """The fitted 1-D function at width p, and where p sits on the curves."""
         ratio = p / n
@@ -166,7 +178,7 @@ class DoubleDescentFigure:
         self.fit_curve.setPen(style.pen(1, 2.5))
         self.fit_points.setSymbolBrush(style.brush(4))
         self.fit_points.setSymbolPen(style.pen("fg", 1.0))
-        set_title(self.error_plot, style, "Test and train error against model size")
+        set_title(self.error_plot, style, self._error_title)
         set_title(self.norm_plot, style, "Norm of the fitted weights")
         set_title(self.function_plot, style, self._fit_title)
 
