@@ -129,16 +129,18 @@ def _tab_for_user_file(args: argparse.Namespace, tab_classes) -> str | None:
     return args.tab or takers[0]
 
 
-def _import_user_file(args: argparse.Namespace, tab) -> None:
-    """Open --data / --image in ``tab``; a refusal is a one-line usage error."""
+def _import_user_file(args: argparse.Namespace, tab) -> str:
+    """Open --data / --image in ``tab`` and say what was done ("" without either); a refusal
+    is a one-line usage error."""
     from mlphys_gui.user_files import UserFileError
 
     wanted = _user_file(args)
-    if wanted is not None:
-        try:
-            tab.import_file(*wanted)
-        except UserFileError as error:
-            raise UsageError(str(error)) from None
+    if wanted is None:
+        return ""
+    try:
+        return tab.import_file(*wanted)
+    except UserFileError as error:
+        raise UsageError(str(error)) from None
 
 
 def missing_xcb_packages() -> list[str]:
@@ -212,8 +214,10 @@ def run_gui(args: argparse.Namespace) -> int:
         else:
             print(f"{APP_NAME}: {window.statusBar().currentMessage()}", file=sys.stderr)
     if args.tab is not None:
-        _import_user_file(args, window.tabs[args.tab])
+        done = _import_user_file(args, window.tabs[args.tab])
         window.select_tab(args.tab)
+        if done:
+            window.show_message(done)
     _close_on_signals(window)
     window.show()
     return app.exec()

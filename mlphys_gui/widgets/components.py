@@ -111,10 +111,10 @@ class ComponentEditor(QtWidgets.QWidget):
         rows = np.array(self._rows)
         weights, stds = rows[:, 0] / rows[:, 0].sum(), rows[:, -1]
         return (
-            f"<b>{len(rows)} components</b> (too many to list): weights "
-            f"{weights.min():.2g} to {weights.max():.2g} of the total, σ {stds.min():.2g} to "
-            f"{stds.max():.2g}. Click the plot to add a component, right-click to remove the "
-            "nearest."
+            f"<b>{len(rows)} components</b> (too many to list): weights from "
+            f"{weights.min():.2g} to {weights.max():.2g} (they sum to 1), σ from "
+            f"{stds.min():.2g} to {stds.max():.2g}. Click the plot to add a component, "
+            "right-click to remove the nearest."
         )
 
     def _edit(self, i: int, col: int, value: float) -> None:

@@ -20,7 +20,7 @@ SHIFT = QtCore.Qt.KeyboardModifier.ShiftModifier
 # the user's image file or the image embedded in the scene).
 WITHOUT_CONTROL = {
     "svd": {"image_file", "image_png"},
-    "posterior": {"points", "stream_position", "sigma_source", "data_name"},
+    "posterior": {"points", "stream_position", "sigma_source", "data_name", "x_name", "y_name"},
     "transport": {"target_1d", "target_2d"},
 }
 

@@ -183,7 +183,9 @@ def test_the_digits_family_peaks_at_p_equal_n_with_no_theory(tab):
     peak = int(result.p[np.argmax(result.test_mean)])
     assert abs(peak - 50) <= 3 and tab.readouts.value("peak").endswith(f"at p = {peak}")
     assert tab.figure.theory_curve.xData is None or len(tab.figure.theory_curve.xData) == 0
-    assert "digits" in tab.figure.error_plot.titleLabel.text
+    assert tab.figure.error_plot.titleLabel.text.startswith("Digits, odd or even")
+    legend = [label.text for _sample, label in tab.figure.error_legend.items]
+    assert not any("theory" in text for text in legend)
     names = [name for name, x, _y in tab.plotted_data() if len(x)]
     assert "test_error_mean" in names and "theory" not in names
     series = dict((name, (x, y)) for name, x, y in tab.plotted_data())

@@ -56,6 +56,9 @@ def test_the_mle_is_the_weighted_least_squares_fit_of_the_file(window, tab, tmp_
     assert not np.allclose(mle, np.vander(grid, degree + 1, increasing=True) @ plain, rtol=1e-3)
     x, sigma = series(tab, "data_sigma_i")
     assert np.array_equal(x, X) and np.array_equal(sigma, S)
+    assert (tab.model["x_name"], tab.model["y_name"]) == ("L (m)", "T (s)")
+    assert tab.figure.data_plot.getAxis("bottom").labelText == "L (m)"
+    assert tab.figure.data_plot.getAxis("left").labelText == "T (s)"
 
 
 def test_the_sigma_slider_does_not_move_the_files_own_sigma(window, tab, tmp_path):
@@ -99,6 +102,7 @@ def test_clear_forgets_the_file(window, tab, tmp_path):
     tab.panel.clear_button.click()
     assert len(tab.model["points"]) == 0
     assert (tab.model["sigma_source"], tab.model["data_name"]) == ("slider", "")
+    assert tab.figure.data_plot.getAxis("bottom").labelText == "x"
 
 
 def test_a_new_seed_keeps_imported_data(window, tab, tmp_path):
@@ -128,16 +132,18 @@ def test_paste_into_a_focused_field_stays_in_the_field(qtbot, window, tab):
 
 
 def drop(window, path):
+    """Drop a file where a user drops it: on the plot (its view passes it up to the window)."""
     mime = QtCore.QMimeData()
     mime.setUrls([QtCore.QUrl.fromLocalFile(str(path))])
-    point = QtCore.QPointF(window.width() / 2, window.height() / 2)
+    target = window.current_tab().figure_view().viewport()
+    point = QtCore.QPointF(target.width() / 2, target.height() / 2)
     actions = QtCore.Qt.DropAction.CopyAction
     buttons, modifiers = QtCore.Qt.MouseButton.NoButton, QtCore.Qt.KeyboardModifier.NoModifier
     enter = QtGui.QDragEnterEvent(point.toPoint(), actions, mime, buttons, modifiers)
-    QtWidgets.QApplication.sendEvent(window, enter)
+    QtWidgets.QApplication.sendEvent(target, enter)
     assert enter.isAccepted()
     QtWidgets.QApplication.sendEvent(
-        window, QtGui.QDropEvent(point, actions, mime, buttons, modifiers)
+        target, QtGui.QDropEvent(point, actions, mime, buttons, modifiers)
     )
 
 
@@ -193,7 +199,7 @@ def test_imported_data_travel_in_scenes_and_old_scenes_still_open(window, tab, t
     tab.panel.clear_button.click()
     assert window.open_scene(scene) and tab.state() == state
     old = json.loads(scene.read_text())
-    for key in ("sigma_source", "data_name"):  # a scene written before they existed
+    for key in ("sigma_source", "data_name", "x_name", "y_name"):  # written before they existed
         del old["state"][key]
     old["state"]["points"] = [[0.0, 1.0, 1.0], [1.0, 2.0, 1.0]]
     scene.write_text(json.dumps(old))

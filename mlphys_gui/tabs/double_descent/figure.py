@@ -6,11 +6,19 @@ import pyqtgraph as pg
 
 from core import double_descent as dd
 from mlphys_gui.style import Style, set_title, style_legend, style_plot
-from mlphys_gui.widgets.plot_items import curve, decade_ticks, fixed_plot, legend_below, series_of
+from mlphys_gui.widgets.plot_items import (
+    curve,
+    decade_ticks,
+    fixed_plot,
+    legend_below,
+    legend_entries,
+    list_in_legend,
+    series_of,
+)
 
 Y_SPAN_DECADES = 4.0  # the error axis shows at most this many decades above the smallest error
 ERROR_TITLES = {
-    "digits": "Handwritten digits, odd or even: error on held-out images against model size",
+    "digits": "Digits, odd or even: error against model size",
 }
 ERROR_TITLE = "Test and train error against model size"
 
@@ -64,6 +72,7 @@ class DoubleDescentFigure:
         )
         self._fit_title = ""
         self._error_title = ERROR_TITLE
+        self._error_entries = legend_entries(self.error_legend)
 
     def clear_sweep(self) -> None:
         """A new sweep starts: no stale curve stays on screen."""
@@ -113,7 +122,12 @@ class DoubleDescentFigure:
 
     def show_theory(self, params: dd.SweepParams) -> None:
         """The asymptotic risk of Hastie et al. (2019, Thm 1): isotropic features, λ = 0 only."""
-        if params.features != "isotropic" or params.ridge != 0.0:
+        drawn = params.features == "isotropic" and params.ridge == 0.0
+        theory = self.theory_curve
+        shown = [(item, text) for item, text in self._error_entries if drawn or item is not theory]
+        if list_in_legend(self.error_legend, shown):
+            style_legend(self.error_legend, self._style)
+        if not drawn:  # the theorem is for isotropic features and λ = 0 only
             self.theory_curve.setData([], [])
             return
         gamma = np.linspace(0.01, params.widths[-1] / params.n, 600)

@@ -160,6 +160,11 @@ class PosteriorFigure:
             self._data_title = title
             set_title(self.data_plot, self._style, title)
 
+    def show_axis_names(self, x_name: str, y_name: str) -> None:
+        """The data space's axes: x and y, or the columns of imported data ("L (m)")."""
+        set_label(self.data_plot, "bottom", x_name)
+        set_label(self.data_plot, "left", y_name)
+
     def frame_data(self, grid, values, sigma: float) -> None:
         """Frame the data space around the truth and the points."""
         low, high = float(values.min()), float(values.max())

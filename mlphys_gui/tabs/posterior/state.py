@@ -212,6 +212,18 @@ SCHEMA = Schema(
             "generated and clicked points",
             added_later=True,
         ),
+        **{
+            f"{axis}_name": Text(
+                default="",
+                label=f"{axis} axis",
+                max_length=60,
+                examples=(example,),
+                tooltip=f"The name of the data's {axis} column (its header), shown on the {axis} "
+                f"axis; empty: “{axis}”",
+                added_later=True,
+            )
+            for axis, example in (("x", "L (m)"), ("y", "T² (s²)"))
+        },
         "samples": Integer(
             default=6, label="samples", low=0, high=50, tooltip="Functions drawn from the posterior"
         ),

@@ -37,6 +37,7 @@ SIZE_RANGE = {"polynomial": (0, 12), "gaussian": (1, 20)}
 ELLIPSE_LEVELS = (1.0, 2.0)
 REFRAMING_KEYS = ("truth", "x_low", "x_high", "stream_position", "data_name")  # new data
 X_PAD = 0.05  # imported data: the x-range shown reaches this fraction beyond them
+FROM_GENERATOR = {"data_name": "", "x_name": "", "y_name": ""}  # no file's names
 
 
 class PosteriorTab(FigureTab):
@@ -153,7 +154,7 @@ class PosteriorTab(FigureTab):
     def clear_points(self) -> None:
         self.animator.pause()
         self.edit(
-            {"points": [], "stream_position": 0, "sigma_source": "slider", "data_name": ""},
+            {"points": [], "stream_position": 0, "sigma_source": "slider", **FROM_GENERATOR},
             label="Clear data",
         )
 
@@ -195,6 +196,8 @@ class PosteriorTab(FigureTab):
             "stream_position": 0,
             "sigma_source": "data" if own_sigma else "slider",
             "data_name": name,
+            "x_name": data.columns[0] if data.table.header else "",
+            "y_name": data.columns[1] if data.table.header else "",
             "x_low": max(low - pad, -X_LIMIT),
             "x_high": min(high + pad, X_LIMIT),
         }
@@ -269,6 +272,7 @@ class PosteriorTab(FigureTab):
         figure.show_line(figure.mle_item, grid, mle_fit, model["show_mle"])
         figure.show_points(points, sigma_i, model["heteroscedastic"] or imported(model))
         figure.show_source(model["data_name"], model["sigma_source"] == "data")
+        figure.show_axis_names(model["x_name"] or "x", model["y_name"] or "y")
         self._draw_weight_space(post, Phi, y, sigma_i, lam)
         evidence = self._draw_evidence(Phi, x, y, sigma_i, lam)
         best = regression.best_precision(Phi, y, sigma_i, LAMBDA_GRID)
