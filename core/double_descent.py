@@ -57,6 +57,16 @@ Feature families
     stratified (one uniform draw in each of n equal cells), test inputs uniform, the target
     :func:`fourier_target` with noise σ; test error against the noiseless target on ``n_test``
     fresh inputs.  Widths are nested as for ``"relu"``.
+``"digits"``
+    Real data: the UCI handwritten digits (:mod:`core.datasets`, 1797 images of 8 × 8 pixels),
+    with random ReLU features as in Belkin et al. 2019 (their §2, "random ReLU features"):
+    ``φ(x) = max(0, Wx̃)/√64`` with W's rows ~ N(0, I₆₄) (nested widths, as for ``"relu"``) and
+    x̃ the pixels divided by 16 and centred by the data set's mean image.  The target is a
+    one-number question about each image, *is the digit odd?*: y = +1 for 1, 3, 5, 7, 9 and
+    −1 for 0, 2, 4, 6, 8 (balanced: 906 odd, 891 even), plus label noise σε on the training
+    targets.  Each trial draws n training images at random; the test error is the mean squared
+    error of the fitted score against the true ±1 on *all the other* images (1797 − n, never
+    seen in training).  There is no theory curve for it.
 
     Why not the textbook i.i.d. Gaussian frequencies: in one dimension those features are
     numerically rank-deficient (condition number above 1e13 already at p = 20 for n = 40), so
@@ -102,6 +112,7 @@ from core.checks import callback as _callback
 from core.checks import count as _count
 from core.checks import real as _real
 from core.checks import seed as _seed
+from core.datasets import DIGIT_INK, DIGIT_PIXELS, Digits
 
 __all__ = [
     "FEATURE_FAMILIES",
@@ -127,7 +138,7 @@ __all__ = [
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
-FEATURE_FAMILIES = ("isotropic", "relu", "fourier")
+FEATURE_FAMILIES = ("isotropic", "relu", "fourier", "digits")
 
 #: Width δ of the frequency band of each Fourier feature: ω_j ∈ [(j − 1)δ, jδ).  A little
 #: below the Nyquist spacing π/2 of n points on [−1, 1], which puts the peak at p ≈ n.
@@ -587,7 +598,11 @@ class SweepParams:
     input_dim : int
         d of the ReLU family's input, in [1, MAX_INPUT_DIM].
     n_test : int
-        Fresh test points per trial for ``"relu"`` and ``"fourier"``, in [1, MAX_N_TEST].
+        Fresh test points per trial for ``"relu"`` and ``"fourier"``, in [1, MAX_N_TEST]
+        (``"digits"`` tests on every image not drawn for training).
+    data : Digits or None
+        The images of ``"digits"`` (:func:`core.datasets.load_digits`); None otherwise.
+        n must leave at least one image for testing.
 
     The products p_max × len(widths), n × p_max and (not ``"isotropic"``) n_test × p_max must
     each stay within ``MAX_ENTRIES``, so that a request cannot exhaust memory; the message of
@@ -604,6 +619,7 @@ class SweepParams:
     seed: int = 0
     input_dim: int = 20
     n_test: int = 1000
+    data: Digits | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -620,13 +636,20 @@ class SweepParams:
         set_(self, "seed", _seed(self.seed))
         set_(self, "input_dim", _count(self.input_dim, "input_dim", 1, MAX_INPUT_DIM))
         set_(self, "n_test", _count(self.n_test, "n_test", 1, MAX_N_TEST))
+        if (self.features == "digits") != isinstance(self.data, Digits):
+            raise ValueError("data: the digits family needs the digits (load_digits); no other")
+        if self.data is not None and self.n >= len(self.data):
+            raise ValueError(
+                f"n must leave test images: n = {self.n} of {len(self.data)} digits (at most "
+                f"{len(self.data) - 1})"
+            )
         p_max, count = self.widths[-1], len(self.widths)
         sizes = [
             ("widths", "p_max × number of widths", p_max * count),
             ("n", "n × p_max", self.n * p_max),
         ]
         if self.features != "isotropic":
-            sizes.append(("n_test", "n_test × p_max", self.n_test * p_max))
+            sizes.append(("n_test", "n_test × p_max", self.tested * p_max))
         for name, what, size in sizes:
             if size > MAX_ENTRIES:
                 raise ValueError(
@@ -638,6 +661,11 @@ class SweepParams:
     def p_max(self) -> int:
         """The largest width."""
         return self.widths[-1]
+
+    @property
+    def tested(self) -> int:
+        """Test points per trial: ``n_test``, or for ``"digits"`` the images not trained on."""
+        return len(self.data) - self.n if self.data is not None else self.n_test
 
 
 def widths_for(n: int, ratio: float) -> tuple[int, ...]:
@@ -850,6 +878,26 @@ def _fourier_draw(seed: int, trial: int, n: int, p_max: int, sigma: float) -> _F
     return _FourierDraw(x=x, y=y, omega=omega, phase=b, amplitude=amplitude)
 
 
+def _digits_draw(params: SweepParams, trial: int) -> TrialDraw:
+    """One ``"digits"`` trial (see the module docstring): n random training images, the rest
+    for testing, random ReLU features of the centred pixels, the target ±1 for odd / even."""
+    split, weights, noise = _streams(params.seed, trial, 3)
+    data = params.data
+    order = split.permutation(len(data))
+    train, test = order[: params.n], order[params.n :]
+    pixels = data.images / DIGIT_INK
+    inputs = (pixels - pixels.mean(axis=0)) / math.sqrt(DIGIT_PIXELS)  # the 1/√d of φ folded in
+    target = np.where(data.labels % 2 == 1, 1.0, -1.0)
+    Wt = weights.standard_normal((params.p_max, DIGIT_PIXELS))  # row j: feature j's weights
+    Phi = np.maximum(Wt @ inputs[train].T, 0.0).T  # (n, p_max), Fortran order
+    Phi_test = np.maximum(Wt @ inputs[test].T, 0.0).T
+    y = target[train] + params.sigma * noise.standard_normal(params.n)
+    W = len(params.widths)
+    return TrialDraw(
+        Phi=Phi, Y=np.repeat(y[:, None], W, axis=1), Phi_test=Phi_test, f_test=target[test]
+    )
+
+
 def draw_trial(params: SweepParams, trial: int) -> TrialDraw:
     """The random problem of trial ``trial`` (0-based) of the sweep ``params``.
 
@@ -891,6 +939,8 @@ def draw_trial(params: SweepParams, trial: int) -> TrialDraw:
         return TrialDraw(
             Phi=Phi, Y=np.repeat(y[:, None], W, axis=1), Phi_test=Phi_test, f_test=X_test @ theta
         )
+    if params.features == "digits":
+        return _digits_draw(params, trial)
     draw = _fourier_draw(params.seed, trial, n, P, params.sigma)
     x_test = _streams(params.seed, trial, 4)[3].uniform(-1.0, 1.0, params.n_test)
     return TrialDraw(
@@ -1048,6 +1098,7 @@ def sweep(
     *,
     input_dim: int = 20,
     n_test: int = 1000,
+    data: Digits | None = None,
 ) -> SweepResult:
     """Double-descent sweep: ``run_sweep(SweepParams(...), progress=…, cancel=…)``.
 
@@ -1071,6 +1122,7 @@ def sweep(
         seed=seed,
         input_dim=input_dim,
         n_test=n_test,
+        data=data,
     )
     return run_sweep(params, progress=progress, cancel=cancel)
 

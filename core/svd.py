@@ -16,6 +16,9 @@ Contents
     Full SVD of any finite real matrix, with numerical rank and condition number.
 ``low_rank(A, k)``, ``eckart_young_error(s, k)``, ``storage_ratio(m, n, k)``
     Best rank-k approximation (Eckart–Young) and what it costs / saves.
+``decompose_image(pixels)`` → ``ImageSVD``
+    The same for a picture: grey levels (one matrix) or colour (each channel its own matrix,
+    approximated at the same rank k).
 ``staged_factors(A)``, ``staged_map(A, points, t)``, ``staged_matrix(A, t)``, ``stage_name(t)``
     For a 2×2 matrix, ``A = R(θ_U) · diag(d₁, d₂) · R(θ_V)`` with both outer factors proper
     rotations, animated as three stages: rotate by Vᵀ (t ∈ [0, 1]), stretch the axes by Σ
@@ -38,9 +41,11 @@ from core.checks import count as _count
 from core.checks import real as _real
 
 __all__ = [
+    "ImageSVD",
     "SVDResult",
     "StagedSVD",
     "decompose",
+    "decompose_image",
     "eckart_young_error",
     "low_rank",
     "reconstruct",
@@ -233,8 +238,11 @@ def reconstruct(result: SVDResult, k: int) -> FloatArray:
 
 
 def relative_error(A: ArrayLike, B: ArrayLike) -> float:
-    """``‖A − B‖_F / ‖A‖_F`` (0 when both are zero); the measured error of an approximation."""
-    M, N = _array(A, "A", ndim=2, min_size=1), _array(B, "B", ndim=2, min_size=1)
+    """``‖A − B‖_F / ‖A‖_F`` (0 when both are zero); the measured error of an approximation.
+
+    A and B are matrices, or stacks of them of the same shape (a colour image, (m, n, 3)),
+    whose Frobenius norm is that of all their entries."""
+    M, N = _array(A, "A", ndim=(2, 3), min_size=1), _array(B, "B", ndim=(2, 3), min_size=1)
     if M.shape != N.shape:
         raise ValueError(f"A and B must have the same shape, got {M.shape} and {N.shape}")
     peak = max(float(np.max(np.abs(M))), float(np.max(np.abs(N))))
@@ -284,6 +292,101 @@ def eckart_young_error(s: ArrayLike, k: int) -> float:
     total = float(np.sum(scaled**2))
     tail = float(np.sum(scaled[k:] ** 2))
     return math.sqrt(tail / total)
+
+
+@dataclass(frozen=True, eq=False)
+class ImageSVD:
+    """The thin SVD of each channel of an image: ``A_c = U_c Σ_c V_cᵀ`` (eq. 1.3 per channel).
+
+    A grey image is one matrix; a colour image three (red, green, blue), each approximated at
+    the same rank k. Its Frobenius norm is that of all the pixel values, so the error of the
+    best rank-k approximation of every channel (Eckart–Young, applied channel by channel) is
+    ``sqrt(Σ_c Σ_{i>k} σ_{c,i}²) / sqrt(Σ_c Σ_i σ_{c,i}²)``.
+
+    Attributes
+    ----------
+    U : ndarray (c, m, r)
+    s : ndarray (c, r), each row descending
+    Vt : ndarray (c, r, n)
+        r = min(m, n); c = 1 (grey) or 3 (colour). Read-only.
+    colour : bool
+        Whether the pixels were (m, n, 3): then :meth:`reconstruct` gives (m, n, 3) too.
+    """
+
+    U: FloatArray
+    s: FloatArray
+    Vt: FloatArray
+    colour: bool
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(m, n): rows and columns of pixels."""
+        return (self.U.shape[1], self.Vt.shape[2])
+
+    @property
+    def channels(self) -> int:
+        return int(self.s.shape[0])
+
+    @property
+    def ranks(self) -> tuple[int, ...]:
+        """Numerical rank of each channel (tolerance as in :func:`decompose`)."""
+        m, n = self.shape
+        tol = self.s[:, :1] * max(m, n) * np.finfo(np.float64).eps
+        return tuple(int(r) for r in np.count_nonzero(self.s > tol, axis=1))
+
+    def reconstruct(self, k: int) -> FloatArray:
+        """``A_k = Σ_{i ≤ k} σᵢ uᵢ vᵢᵀ`` of every channel: (m, n), or (m, n, 3) in colour.
+
+        Raises
+        ------
+        ValueError
+            For ``k`` outside [0, min(m, n)].
+        """
+        k = _count(k, "k", 0, self.s.shape[1])
+        approx = np.matmul(self.U[:, :, :k] * self.s[:, None, :k], self.Vt[:, :k, :])
+        return np.moveaxis(approx, 0, -1) if self.colour else approx[0]
+
+    def eckart_young_errors(self) -> FloatArray:
+        """The relative error of the best rank-k approximation for every k = 0 … min(m, n):
+        ``sqrt(Σ_c Σ_{i>k} σ_{c,i}²) / sqrt(Σ_c Σ_i σ_{c,i}²)`` (0 for a black image)."""
+        top = float(self.s.max())
+        if top == 0.0:
+            return np.zeros(self.s.shape[1] + 1)
+        energy = ((self.s / top) ** 2).sum(axis=0)  # per index i, over the channels
+        tail = np.concatenate([np.cumsum(energy[::-1])[::-1], [0.0]])
+        return np.sqrt(np.maximum(tail / tail[0], 0.0))
+
+    def eckart_young_error(self, k: int) -> float:
+        """:meth:`eckart_young_errors` at one k."""
+        k = _count(k, "k", 0, self.s.shape[1])
+        return float(self.eckart_young_errors()[k])
+
+
+def decompose_image(pixels: ArrayLike) -> ImageSVD:
+    """Thin SVD of each channel of an image (notes §1.1, eq. 1.3).
+
+    Parameters
+    ----------
+    pixels : array_like, (m, n) grey levels or (m, n, c) channels (c = 3: red, green, blue)
+        Finite real values, m, n ≥ 1, c ≤ 4.
+
+    Returns
+    -------
+    ImageSVD
+
+    Raises
+    ------
+    ValueError
+        For an array that is not 2-D or 3-D, is empty, has more than 4 channels, or holds
+        values that are not finite real numbers.
+    """
+    P = _array(pixels, "pixels", ndim=(2, 3), min_size=1)
+    colour = P.ndim == 3
+    if colour and not 1 <= P.shape[2] <= 4:
+        raise ValueError(f"pixels must have 1 to 4 channels, got shape {P.shape}")
+    stack = np.moveaxis(P, -1, 0) if colour else P[None]
+    U, s, Vt = np.linalg.svd(stack, full_matrices=False)
+    return ImageSVD(U=_readonly(U), s=_readonly(s), Vt=_readonly(Vt), colour=colour)
 
 
 def storage_ratio(m: int, n: int, k: int) -> float:

@@ -143,6 +143,11 @@ MAX_TRAJECTORY_BYTES = 400 * 10**6
 MAX_SAMPLES = 10**7
 #: Fields are evaluated on blocks of this many points, so that temporaries stay small.
 CHUNK = 1 << 13
+#: Diagonal covariances (every isotropic target): ``(x − m)ᵀS⁻¹(x − m)`` is evaluated as one
+#: matrix product of ``[x², x]`` with the components' coefficients while
+#: ``(max|x|² + max|m|²)·max S⁻¹`` stays below this, so that rounding in the expanded square
+#: costs at most ~1e-10 of the log-density (in the tab, below 1e-11); beyond it, term by term.
+EXPANSION_LIMIT = 1e6
 
 _LOG_2PI = math.log(2.0 * math.pi)
 
@@ -238,6 +243,9 @@ class GaussianMixture:
     _chol: FloatArray = field(init=False, repr=False)
     _prec: FloatArray = field(init=False, repr=False)
     _log_norm: FloatArray = field(init=False, repr=False)
+    _expanded: tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None = field(
+        init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         w = _array(self.weights, "weights", finite=False)
@@ -278,17 +286,7 @@ class GaussianMixture:
         if np.max(np.abs(c - c.transpose(0, 2, 1))) > 1e-10 * scale:
             raise ValueError("covs must be symmetric matrices")
         c = 0.5 * (c + c.transpose(0, 2, 1))
-        eig = np.linalg.eigvalsh(c)
-        if not np.all(eig > 0):
-            raise ValueError(
-                f"covs must be positive definite (all eigenvalues > 0), got "
-                f"smallest eigenvalue {float(eig.min()):g}"
-            )
-        try:
-            chol = np.linalg.cholesky(c)
-        except np.linalg.LinAlgError as exc:  # pragma: no cover - eigenvalues checked above
-            raise ValueError(f"covs must be positive definite ({exc})") from exc
-        prec = np.linalg.inv(c)
+        chol, prec = _roots_and_inverses(c)
         if not np.all(np.isfinite(prec)):  # e.g. a subnormal variance: 1/1e-320 overflows
             raise ValueError("covs must have an inverse representable in float64 (too small)")
         prec = 0.5 * (prec + prec.transpose(0, 2, 1))
@@ -302,6 +300,7 @@ class GaussianMixture:
         object.__setattr__(self, "_chol", _readonly(chol))
         object.__setattr__(self, "_prec", _readonly(prec))
         object.__setattr__(self, "_log_norm", _readonly(log_norm))
+        object.__setattr__(self, "_expanded", _expansion(m, c, log_norm))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, GaussianMixture):
@@ -412,6 +411,31 @@ class GaussianMixture:
 
     # densities --------------------------------------------------------------------------------
 
+    def _exp_terms(self, pts: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """``exp(log w_k N(x; m_k, S_k) − t(x))`` (n, k) and the row shift t(x) (n,), the
+        largest term of each row (so nothing overflows and the largest is 1).
+
+        Diagonal covariances: the quadratic form as one matrix product (see
+        :data:`EXPANSION_LIMIT`); otherwise :meth:`_terms`."""
+        if self._fits_expansion(pts):
+            quadratic, offset, _, _ = self._expanded
+            logc = np.concatenate([pts * pts, pts], axis=1) @ quadratic
+            logc += offset
+        else:
+            logc = self._terms(pts)[0]
+        top = logc.max(axis=1, keepdims=True)
+        logc -= top
+        np.exp(logc, out=logc)
+        return logc, top[:, 0]
+
+    def _fits_expansion(self, pts: FloatArray) -> bool:
+        if self._expanded is None or pts.size == 0:
+            return False
+        _, _, _, scale = self._expanded
+        return float(np.max(np.abs(pts))) ** 2 * pts.shape[1] * scale[0] + scale[1] <= (
+            EXPANSION_LIMIT
+        )
+
     def _terms(self, pts: FloatArray) -> tuple[FloatArray, list[FloatArray], list[FloatArray]]:
         """Log terms ``log w_k N(x; m_k, S_k)`` (n, k), and per coordinate i the (n, k) arrays
         ``(x − m_k)_i`` and ``(S_k⁻¹(x − m_k))_i``.  d ≤ 2: plain broadcasting beats einsum."""
@@ -431,23 +455,33 @@ class GaussianMixture:
     def _log_pdf_pts(self, pts: FloatArray) -> FloatArray:
         out = np.empty(pts.shape[0])
         for sl in _chunks(pts.shape[0]):
-            logc, _, _ = self._terms(pts[sl])
-            out[sl] = _log_sum_exp(logc)[0]
+            terms, top = self._exp_terms(pts[sl])
+            out[sl] = top + np.log(terms.sum(axis=1))
         return out
 
     def _score_pts(self, pts: FloatArray) -> FloatArray:
+        """``−Σ_k r_k S_k⁻¹(x − m_k)``; diagonal S_k: ``Σ_k e_k (S_k⁻¹m_k − S_k⁻¹x) / Σ_k e_k``
+        with the terms e_k of :meth:`_exp_terms`, two matrix products."""
         out = np.empty_like(pts)
+        d = self.dim
         for sl in _chunks(pts.shape[0]):
-            logc, _, pd = self._terms(pts[sl])
+            x = pts[sl]
+            if self._fits_expansion(x):
+                terms, _ = self._exp_terms(x)
+                sums = terms @ self._expanded[2]  # [Σ e S⁻¹m, Σ e S⁻¹ (diagonal), Σ e]
+                out[sl] = (sums[:, :d] - x * sums[:, d : 2 * d]) / sums[:, 2 * d :]
+                continue
+            logc, _, pd = self._terms(x)
             r = _log_sum_exp(logc)[1]
-            for i in range(self.dim):
+            for i in range(d):
                 out[sl, i] = -np.einsum("nk,nk->n", r, pd[i])
         return out
 
     def _resp_pts(self, pts: FloatArray) -> FloatArray:
         out = np.empty((pts.shape[0], self.k))
         for sl in _chunks(pts.shape[0]):
-            out[sl] = _log_sum_exp(self._terms(pts[sl])[0])[1]
+            terms, _ = self._exp_terms(pts[sl])
+            out[sl] = terms / terms.sum(axis=1, keepdims=True)
         return out
 
     def log_pdf(self, x: ArrayLike) -> FloatArray:
@@ -613,6 +647,54 @@ class GaussianMixture:
         covs = self.covs.copy()
         covs[i] = std * std * np.eye(self.dim)
         return GaussianMixture(self.weights, self.means, covs)
+
+
+def _roots_and_inverses(c: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Cholesky factors and inverses of symmetric covariances (k, d, d), which must be positive
+    definite; diagonal ones (every isotropic mixture, and its marginals) by their diagonals,
+    without LAPACK on k tiny matrices (a 256-component target builds two mixtures a frame)."""
+    d = c.shape[1]
+    if d == 1 or not np.any(c[:, 0, 1]):
+        diagonal = np.diagonal(c, axis1=1, axis2=2)
+        if not np.all(diagonal > 0):
+            raise ValueError(
+                f"covs must be positive definite (all eigenvalues > 0), got "
+                f"smallest eigenvalue {float(diagonal.min()):g}"
+            )
+        eye = np.eye(d)
+        with np.errstate(over="ignore"):  # a subnormal variance: refused by the caller
+            inverse = 1.0 / diagonal
+        return np.sqrt(diagonal)[:, :, None] * eye, inverse[:, :, None] * eye
+    eig = np.linalg.eigvalsh(c)
+    if not np.all(eig > 0):
+        raise ValueError(
+            f"covs must be positive definite (all eigenvalues > 0), got "
+            f"smallest eigenvalue {float(eig.min()):g}"
+        )
+    try:
+        chol = np.linalg.cholesky(c)
+    except np.linalg.LinAlgError as exc:  # pragma: no cover - eigenvalues checked above
+        raise ValueError(f"covs must be positive definite ({exc})") from exc
+    return chol, np.linalg.inv(c)
+
+
+def _expansion(
+    means: FloatArray, covs: FloatArray, log_norm: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray] | None:
+    """For diagonal covariances, the coefficients that make the log terms one matrix product:
+    ``log w_k N(x; m_k, S_k) = [x², x] · [−½ S_k⁻¹; S_k⁻¹m_k] + (log_norm_k − ½ m_kᵀS_k⁻¹m_k)``;
+    the score's ``[S_k⁻¹m_k, S_k⁻¹, 1]``; and (max S⁻¹, max m_kᵀS_k⁻¹m_k) for
+    :data:`EXPANSION_LIMIT`. None for other covariances."""
+    d = means.shape[1]
+    if d == 2 and np.any(covs[:, 0, 1] != 0.0):
+        return None
+    inv = 1.0 / np.diagonal(covs, axis1=1, axis2=2)  # (k, d)
+    scaled = means * inv
+    quadratic = np.concatenate([-0.5 * inv.T, scaled.T], axis=0)  # (2d, k)
+    offset = log_norm - 0.5 * np.sum(means * scaled, axis=1)
+    score = np.column_stack([scaled, inv, np.ones(len(inv))])  # (k, 2d + 1)
+    scale = np.array([float(inv.max()), float(np.max(np.sum(means * scaled, axis=1)))])
+    return quadratic, offset, score, scale
 
 
 def default_target(dim: int) -> GaussianMixture:
@@ -860,8 +942,16 @@ def _fm_field(target: GaussianMixture, tau: float, pts: FloatArray) -> FloatArra
     gain = np.matmul(tau * target.covs - (1.0 - tau) * eye, mix._prec)
     out = np.empty_like(pts)
     d = target.dim
+    if mix._expanded is not None:  # diagonal: v = Σ e_k (m_k − τ a_k m_k + a_k x) / Σ e_k
+        a = np.diagonal(gain, axis1=1, axis2=2)
+        weights = np.column_stack([target.means - tau * a * target.means, a, np.ones(len(a))])
     for sl in _chunks(pts.shape[0]):
-        logc, diff, _ = mix._terms(pts[sl])  # diff[i] = (x − τ m_k)_i
+        x = pts[sl]
+        if mix._fits_expansion(x):
+            sums = mix._exp_terms(x)[0] @ weights
+            out[sl] = (sums[:, :d] + x * sums[:, d : 2 * d]) / sums[:, 2 * d :]
+            continue
+        logc, diff, _ = mix._terms(x)  # diff[i] = (x − τ m_k)_i
         r = _log_sum_exp(logc)[1]
         for e in range(d):
             cond = diff[0] * gain[:, e, 0]
@@ -1371,22 +1461,19 @@ def grid_density(
     if ys is None:
         raise ValueError("ys is required for a 2-D mixture")
     ys = _grid_axis(ys, "ys")
-    if np.all(mixture.covs[:, 0, 1] == 0.0):  # axis-aligned components (isotropic ones)
-        return _separable_grid_density(mixture, xs, ys)
+    if mixture._expanded is not None:  # diagonal S_k: p(x, y) = Σ_k c_k φ_k(x) ψ_k(y)
+        return _separable_density(mixture, xs, ys)
     return np.exp(mixture._log_pdf_pts(_grid_points(xs, ys))).reshape(ys.size, xs.size)
 
 
-def _separable_grid_density(mixture: GaussianMixture, xs: FloatArray, ys: FloatArray) -> FloatArray:
-    """``Σ_k w_k N(x; m_kx, S_kxx) N(y; m_ky, S_kyy)`` on the grid, for components whose
-    covariances are diagonal: each factor is evaluated once per row or column, and the sum
-    over components is one matrix product — (len(xs) + len(ys))·k exponentials instead of
-    len(xs)·len(ys)·k (the transport tab's heat maps, three per frame).  The same density as
-    the log-sum-exp of :meth:`GaussianMixture.log_pdf` to ~1e-15 relative; where p is below
-    ~1e-300 both round to (sub)normal numbers near 0."""
-    prec, means = mixture._prec, mixture.means
-    gx = np.exp(-0.5 * prec[:, 0, 0] * (xs[:, None] - means[None, :, 0]) ** 2)  # (nx, k)
-    gy = np.exp(-0.5 * prec[:, 1, 1] * (ys[:, None] - means[None, :, 1]) ** 2)  # (ny, k)
-    return (gy * np.exp(mixture._log_norm)) @ gx.T
+def _separable_density(mixture: GaussianMixture, xs: FloatArray, ys: FloatArray) -> FloatArray:
+    """A 2-D mixture with diagonal covariances on a grid as one matrix product,
+    ``Z = Ψ diag(c) Φᵀ`` with ``Φ_jk = exp(−(x_j − m_kx)²/2S_kxx)`` and
+    ``c_k = w_k / (2π √det S_k)``: 2·n·k exponentials instead of n²·k."""
+    variances = np.diagonal(mixture.covs, axis1=1, axis2=2)
+    phi = np.exp(-0.5 * (xs[:, None] - mixture.means[None, :, 0]) ** 2 / variances[:, 0])
+    psi = np.exp(-0.5 * (ys[:, None] - mixture.means[None, :, 1]) ** 2 / variances[:, 1])
+    return (psi * np.exp(mixture._log_norm)) @ phi.T
 
 
 def histogram_distance(

@@ -1,8 +1,10 @@
 """The ``mlphys-gui`` command: open the app, or export a figure, a recording or a handout
 without a display.
 
-    mlphys-gui [--tab NAME] [--scene FILE] [--deck FILE] [--fresh] [--session-file]
-    mlphys-gui export (--tab NAME | SCENE.json) -o FILE.{png,svg,pdf,csv} [--width PX] [--theme T]
+    mlphys-gui [--tab NAME] [--scene FILE] [--deck FILE] [--data FILE | --image FILE] [--fresh]
+               [--session-file]
+    mlphys-gui export (--tab NAME | SCENE.json) [--data FILE | --image FILE]
+                      -o FILE.{png,svg,pdf,csv} [--width PX] [--theme T]
     mlphys-gui record (--tab NAME | SCENE.json) -o FILE.{mp4,gif} [--seconds S] [--fps N]
     mlphys-gui handout DECK -o FILE.pdf
 
@@ -39,10 +41,24 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
+def _user_file_arguments(parser: argparse.ArgumentParser) -> None:
+    """--data and --image: the user's own file, opened in the tab (by default the first that
+    takes it: the posterior for data, the SVD low-rank view for an image)."""
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="a CSV/TSV file: lab data x, y[, σ] (posterior) or a point cloud x[, y] (transport)",
+    )
+    parser.add_argument(
+        "--image", type=Path, help="a PNG or JPEG: the low-rank view (svd) or a target (transport)"
+    )
+
+
 def _gui_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=APP_NAME, description="Machine Learning for Physicists, interactive.")
     parser.add_argument("--tab", help=f"open on this tab ({', '.join(TAB_NAMES)})")
     parser.add_argument("--scene", type=Path, help="open this scene file (it becomes the session)")
+    _user_file_arguments(parser)
     parser.add_argument(
         "--deck", type=Path, help="open this deck (or a handout PDF) at its first step"
     )
@@ -69,6 +85,7 @@ def _export_parser() -> argparse.ArgumentParser:
         help="a scene (.json) or a figure the app exported (.png, .svg, .pdf)",
     )
     parser.add_argument("--tab", help="export this tab's default scene instead")
+    _user_file_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, required=True, help="FILE.png|svg|pdf|csv")
     parser.add_argument("--width", type=int, help="PNG width in pixels (default 1600)")
     parser.add_argument("--theme", default="light", help="light or projector")
@@ -81,6 +98,7 @@ def _record_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("scene", nargs="?", type=Path, help="a scene, or a figure the app exported")
     parser.add_argument("--tab", help="record this tab's default scene instead")
+    _user_file_arguments(parser)
     parser.add_argument("-o", "--output", type=Path, required=True, help="FILE.mp4 or FILE.gif")
     parser.add_argument("--seconds", type=float, default=10.0, help="length (default 10)")
     parser.add_argument("--fps", type=int, default=30, help="frames per second (default 30)")
@@ -103,6 +121,44 @@ def _handout_parser() -> argparse.ArgumentParser:
 def _check_tab(name: str | None, available) -> None:
     if name is not None and name not in available:
         raise UsageError(f"unknown tab '{name}' (choose from: {', '.join(available)})")
+
+
+def _user_file(args: argparse.Namespace) -> tuple[str, Path] | None:
+    """("data" or "image", path) of --data / --image, or None."""
+    if args.data is not None and args.image is not None:
+        raise UsageError("give --data or --image, not both")
+    if args.data is not None:
+        return "data", args.data
+    return None if args.image is None else ("image", args.image)
+
+
+def _tab_for_user_file(args: argparse.Namespace, tab_classes) -> str | None:
+    """The tab that opens --data / --image: --tab (which must take it), else the first that
+    does; None without either."""
+    wanted = _user_file(args)
+    if wanted is None:
+        return args.tab
+    kind, _path = wanted
+    takers = [name for name, cls in tab_classes.items() if kind in cls.accepts]
+    if args.tab is not None and args.tab not in takers:
+        raise UsageError(
+            f"the {args.tab} tab does not take --{kind} (these do: {', '.join(takers)})"
+        )
+    return args.tab or takers[0]
+
+
+def _import_user_file(args: argparse.Namespace, tab) -> str:
+    """Open --data / --image in ``tab`` and say what was done ("" without either); a refusal
+    is a one-line usage error."""
+    from mlphys_gui.user_files import UserFileError
+
+    wanted = _user_file(args)
+    if wanted is None:
+        return ""
+    try:
+        return tab.import_file(*wanted)
+    except UserFileError as error:
+        raise UsageError(str(error)) from None
 
 
 def missing_xcb_packages() -> list[str]:
@@ -159,6 +215,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from mlphys_gui.tabs import TAB_CLASSES
 
     _check_tab(args.tab, TAB_CLASSES)
+    args.tab = _tab_for_user_file(args, TAB_CLASSES)
     _check_display()
     app = create_application()
     from mlphys_gui.main_window import MainWindow
@@ -174,6 +231,11 @@ def run_gui(args: argparse.Namespace) -> int:
             window.save_session()  # the scene is the session from now on
         else:
             print(f"{APP_NAME}: {window.statusBar().currentMessage()}", file=sys.stderr)
+    if args.tab is not None:
+        done = _import_user_file(args, window.tabs[args.tab])
+        window.select_tab(args.tab)
+        if done:
+            window.show_message(done)
     if args.deck is not None and not window.lecture.open_deck(args.deck):
         print(f"{APP_NAME}: {window.statusBar().currentMessage()}", file=sys.stderr)
     _close_on_signals(window)
@@ -218,6 +280,7 @@ def _headless_tab(args: argparse.Namespace):
     tab = offscreen_tab(name, Style(theme=THEMES[args.theme]), EXPORT_WINDOW_SIZE)
     if state is not None:
         tab.restore(state, label=None)
+    _import_user_file(args, tab)
     app.processEvents()
     tab.settle()
     app.processEvents()
@@ -228,9 +291,11 @@ def _check_source(args: argparse.Namespace) -> None:
     from mlphys_gui.style import THEMES
     from mlphys_gui.tabs import TAB_CLASSES
 
+    _check_tab(args.tab, TAB_CLASSES)
+    if args.scene is None:
+        args.tab = _tab_for_user_file(args, TAB_CLASSES)
     if (args.scene is None) == (args.tab is None):
         raise UsageError("give either a scene file or --tab NAME")
-    _check_tab(args.tab, TAB_CLASSES)
     if args.theme not in THEMES:
         raise UsageError(f"unknown theme '{args.theme}' (choose from: {', '.join(THEMES)})")
 

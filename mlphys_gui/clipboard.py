@@ -4,8 +4,8 @@ drop brings back (Edit → Copy figure, Copy scene, Paste; the main window takes
 Copy figure puts the figure on the clipboard as a PNG at the screen's pixel ratio (its physical
 size set so that it pastes at its size on screen) and as SVG (``image/svg+xml``, vectors), both
 carrying the scene as exported files do; Copy scene puts the scene's JSON as text. A paste or a
-drop is read by :func:`pasted`: a scene or deck file, a figure the app made, or a scene's or a
-deck's JSON text.
+drop is read by :func:`pasted`: a file (a scene, deck, figure, data or image), a figure the app
+made, or a scene's or a deck's JSON text; other text pastes as data where the tab takes data.
 """
 
 import json
@@ -18,7 +18,6 @@ from mlphys_gui.deck import DECK_KIND
 from mlphys_gui.export import ExportError, figure_bytes, render_image
 from mlphys_gui.scene import (
     FIGURE_KEY,
-    FIGURE_SUFFIXES,
     SceneError,
     figure_payload,
     make_scene,
@@ -27,7 +26,6 @@ from mlphys_gui.scene import (
 
 PNG = "image/png"
 SVG = "image/svg+xml"
-OPENABLE_SUFFIXES = (".json", *FIGURE_SUFFIXES)  # scenes, decks, figures and handouts
 INCHES_PER_METRE = 1 / 0.0254
 LOGICAL_DPI = 96.0
 
@@ -60,12 +58,8 @@ def scene_text(tab: str, state: dict) -> str:
 
 
 def dropped_files(mime: QtCore.QMimeData) -> list[Path]:
-    """The local files of a drop or paste that the app may open (by suffix)."""
-    return [
-        Path(url.toLocalFile())
-        for url in mime.urls()
-        if url.isLocalFile() and Path(url.toLocalFile()).suffix.lower() in OPENABLE_SUFFIXES
-    ]
+    """The local files of a drop or paste (the main window's open_file tells their kind)."""
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
 
 
 def pasted(mime: QtCore.QMimeData | None) -> Pasted | None:
@@ -120,10 +114,19 @@ def copy_scene(window) -> None:
 
 def paste(window) -> bool:
     """Edit → Paste (Ctrl+V): a scene or a deck as text, a copied figure, or a file; the main
-    window opens it. Anything else changes nothing and says so."""
-    found = pasted(clipboard().mimeData())
+    window opens it. Other text is data (copied from a spreadsheet) where the current tab takes
+    data. Anything else changes nothing and says so."""
+    mime = clipboard().mimeData()
+    found = pasted(mime)
+    if (
+        found is None
+        and mime is not None
+        and mime.hasText()
+        and "data" in window.current_tab().accepts
+    ):
+        return window.user_files.paste()
     if found is None:
-        window.show_message("Paste: nothing here is a scene, a figure or a deck")
+        window.show_message("Paste: nothing here is a scene, a figure, a deck or data")
         return False
     kind, value = found
     if kind == "file":

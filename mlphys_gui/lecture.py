@@ -64,7 +64,6 @@ class Lecture(QtCore.QObject):
         self.overlay = black_screen()  # the main window blanked, when no presenter view is open
         self.overlay.setParent(window)
         self.overlay.hide()
-        window.installEventFilter(self)  # the overlay follows the window's size
         self.presenting = False
         self._editor_was_shown = False
         self.player.changed.connect(self._deck_changed)
@@ -322,10 +321,10 @@ class Lecture(QtCore.QObject):
             presenter.set_blank(False)
         self.console.show_blank(on)
 
-    def eventFilter(self, watched, event) -> bool:
-        if watched is self.window and event.type() == QtCore.QEvent.Type.Resize:
-            self.overlay.setGeometry(self.window.rect())
-        return False
+    def fit_overlay(self) -> None:
+        """The black overlay covers the whole window (MainWindow.resizeEvent calls this; an
+        event filter on the window outlived this object's Python half at exit)."""
+        self.overlay.setGeometry(self.window.rect())
 
     # ------------------------------------------------------------------ dialogs
     def open_deck_dialog(self) -> None:

@@ -8,22 +8,26 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 from mlphys_gui import APP_NAME, clipboard, recording
 from mlphys_gui.deck import is_deck_file
 from mlphys_gui.export import DEFAULT_PNG_WIDTH, PNG_WIDTH_RANGE, ExportError, export_to_file
+from mlphys_gui.importing import UserFiles
 from mlphys_gui.lazy_tabs import LazyTabs
 from mlphys_gui.lecture import Lecture
 from mlphys_gui.presenter import PresenterWindow
 from mlphys_gui.presets import Preset, presets_for
 from mlphys_gui.scene import (
+    FIGURE_SUFFIXES,
     SceneError,
     figure_payload,
     make_scene,
     parse_scene,
     read_scene_file,
+    scene_in_figure,
     write_scene_file,
 )
 from mlphys_gui.session import SessionError, SessionStore
 from mlphys_gui.style import FONT_SCALE_RANGE, LIGHT, PROJECTOR, THEMES, Style
 from mlphys_gui.tabs import TAB_CLASSES
 from mlphys_gui.tabs.base import TabBase
+from mlphys_gui.user_files import SUFFIXES
 
 ZOOM_FACTOR = 1.15
 BOOKMARK_SLOTS = 9
@@ -58,12 +62,28 @@ _TEXT_FIELDS = (
 _CTRL_Y = QtCore.QKeyCombination(QtCore.Qt.KeyboardModifier.ControlModifier, QtCore.Qt.Key.Key_Y)
 
 
+#: Files a drop may bring: scenes, decks, figures and handouts, data and images.
+OPENABLE_SUFFIXES = frozenset(
+    (".json", *FIGURE_SUFFIXES, *(s for ss in SUFFIXES.values() for s in ss))
+)
+
+
+def _carries_scene(path: Path) -> bool:
+    """Whether a figure file holds the scene the app wrote into it (else it may be a picture
+    for the SVD tab)."""
+    try:
+        scene_in_figure(path.read_bytes(), path.suffix.lower(), path.name)
+    except (OSError, SceneError):
+        return False
+    return True
+
+
 class _FocusedControlKeys(QtCore.QObject):
     """Lets a focused slider keep its arrow keys, a focused button its Space and a focused
-    text field the letters and the keys that move in text (a clicker's PageUp/PageDown,
-    Home/End, B and "."; a deck's note is typed with them); and gives Ctrl+Z / Ctrl+Shift+Z /
-    Ctrl+Y to Edit → Undo / Redo when a focused text field has nothing of its own to undo (its
-    last text was applied): a line edit would otherwise take them."""
+    text field the letters, its Ctrl+V and the keys that move in text (a clicker's
+    PageUp/PageDown, Home/End, B and "."; a deck's note is typed with them); and gives Ctrl+Z /
+    Ctrl+Shift+Z / Ctrl+Y to Edit → Undo / Redo when a focused text field has nothing of its
+    own to undo (its last text was applied): a line edit would otherwise take them."""
 
     def eventFilter(self, watched, event):
         # every event of the application passes here: the cheap class test first (reading
@@ -75,6 +95,11 @@ class _FocusedControlKeys(QtCore.QObject):
         focus = QtWidgets.QApplication.focusWidget()
         if _is_undo_key(event) and _has_no_draft(focus):
             event.ignore()  # not taken by the field: the window's shortcut fires
+            return True
+        if event.matches(QtGui.QKeySequence.StandardKey.Paste) and isinstance(
+            focus, QtWidgets.QLineEdit | QtWidgets.QAbstractSpinBox
+        ):
+            event.accept()  # pasted into the field, not as data or a scene
             return True
         plain = event.modifiers() in (
             QtCore.Qt.KeyboardModifier.NoModifier,
@@ -152,13 +177,14 @@ class MainWindow(QtWidgets.QMainWindow):
         # name → tab; a tab is built when first shown or asked for (lazy_tabs.py)
         self.tabs = LazyTabs(self.tabs_widget, TAB_CLASSES, self._tab_built)
         self.presenter: PresenterWindow | None = None
+        self.user_files = UserFiles(self)
         self.tabs_widget.currentChanged.connect(self._tab_chosen)
         self._shortcut_rows: list[tuple[str, str]] = []
         self.lecture = Lecture(self)
         column.insertWidget(0, self.lecture.console)
         self._build_menus()
-        self.setAcceptDrops(True)  # scene, figure, deck and handout files (each tab's plots
-        # pass them on: _tab_built)
+        self.setAcceptDrops(True)  # scenes, figures, decks, handouts, data and images (each
+        # tab's plots pass them on: _tab_built)
         self._key_filter = _FocusedControlKeys(self)
         QtWidgets.QApplication.instance().installEventFilter(self._key_filter)
         self._restore_preferences(initial_tab)
@@ -194,6 +220,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.add_action(file_menu, "&Open scene…", self._open_scene_dialog, "Ctrl+O")
         self.add_action(file_menu, "&Save scene…", self._save_scene_dialog, "Ctrl+S")
         file_menu.addSeparator()
+        self.user_files.add_actions(self.add_action, file_menu)
+        file_menu.addSeparator()
         self.add_action(file_menu, "&Export figure…", self._export_figure_dialog, "Ctrl+E")
         self.add_action(file_menu, "Export &data (CSV)…", self._export_data_dialog, "Ctrl+Shift+E")
         self.add_action(file_menu, "&Record animation…", self._record_dialog, "Ctrl+Shift+V")
@@ -218,7 +246,14 @@ class MainWindow(QtWidgets.QMainWindow):
         self.add_action(
             edit_menu, "Copy &scene", lambda: clipboard.copy_scene(self), "Ctrl+Shift+C"
         )
-        self.add_action(edit_menu, "&Paste scene or deck", lambda: clipboard.paste(self), "Ctrl+V")
+        self.add_action(
+            edit_menu,
+            "&Paste",
+            lambda: clipboard.paste(self),
+            "Ctrl+V",
+            keys_help="Paste a scene, a deck, a figure or a file; else a table as data",
+        )
+        self.user_files.add_paste_action(self.add_action, edit_menu)
 
         view_menu = bar.addMenu("&View")
         self.presentation_action = self.add_action(
@@ -320,6 +355,7 @@ class MainWindow(QtWidgets.QMainWindow):
         tab.message.connect(self.show_message)
         tab.stateChanged.connect(self._state_changed)
         tab.paused.connect(self.schedule_autosave)
+        tab.importRequested.connect(self.user_files.choose)
         self.undo_group.addStack(tab.undo_stack)
         for view in tab.findChildren(QtWidgets.QGraphicsView):
             view.setAcceptDrops(False)  # a plot would take a dropped file and ignore it
@@ -329,6 +365,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _tab_chosen(self, _index: int = 0) -> None:
         self.note_banner.hide()
         self.undo_group.setActiveStack(self.current_tab().undo_stack)
+        self.user_files.follow(self.current_tab())
         self.schedule_autosave()
 
     def _state_changed(self, _change) -> None:
@@ -420,11 +457,15 @@ class MainWindow(QtWidgets.QMainWindow):
         return True
 
     def open_file(self, path: str | Path) -> bool:
-        """A dropped, pasted or named file: a deck (or a handout that carries one), else a
-        scene (or a figure that carries one)."""
+        """A dropped, pasted or named file: a deck (or a handout that carries one), a scene (or
+        a figure that carries one), else lab data or an image for the current tab."""
+        path = Path(path)
         if is_deck_file(path):
             return self.lecture.open_deck(path)
-        return self.open_scene(path)
+        suffix = path.suffix.lower()
+        if suffix == ".json" or (suffix in FIGURE_SUFFIXES and _carries_scene(path)):
+            return self.open_scene(path)
+        return self.user_files.open_by_kind(path)
 
     def open_scene_document(self, document, label: str) -> bool:
         """A scene already decoded (pasted as text or inside a copied figure)."""
@@ -437,9 +478,18 @@ class MainWindow(QtWidgets.QMainWindow):
         return True
 
     def show_state(self, name: str, state: dict, label: str) -> None:
-        self.tabs[name].restore(state, label=label)
+        """Restore a tab's state (one undo step); the status bar names it, and anything the tab
+        had to say (a scene's image that is no longer there)."""
+        notes: list[str] = []
+        collect = notes.append
+        tab = self.tabs[name]
+        tab.message.connect(collect)
+        try:
+            tab.restore(state, label=label)
+        finally:
+            tab.message.disconnect(collect)
         self.select_tab(name)
-        self.show_message(label)
+        self.show_message("; ".join([label, *notes]))
 
     def load_preset(self, preset: Preset) -> bool:
         """Open a prepared scene and show its teaching note above the tabs."""
@@ -452,17 +502,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.note_banner.setText(f"<b>{preset.title}</b> — {preset.note}")
         self.note_banner.show()
         return True
-
-    # ---------------------------------------------------------------- drops (and clipboard.py)
-    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
-        if clipboard.dropped_files(event.mimeData()):
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QtGui.QDropEvent) -> None:
-        files = clipboard.dropped_files(event.mimeData())
-        if files:
-            event.acceptProposedAction()
-            self.open_file(files[0])
 
     # ---------------------------------------------------------------- bookmarks
     def save_bookmark(self, slot: int) -> None:
@@ -701,6 +740,27 @@ class MainWindow(QtWidgets.QMainWindow):
             return True
         self.show_message("Restored the previous session (mlphys-gui --fresh starts anew)")
         return True
+
+    # ---------------------------------------------------------------- the user's files
+    def import_file(self, kind: str, path: str | Path) -> bool:
+        """Give a data file or an image to the current tab (one undo step); on any problem
+        keep the state and say why in the status bar."""
+        return self.user_files.open(kind, path)
+
+    def dragEnterEvent(self, event: QtGui.QDragEnterEvent) -> None:
+        files = clipboard.dropped_files(event.mimeData())
+        if len(files) == 1 and files[0].suffix.lower() in OPENABLE_SUFFIXES:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QtGui.QDropEvent) -> None:
+        files = clipboard.dropped_files(event.mimeData())
+        if len(files) == 1:
+            event.acceptProposedAction()
+            self.open_file(files[0])
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.lecture.fit_overlay()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if self.lecture.presenting:

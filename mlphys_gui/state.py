@@ -22,6 +22,7 @@ No Qt here: the model is plain Python and tested without a display.
 from __future__ import annotations
 
 import math
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -70,6 +71,9 @@ class Param(ABC):
     and ``equation`` says where the notes define it (shown in the tooltip); ``unit`` is shown
     beside its value. ``shown_when(values)`` / ``enabled_when(values)``: when its control is
     shown / enabled (a spring constant only for the harmonic well; λ not while ridgeless).
+    ``tooltip_when(values)``, if given, replaces ``tooltip`` when what the control does depends
+    on other fields (the σ slider with per-point σᵢ from a data file). ``added_later``: a field
+    that scenes written before it existed do not have; such a scene takes its default.
     """
 
     default: Any
@@ -79,6 +83,8 @@ class Param(ABC):
     unit: str = ""
     shown_when: Callable[[Mapping[str, Any]], bool] | None = None
     enabled_when: Callable[[Mapping[str, Any]], bool] | None = None
+    tooltip_when: Callable[[Mapping[str, Any]], str] | None = None
+    added_later: bool = False
 
     @abstractmethod
     def check(self, value: Any) -> Any:
@@ -95,10 +101,14 @@ class Param(ABC):
         """The value as the user reads it (undo text, messages)."""
         return f"{value}{(' ' + self.unit) if self.unit else ''}"
 
-    def help(self) -> str:
-        """The tooltip of its control: the explanation and where the notes define it."""
+    def help(self, values: Mapping[str, Any] | None = None) -> str:
+        """The tooltip of its control: the explanation (for ``values``, when it depends on
+        them) and where the notes define it."""
+        text = self.tooltip
+        if self.tooltip_when is not None and values is not None:
+            text = self.tooltip_when(values)
         where = f"Notes: {self.equation}" if self.equation else ""
-        return "\n".join(part for part in (self.tooltip, where) if part)
+        return "\n".join(part for part in (text, where) if part)
 
     def alternatives(self) -> list[Any]:
         """Other valid values than the default, in JSON form (tests and the fuzz use them)."""
@@ -231,17 +241,23 @@ class Flag(Param):
 
 @dataclass(frozen=True, kw_only=True)
 class Text(Param):
-    """A typed text of at most ``max_length`` characters (a formula). ``examples`` are valid
-    texts other than the default: the placeholder's hint, and what tests type."""
+    """A typed text of at most ``max_length`` characters (a formula, a file name). ``examples``
+    are valid texts other than the default: the placeholder's hint, and what tests type.
+    ``pattern``, if given, is a regular expression the whole text must match; ``pattern_help``
+    says in words what it allows."""
 
     max_length: int
     examples: tuple[str, ...] = ()
+    pattern: str | None = None
+    pattern_help: str = ""
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str):
             raise ValueError(f"expected a text, got {_describe(value)}")
         if len(value) > self.max_length:
             raise ValueError(f"longer than {self.max_length} characters")
+        if self.pattern is not None and re.fullmatch(self.pattern, value) is None:
+            raise ValueError(f"expected {self.pattern_help or 'another text'}")
         return value
 
     def format(self, value: Any) -> str:
@@ -430,11 +446,16 @@ class Schema:
         }
 
     def check(self, state: Any) -> dict[str, Any]:
-        """A scene's state checked: every field present, known, of its type and range, and
-        every rule kept. Returns the state as JSON values; InvalidValueError names the field."""
+        """A scene's state checked: every field present (a field ``added_later`` may be
+        missing: it takes its default), known, of its type and range, and every rule kept.
+        Returns the state as JSON values; InvalidValueError names the field."""
         if not isinstance(state, dict):
             raise InvalidValueError("", '"state" must be a JSON object')
         fields = self.fields()
+        state = {
+            **{key: param.default for key, param in fields.items() if param.added_later},
+            **state,
+        }
         missing = [key for key in fields if key not in state]
         if missing:
             raise InvalidValueError(missing[0], f"state is missing: {', '.join(missing)}")

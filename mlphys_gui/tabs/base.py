@@ -18,6 +18,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 from mlphys_gui.export import Series
 from mlphys_gui.state import Change, InvalidValueError, Schema, StateModel
 from mlphys_gui.style import Style
+from mlphys_gui.user_files import KIND_NAMES, UserFileError
 from mlphys_gui.widgets.bound import Controls
 from mlphys_gui.widgets.panels import ControlColumn, controls_beside
 from mlphys_gui.widgets.playback import Animator
@@ -89,7 +90,9 @@ class TabBase(QtWidgets.QWidget):
     - ``apply_style(style)``: theme, font scale and line width, on the existing items.
 
     A tab with run progress (declared in ``SCHEMA.progress``) also overrides ``progress()`` and
-    ``restore_progress(progress)``. ``message`` carries text for the status bar.
+    ``restore_progress(progress)``. A tab that opens the user's files lists their kinds in
+    ``accepts`` and overrides ``import_file`` (and ``import_text`` for pasted data).
+    ``message`` carries text for the status bar.
     Space, → and R call ``toggle_play``, ``step`` and ``reset``.
     """
 
@@ -100,8 +103,11 @@ class TabBase(QtWidgets.QWidget):
     message = QtCore.pyqtSignal(str)
     stateChanged = QtCore.pyqtSignal(object)  # the Change
     paused = QtCore.pyqtSignal()  # playback stopped: the run's progress is worth saving
+    importRequested = QtCore.pyqtSignal(str)  # a button asks for File → Import data… ("data")
     animator: Animator | None = None  # the animator Space, → and recordings drive
     has_playback: ClassVar[bool] = True  # Space plays something (a deck step may play it)
+    #: The kinds of file the tab opens ("data", "image"), each with what it becomes here.
+    accepts: ClassVar[Mapping[str, str]] = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -154,6 +160,16 @@ class TabBase(QtWidgets.QWidget):
     def restore_progress(self, progress: Mapping[str, Any]) -> None:
         """Bring the run to ``progress`` (after the parameters were restored)."""
 
+    def import_file(self, kind: str, path) -> str:
+        """Open a file the user brings (File → Import data… or Open image…, drag and drop,
+        ``--data``, ``--image``) as one undo step. Returns what was done, for the status bar;
+        UserFileError says why not, and then nothing has changed."""
+        raise UserFileError(f"the {self.title} tab does not open {KIND_NAMES[kind]}")
+
+    def import_text(self, text: str, name: str) -> str:
+        """Data pasted as text (Edit → Paste data), as :meth:`import_file`."""
+        raise UserFileError(f"the {self.title} tab does not take pasted data")
+
     # ---------------------------------------------------------------- state
     def default_state(self) -> dict[str, Any]:
         return self.SCHEMA.defaults()
@@ -179,12 +195,17 @@ class TabBase(QtWidgets.QWidget):
         """Change parameters as the user asked (a control, a drag, a button): one undo step.
         A refused value is shown at its control and in the status bar; nothing changes."""
         try:
-            self.model.update(changes, origin="edit", label=label)
+            self.apply_edit(changes, label)
         except InvalidValueError as error:
             self.controls.refused(error.key, str(error))
             self.message.emit(f"Not changed: {error}")
             return False
         return True
+
+    def apply_edit(self, changes: Mapping[str, Any], label: str | None = None) -> None:
+        """As :meth:`edit`, but a refused value raises InvalidValueError (for an import, which
+        reports the refusal its own way)."""
+        self.model.update(changes, origin="edit", label=label)
 
     def _model_changed(self, change: Change) -> None:
         if change.origin == "edit":

@@ -116,6 +116,14 @@ class _Binding:
         self._mark_target = mark_target or widget
         self._help = self._mark_target.toolTip()
 
+    def set_help(self, text: str) -> None:
+        """A new explanation (its parameter's tooltip depends on other fields)."""
+        if text != self._help:
+            self._help = text
+            self.widget.setToolTip(text)
+            if self._mark_target is not self.widget:
+                self._mark_target.setToolTip(text)
+
     def mark(self, error: str | None) -> None:
         if isinstance(self._mark_target, NumberEntry):
             self._mark_target.show_error(error)
@@ -185,7 +193,7 @@ class Controls:
             log=param.log,
             unit=param.unit,
             digits=param.digits,
-            tooltip=param.help(),
+            tooltip=param.help(self._model.snapshot()),
         )
         slider.valueChanged.connect(
             lambda value: self._edit(key, round(value) if integer else value)
@@ -202,7 +210,7 @@ class Controls:
         """A typed number for a Real parameter (no slider)."""
         param = self.param(key)
         entry = NumberEntry(self._model[key], param.low, param.high, param.digits)
-        entry.setToolTip(param.help())
+        entry.setToolTip(param.help(self._model.snapshot()))
         entry.committed.connect(lambda value: self._edit(key, value))
         entry.rejected.connect(
             lambda why: self._tab.message.emit(f"{param.label} not changed: {why}")
@@ -217,7 +225,7 @@ class Controls:
         spin.setRange(param.low, param.high)
         spin.setValue(self._model[key])
         spin.setKeyboardTracking(False)  # typed digits apply on Enter, not one by one
-        spin.setToolTip(param.help())
+        spin.setToolTip(param.help(self._model.snapshot()))
         spin.setAccessibleName(param.label)
         spin.valueChanged.connect(lambda value: self._edit(key, value))
         self._bind(key, spin, lambda value: _quiet(spin, lambda: spin.setValue(value)))
@@ -232,7 +240,7 @@ class Controls:
         for option, label in param.options.items():
             combo.addItem(label, option)
         combo.setCurrentIndex(combo.findData(self._model[key]))
-        combo.setToolTip(param.help())
+        combo.setToolTip(param.help(self._model.snapshot()))
         combo.setAccessibleName(param.label)
         combo.currentIndexChanged.connect(lambda _index: self._edit(key, combo.currentData()))
         self._bind(
@@ -249,7 +257,7 @@ class Controls:
             raise TypeError(f"{key}: a check box needs a Flag parameter")
         box = QtWidgets.QCheckBox(param.label)
         box.setChecked(self._model[key])
-        box.setToolTip(param.help())
+        box.setToolTip(param.help(self._model.snapshot()))
         box.toggled.connect(lambda checked: self._edit(key, checked))
         self._bind(key, box, lambda value: _quiet(box, lambda: box.setChecked(value)))
         return box
@@ -261,7 +269,7 @@ class Controls:
             raise TypeError(f"{key}: a formula field needs a Text parameter")
         edit = FormulaEdit(self._model[key])
         edit.setMaxLength(param.max_length)
-        edit.setToolTip(param.help())
+        edit.setToolTip(param.help(self._model.snapshot()))
         edit.setAccessibleName(param.label)
         if param.examples:
             edit.setPlaceholderText(param.examples[0])
@@ -369,10 +377,13 @@ class Controls:
         self.show_relevant()
 
     def show_relevant(self) -> None:
-        """Show and enable each control as its declaration says, for the current values."""
+        """Show and enable each control as its declaration says, for the current values, with
+        the tooltip that explains what it does now."""
         values, params = self._model.snapshot(), self._model.schema.params
         for key, binding in self._bindings.items():
             param = params[key]
+            if param.tooltip_when is not None:
+                binding.set_help(param.help(values))
             if param.shown_when is not None:
                 binding.widget.setVisible(param.shown_when(values))
             if param.enabled_when is not None:

@@ -1,15 +1,19 @@
-"""An editor for the components of a Gaussian mixture: one row of typed numbers per component."""
+"""An editor for the components of a Gaussian mixture: one row of typed numbers per component,
+or, for a mixture too large to list (a target made from a picture), a summary."""
 
+import numpy as np
 from PyQt6 import QtCore, QtWidgets
 
 from mlphys_gui.widgets.entries import NumberEntry
 
-WEIGHT_RANGE = (0.001, 100.0)
+WEIGHT_RANGE = (1e-6, 100.0)  # relative weights: a fitted cloud's smallest cluster is ~1e-4
 STD_RANGE = (0.05, 3.0)
+LISTED_ROWS = 12  # larger mixtures are summed up rather than listed
 
 
 class ComponentEditor(QtWidgets.QWidget):
-    """Rows of weight, mean (x, or x and y) and standard deviation, with add and remove.
+    """Rows of weight, mean (x, or x and y) and standard deviation, with add and remove; more
+    than ``LISTED_ROWS`` rows are summed up in a sentence instead (edit them in the plot).
 
     ``changed`` carries the new rows (lists of floats) after any accepted edit; a refused value
     stays marked at its entry, ``rejected`` says why and the rows are unchanged.
@@ -29,9 +33,13 @@ class ComponentEditor(QtWidgets.QWidget):
         self.add_button = QtWidgets.QPushButton("Add component")
         self.add_button.setToolTip("A new bump at the origin with weight 0.2 and σ 0.4")
         self.add_button.clicked.connect(self._add)
+        self.summary = QtWidgets.QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.hide()
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(self._grid)
+        layout.addWidget(self.summary)
         layout.addWidget(self.add_button)
         self.entries: list[list[NumberEntry]] = []
         self.remove_buttons: list[QtWidgets.QToolButton] = []
@@ -61,12 +69,18 @@ class ComponentEditor(QtWidgets.QWidget):
             widget = self._grid.takeAt(0).widget()
             widget.setParent(None)
             widget.deleteLater()
+        self.entries, self.remove_buttons = [], []
+        self.add_button.setEnabled(len(self._rows) < self._max_rows)
+        listed = len(self._rows) <= LISTED_ROWS
+        self.summary.setVisible(not listed)
+        if not listed:
+            self.summary.setText(self._summary())
+            return
         columns = self._columns()
         for col, (name, _limits, tooltip) in enumerate(columns, start=1):
             header = QtWidgets.QLabel(name)
             header.setToolTip(tooltip)
             self._grid.addWidget(header, 0, col)
-        self.entries, self.remove_buttons = [], []
         for i, row in enumerate(self._rows):
             self._grid.addWidget(QtWidgets.QLabel(f"{i + 1}"), i + 1, 0)
             entries = []
@@ -92,7 +106,16 @@ class ComponentEditor(QtWidgets.QWidget):
             self._grid.addWidget(remove, i + 1, len(columns) + 1)
             self.entries.append(entries)
             self.remove_buttons.append(remove)
-        self.add_button.setEnabled(len(self._rows) < self._max_rows)
+
+    def _summary(self) -> str:
+        rows = np.array(self._rows)
+        weights, stds = rows[:, 0] / rows[:, 0].sum(), rows[:, -1]
+        return (
+            f"<b>{len(rows)} components</b> (too many to list): weights from "
+            f"{weights.min():.2g} to {weights.max():.2g} (they sum to 1), σ from "
+            f"{stds.min():.2g} to {stds.max():.2g}. Click the plot to add a component, "
+            "right-click to remove the nearest."
+        )
 
     def _edit(self, i: int, col: int, value: float) -> None:
         self._rows[i][col] = value

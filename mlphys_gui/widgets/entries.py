@@ -147,6 +147,11 @@ class ValueSlider(QtWidgets.QWidget):
     def value(self) -> float:
         return self._value
 
+    def setToolTip(self, text: str) -> None:  # the label, the slider and the entry explain it
+        super().setToolTip(text)
+        for widget in (self.label, self.slider, self.entry):
+            widget.setToolTip(text)
+
     def set_range(self, low: float, high: float, steps: int) -> None:
         """New limits (e.g. when a model's size range changes); the value is clamped."""
         self._low, self._high, self._steps = low, high, steps

@@ -74,6 +74,26 @@ def legend_below(
     return legend
 
 
+def legend_entries(legend: pg.LegendItem) -> list[tuple[pg.GraphicsObject, str]]:
+    """(item, label) of each row of a legend, in order."""
+    return [(sample.item, label.text) for sample, label in legend.items]
+
+
+def list_in_legend(legend: pg.LegendItem, entries: list[tuple[pg.GraphicsObject, str]]) -> bool:
+    """Make ``legend`` list exactly ``entries`` (item, label), in order (rows of items that
+    mean nothing now are left out); True when it had to change (restyle it then)."""
+    if legend_entries(legend) == entries:
+        return False
+    legend.clear()
+    for item, label in entries:
+        legend.addItem(item, label)
+    layout = legend.parentLayoutItem()  # pyqtgraph moved it to (0, 0): back into its cell
+    if layout is not None:
+        layout.invalidate()
+        layout.activate()
+    return True
+
+
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 

@@ -67,9 +67,7 @@ EQUATIONS: dict[str, str] = {
         r"$\log p(y) = \log\mathcal{N}(y\,|\,0,\;\Sigma + \lambda^{-1}\Phi\Phi^{\mathsf{T}})$"
     ),
     # §5: the minimum-norm interpolant (ridgeless limit) and ridge
-    "dd_min_norm": (
-        r"$\hat\beta = \Phi^{+}y = \mathrm{arg\,min}\,\{\|\beta\| : \Phi\beta = y\}$"
-    ),
+    "dd_min_norm": (r"$\hat\beta = \Phi^{+}y = \mathrm{arg\,min}\,\{\|\beta\| : \Phi\beta = y\}$"),
     "dd_ridge": (
         r"$\hat\beta_\lambda = \mathrm{arg\,min}_\beta\,\|y-\Phi\beta\|^2"
         r" + \lambda\|\beta\|^2$"

@@ -188,7 +188,7 @@ def blackboard() -> np.ndarray:
     a += rng.normal(0.0, 4.0, a.shape) * yy
     # an eraser smear: a soft horizontal band in the upper right
     y, x = np.mgrid[0:HEIGHT, 0:WIDTH]
-    a += 18.0 * np.exp(-((y - 18) / 7.0) ** 2) * np.exp(-((x - 160) / 22.0) ** 2)
+    a += 18.0 * np.exp(-(((y - 18) / 7.0) ** 2)) * np.exp(-(((x - 160) / 22.0) ** 2))
     return np.clip(np.rint(a), 0, 255).astype(np.uint8)
 
 
@@ -212,7 +212,7 @@ def interference() -> np.ndarray:
     along = u * math.cos(tilt) + v * math.sin(tilt)
     fringes = np.cos(along * 2.2) ** 2  # k d sin(theta_x) / 2, d/a ~ 2.8
     intensity = airy * fringes
-    shown = intensity ** 0.3
+    shown = intensity**0.3
     # faint background glow from stray light
     shown = 0.92 * shown + 0.06 * np.exp(-(u**2 + v**2) / 60.0)
     return to_uint8(shown, 0.0, shown.max())

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from core.datasets import DIGIT_PIXELS, load_digits
 from core.double_descent import (
     FEATURE_FAMILIES,
     MAX_WIDTHS,
@@ -33,6 +35,13 @@ from core.double_descent import (
     sweep,
     widths_for,
 )
+
+DIGITS = load_digits(Path(__file__).resolve().parents[2] / "resources/datasets/digits.csv.gz")
+
+
+def data_for(features: str):
+    """The data a family needs: the shipped digits for "digits", none for the others."""
+    return DIGITS if features == "digits" else None
 
 
 def exact_gaussian_risk(n: int, p: int, r2: float, s2: float) -> float:
@@ -357,6 +366,7 @@ def test_sweep_equals_per_width_lstsq(features: str, ridge: float) -> None:
         features=features,
         seed=4,
         n_test=300,
+        data=data_for(features),
     )
     result = run_sweep(params)
     test, train, norm = reference_sweep(params)
@@ -371,7 +381,8 @@ def test_sweep_equals_per_width_lstsq(features: str, ridge: float) -> None:
 
 def test_interpolation_beyond_the_threshold() -> None:
     for features in FEATURE_FAMILIES:
-        r = sweep(20, [5, 19, 20, 21, 60], 2, 0.3, features=features, seed=5)
+        data = data_for(features)
+        r = sweep(20, [5, 19, 20, 21, 60], 2, 0.3, features=features, seed=5, data=data)
         assert np.all(r.train_mean[:2] > 1e-4), features  # p < n cannot fit the noise
         np.testing.assert_allclose(r.train_mean[2:], 0.0, atol=1e-16)  # p ≥ n interpolates
 
@@ -408,19 +419,19 @@ def test_relu_and_fourier_draws_follow_their_distributions() -> None:
 
 @pytest.mark.parametrize("features", FEATURE_FAMILIES)
 def test_one_training_point(features: str) -> None:
-    r = sweep(1, [1, 2, 5, 50], 4, 0.5, features=features, seed=6)
+    r = sweep(1, [1, 2, 5, 50], 4, 0.5, features=features, seed=6, data=data_for(features))
     for arr in (r.test_mean, r.train_mean, r.norm_mean, r.test_std):
         assert np.all(np.isfinite(arr))
     # One point is interpolated as soon as one feature is non-zero on it (ReLU features can
     # all be dead at small p).
-    fits = slice(None) if features != "relu" else slice(-1, None)
+    fits = slice(None) if features not in ("relu", "digits") else slice(-1, None)
     np.testing.assert_allclose(r.train_mean[fits], 0.0, atol=1e-20)
 
 
 @pytest.mark.parametrize("features", FEATURE_FAMILIES)
 def test_exactly_at_the_threshold_is_large_but_finite(features: str) -> None:
     n = 30
-    r = sweep(n, [n // 2, n, 4 * n], 10, 0.5, features=features, seed=7)
+    r = sweep(n, [n // 2, n, 4 * n], 10, 0.5, features=features, seed=7, data=data_for(features))
     assert np.all(np.isfinite(r.test_mean)) and np.all(np.isfinite(r.norm_mean))
     assert r.test_mean[1] > 5 * max(r.test_mean[0], r.test_mean[2])  # the peak
     assert r.norm_mean[1] > max(r.norm_mean[0], r.norm_mean[2])
@@ -476,14 +487,15 @@ def test_cancel_before_any_trial() -> None:
 
 def test_same_seed_same_numbers() -> None:
     for features in FEATURE_FAMILIES:
-        a = sweep(15, [3, 15, 40], 3, 0.5, features=features, seed=11)
-        b = sweep(15, [3, 15, 40], 3, 0.5, features=features, seed=11)
-        c = sweep(15, [3, 15, 40], 3, 0.5, features=features, seed=12)
+        data = data_for(features)
+        a = sweep(15, [3, 15, 40], 3, 0.5, features=features, seed=11, data=data)
+        b = sweep(15, [3, 15, 40], 3, 0.5, features=features, seed=11, data=data)
+        c = sweep(15, [3, 15, 40], 3, 0.5, features=features, seed=12, data=data)
         np.testing.assert_array_equal(a.test_trials, b.test_trials)
         np.testing.assert_array_equal(a.norm_trials, b.norm_trials)
         assert not np.array_equal(a.test_trials, c.test_trials)
         # More trials repeat the first ones.
-        d = sweep(15, [3, 15, 40], 5, 0.5, features=features, seed=11)
+        d = sweep(15, [3, 15, 40], 5, 0.5, features=features, seed=11, data=data)
         np.testing.assert_array_equal(d.test_trials[:3], a.test_trials)
 
 
@@ -696,3 +708,85 @@ def test_widths_for_small_problems_take_every_size() -> None:
 def test_widths_for_rejects_bad_values(n, ratio, field) -> None:
     with pytest.raises(ValueError, match=field):
         widths_for(n, ratio)
+
+
+# --------------------------------------------------------------------------------------------
+# real data: the handwritten digits
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_shipped_digits_are_the_uci_test_part() -> None:
+    assert DIGITS.images.shape == (1797, DIGIT_PIXELS) and len(DIGITS) == 1797
+    counts = np.bincount(DIGITS.labels)  # UCI's class counts of its test part
+    assert counts.tolist() == [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    assert DIGITS.images.min() == 0 and DIGITS.images.max() == 16
+    assert np.all(DIGITS.images == np.round(DIGITS.images))
+    assert DIGITS.images[0].reshape(8, 8)[0].tolist() == [0, 0, 5, 13, 9, 1, 0, 0]
+
+
+def test_digit_features_are_random_relus_of_the_centred_pixels() -> None:
+    params = SweepParams(
+        n=300, widths=(400,), trials=1, sigma=0.0, features="digits", seed=2, data=DIGITS
+    )
+    d = draw_trial(params, 0)
+    assert d.Phi.shape == (300, 400) and d.Phi_test.shape == (1497, 400)
+    assert set(np.unique(d.f_test)) == {-1.0, 1.0} and np.all(d.Y == d.Y[:, :1])
+    # the 1797 targets split into these 300 and the 1497 tested: 906 odd digits in all
+    assert np.sum(d.Y[:, 0] > 0) + np.sum(d.f_test > 0) == 906
+    x = DIGITS.images / 16.0
+    x -= x.mean(axis=0)
+    # w·x ~ N(0, ‖x‖²) for w ~ N(0, I): half the features are 0, E φ² = E‖x‖² / (2·64)
+    expected = np.mean(np.sum(x**2, axis=1)) / (2 * 64)
+    phi = np.vstack([d.Phi, d.Phi_test])
+    assert np.mean(phi == 0.0) == pytest.approx(0.5, abs=0.02)
+    assert np.mean(phi**2) == pytest.approx(expected, rel=0.05)
+
+
+def test_the_digits_show_the_double_descent_peak_at_p_equal_n() -> None:
+    n = 60
+    result = run_sweep(
+        SweepParams(
+            n=n, widths=widths_for(n, 5.0), trials=6, sigma=0.0, features="digits", data=DIGITS
+        )
+    )
+    peak = int(result.p[np.argmax(result.test_mean)])
+    assert abs(peak - n) <= 3
+    at_n = result.test_mean[list(result.p).index(n)]
+    assert at_n > 5 * result.test_mean[0] and at_n > 5 * result.test_mean[-1]
+    assert result.test_mean[-1] < 1.0  # far past n: better than predicting 0 (error 1)
+    beyond = result.p >= n
+    np.testing.assert_allclose(result.train_mean[beyond], 0.0, atol=1e-12)  # interpolates
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"features": "digits"}, "data"),
+        ({"features": "relu", "data": DIGITS}, "data"),
+        ({"features": "digits", "data": DIGITS, "n": 1797}, "n"),
+    ],
+)
+def test_digits_params_are_checked(kwargs, field) -> None:
+    base = {"n": 5, "widths": (1, 4), "trials": 1, "sigma": 0.1, **kwargs}
+    with pytest.raises(ValueError, match=field):
+        SweepParams(**base)
+
+
+def test_a_damaged_digits_file_is_refused(tmp_path) -> None:
+    import gzip
+
+    (tmp_path / "plain.csv.gz").write_bytes(b"0,1,2\n")
+    with gzip.open(tmp_path / "short.csv.gz", "wt") as handle:
+        handle.write("0,1,2\n")
+    with gzip.open(tmp_path / "label.csv.gz", "wt") as handle:
+        handle.write(",".join(["0"] * 64 + ["12"]) + "\n")
+    with gzip.open(tmp_path / "pixel.csv.gz", "wt") as handle:
+        handle.write(",".join(["17"] * 64 + ["1"]) + "\n")
+    for name, message in [
+        ("plain", "not a readable gzip file"),
+        ("short", "expected rows of 64 pixels and a label"),
+        ("label", "labels must be whole numbers 0–9"),
+        ("pixel", r"pixel values must be in \[0, 16\]"),
+    ]:
+        with pytest.raises(ValueError, match=message):
+            load_digits(tmp_path / f"{name}.csv.gz")

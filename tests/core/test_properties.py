@@ -15,7 +15,8 @@ not in ``COVERED`` (keep this map in step).
 
 svd
     decompose, SVDResult, low_rank, reconstruct, relative_error, eckart_young_error,
-    storage_ratio, rotation, StagedSVD, staged_factors, staged_matrix, staged_map, stage_name
+    storage_ratio, rotation, StagedSVD, staged_factors, staged_matrix, staged_map, stage_name,
+    decompose_image, ImageSVD (.reconstruct .eckart_young_errors .eckart_young_error)
 regression
     polynomial_features, gaussian_features, gaussian_centers, features, mle, mle_covariance,
     UnderdeterminedError, ridge, Posterior, prior, posterior, Spectrum (.posterior .log_evidence
@@ -52,6 +53,13 @@ checks
     other modules share)
 chunks
     spans, streams, run (particle arrays in chunks on all cores)
+mixture_fit
+    image_mass, mixture_from_image, mixture_from_points, neighbour_bandwidth (a shape as a target)
+datasets
+    load_digits, Digits (the real data shipped for the double-descent sweep)
+datafiles
+    decode_text, parse_table, NumberTable (.column_name .describe), read_measurements,
+    Measurements, read_points, DataFileError (the user's tables: only parsed or refused)
 transport
     GaussianMixture (.isotropic .log_pdf .pdf .score .responsibilities .cdf .mean .cov .sample
     .affine .with_component .without_component .with_mean .with_weight .with_std .from_rows
@@ -98,11 +106,14 @@ import core
 from core import (
     checks,
     chunks,
+    datafiles,
+    datasets,
     densities,
     expressions,
     fokker_planck,
     langevin,
     langevin_run,
+    mixture_fit,
     regression,
     svd,
 )
@@ -162,6 +173,7 @@ TESTED = {
     "svd": """
         decompose SVDResult low_rank reconstruct relative_error eckart_young_error
         storage_ratio rotation StagedSVD staged_factors staged_matrix staged_map stage_name
+        decompose_image ImageSVD:reconstruct,eckart_young_errors,eckart_young_error
     """,
     "regression": """
         polynomial_features gaussian_features gaussian_centers features mle mle_covariance
@@ -200,6 +212,12 @@ TESTED = {
     "expressions": "parse_expression Expression:derivative",
     "checks": "range_text real count seed interval array grid callback",
     "chunks": "spans streams run",
+    "mixture_fit": "image_mass mixture_from_image mixture_from_points neighbour_bandwidth",
+    "datasets": "load_digits Digits",
+    "datafiles": """
+        decode_text parse_table NumberTable:column_name,describe read_measurements Measurements
+        read_points DataFileError
+    """,
     "transport": """
         GaussianMixture:isotropic,log_pdf,pdf,score,responsibilities,cdf,mean,cov,sample,affine
         GaussianMixture:with_component,without_component,with_mean,with_weight,with_std
@@ -383,7 +401,38 @@ def test_staged_map_moves_points_continuously_from_identity_to_A(A, points, t):
     assert STAGES.index(svd.stage_name(t)) <= STAGES.index(svd.stage_name(t2))
 
 
+@FAST
+@given(
+    st.tuples(st.integers(1, 7), st.integers(1, 7)).flatmap(
+        lambda shape: st.one_of(
+            arrays(np.float64, shape, elements=st.floats(0, 255)),
+            arrays(np.float64, (*shape, 3), elements=st.floats(0, 255)),
+        )
+    ),
+    st.data(),
+)
+def test_every_channel_at_rank_k_meets_eckart_young(pixels, data):
+    result = svd.decompose_image(pixels)
+    m, n = pixels.shape[:2]
+    assert result.shape == (m, n) and result.colour == (pixels.ndim == 3)
+    assert result.channels == (3 if pixels.ndim == 3 else 1)
+    k = data.draw(st.integers(0, min(m, n)), label="k")
+    approx = result.reconstruct(k)
+    assert approx.shape == pixels.shape and is_finite(approx)
+    errors = result.eckart_young_errors()
+    assert errors.shape == (min(m, n) + 1,) and np.all(np.diff(errors) <= 1e-15)
+    assert errors[-1] == 0.0 and result.eckart_young_error(k) == errors[k]
+    assert svd.relative_error(pixels, approx) == pytest.approx(errors[k], abs=1e-9)
+    assert all(0 <= r <= min(m, n) for r in result.ranks)
+
+
 SVD_INVALID = [
+    *[
+        (partial(svd.decompose_image, p), "pixels")
+        for p in (np.zeros((2, 2, 5)), np.zeros(4), [[NAN]], np.zeros((0, 3)), "ab")
+    ],
+    *[(on(lambda: svd.decompose_image(np.eye(3)), "reconstruct", k), "k") for k in (-1, 4, 0.5)],
+    (on(lambda: svd.decompose_image(np.eye(3)), "eckart_young_error", 4), "k"),
     *[
         (partial(svd.decompose, A), "A")
         for A in (
@@ -1100,19 +1149,29 @@ def test_fourier_target_is_smooth_and_bounded(x):
     assert f.shape == x.shape and is_finite(f) and np.all(np.abs(f) <= 1.5)
 
 
+#: A few "digits" (random 8 × 8 images, labels 0–9) for the real-data family.
+SMALL_DIGITS = datasets.Digits(
+    images=np.random.default_rng(0).integers(0, 17, (12, 64)).astype(float),
+    labels=np.arange(12) % 10,
+)
+
+
 def sweep_params():
-    return st.builds(
-        dd.SweepParams,
-        n=st.integers(1, 6),
-        widths=increasing_widths(10, 4),
-        trials=st.integers(1, 2),
-        sigma=st.floats(0.0, 2.0),
-        ridge=st.just(0.0) | st.floats(1e-3, 1.0),
-        features=st.sampled_from(dd.FEATURE_FAMILIES),
-        signal=st.floats(0.0, 4.0),
-        seed=seeds,
-        input_dim=st.integers(1, 4),
-        n_test=st.integers(1, 10),
+    return st.sampled_from(dd.FEATURE_FAMILIES).flatmap(
+        lambda family: st.builds(
+            dd.SweepParams,
+            n=st.integers(1, 6),
+            widths=increasing_widths(10, 4),
+            trials=st.integers(1, 2),
+            sigma=st.floats(0.0, 2.0),
+            ridge=st.just(0.0) | st.floats(1e-3, 1.0),
+            features=st.just(family),
+            signal=st.floats(0.0, 4.0),
+            seed=seeds,
+            input_dim=st.integers(1, 4),
+            n_test=st.integers(1, 10),
+            data=st.just(SMALL_DIGITS if family == "digits" else None),
+        )
     )
 
 
@@ -1150,7 +1209,7 @@ def test_draw_trial_is_deterministic_and_shaped_for_its_family(params, data):
     if params.features == "isotropic":
         assert draw.beta.shape == (P, W) and draw.Phi_test is None and is_finite(draw.beta)
     else:
-        assert draw.Phi_test.shape == (params.n_test, P) and draw.f_test.shape == (params.n_test,)
+        assert draw.Phi_test.shape == (params.tested, P) and draw.f_test.shape == (params.tested,)
         assert is_finite(draw.Phi_test, draw.f_test)
     again = dd.draw_trial(params, trial)
     assert np.array_equal(again.Phi, draw.Phi) and np.array_equal(again.Y, draw.Y)
@@ -3198,3 +3257,191 @@ def test_chunks_refuse_a_count_that_is_not_a_whole_number(call, bad):
 
 def test_streams_refuse_a_bad_seed():
     assert_invalid(partial(chunks.streams, -1, 10), "seed")
+
+
+# --------------------------------------------------------------------------------------------
+# datafiles: the user's tables of numbers
+# --------------------------------------------------------------------------------------------
+
+SEPARATORS = ["\t", ";", ",", " "]
+
+
+def table_text(values, separator, decimal_comma, header) -> str:
+    """``values`` written as a user's file would be: ``repr`` numbers (exact), a decimal comma
+    where the separator allows one, an optional header row."""
+
+    def cell(v):
+        text = repr(float(v))
+        return text.replace(".", ",") if decimal_comma else text
+
+    rows = [separator.join(cell(v) for v in row) for row in values]
+    if header:
+        rows.insert(0, separator.join(f"c{j}" for j in range(values.shape[1])))
+    return "\n".join(rows) + "\n"
+
+
+@FAST
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 12), st.integers(1, 4)),
+        elements=st.floats(-1e6, 1e6, allow_subnormal=False),
+    ),
+    st.sampled_from(SEPARATORS),
+    st.booleans(),
+    st.booleans(),
+)
+def test_a_written_table_reads_back_exactly(values, separator, decimal_comma, header):
+    # a decimal comma where it cannot be a separator: between tabs or semicolons
+    decimal_comma = decimal_comma and separator in "\t;" and values.shape[1] > 1
+    text = table_text(values, separator, decimal_comma, header)
+    table = datafiles.parse_table(text, "t.csv", max_rows=100)
+    assert np.array_equal(table.values, values) and table.values.flags.writeable is False
+    assert table.separator == separator or values.shape[1] == 1  # (one column: none to see)
+    first = 2 if header else 1
+    assert table.lines.tolist() == list(range(first, first + len(values)))
+    assert (table.header is not None) == header
+    assert table.column_name(0) == ("c0" if header else "column 1")
+    assert f"{len(values)} row" in table.describe()
+    if decimal_comma and any("e" not in repr(float(v)) for v in values.ravel()):
+        assert table.decimal_comma
+
+
+@FAST
+@given(st.text(max_size=300))
+def test_any_text_is_read_or_refused_with_a_data_file_error(text):
+    try:
+        table = datafiles.parse_table(text, "t.txt")
+    except datafiles.DataFileError as error:
+        assert str(error).startswith("t.txt")
+    else:
+        assert is_finite(table.values) and table.values.ndim == 2
+
+
+@FAST
+@given(st.binary(max_size=300))
+def test_any_bytes_decode_to_text_or_are_refused(data):
+    try:
+        text = datafiles.decode_text(data, "b.csv")
+    except datafiles.DataFileError as error:
+        assert "b.csv" in str(error)
+    else:
+        assert isinstance(text, str) and "\0" not in text
+
+
+@FAST
+@given(
+    arrays(np.float64, st.tuples(st.integers(1, 10), st.integers(2, 3)), elements=finite),
+    st.sampled_from(SEPARATORS),
+)
+def test_measurements_have_positive_sigma_or_are_refused(values, separator):
+    text = table_text(values, separator, False, False)
+    try:
+        data = datafiles.read_measurements(text.encode(), "m.csv")
+    except datafiles.DataFileError as error:
+        assert values.shape[1] == 3 and np.any(values[:, 2] <= 0) and "σ" in str(error)
+    else:
+        assert np.array_equal(data.x, values[:, 0]) and np.array_equal(data.y, values[:, 1])
+        assert len(data) == len(values)
+        assert (data.sigma is None) == (values.shape[1] == 2)
+        assert data.sigma is None or np.all(data.sigma > 0)
+
+
+@FAST
+@given(arrays(np.float64, st.tuples(st.integers(1, 10), st.integers(1, 2)), elements=finite))
+def test_points_are_one_or_two_columns(values):
+    table = datafiles.read_points(table_text(values, ",", False, False), "p.csv")
+    assert np.array_equal(table.values, values)
+
+
+DATAFILES_INVALID = [
+    (partial(datafiles.parse_table, "1,2", min_columns=0), "min_columns"),
+    (partial(datafiles.parse_table, "1,2", min_columns=3, max_columns=2), "max_columns"),
+    (partial(datafiles.parse_table, "1,2", max_rows=0), "max_rows"),
+    (partial(datafiles.parse_table, b"1,2"), "the text"),
+    (partial(datafiles.decode_text, "1,2"), "the text"),
+    (partial(datafiles.read_measurements, 12), "the text"),
+    (partial(datafiles.read_points, None), "the text"),
+]
+
+
+@pytest.mark.parametrize(("call", "name"), DATAFILES_INVALID, ids=case_id)
+def test_invalid_datafiles_arguments_name_themselves(call, name):
+    assert_invalid(call, name)
+
+
+# --------------------------------------------------------------------------------------------
+# mixture_fit: a shape as a transport target
+# --------------------------------------------------------------------------------------------
+
+
+@SLOW
+@given(
+    arrays(
+        np.float64, st.tuples(st.integers(1, 40), st.integers(1, 40)), elements=st.floats(0, 255)
+    ),
+    st.integers(1, 300),
+    st.floats(0.5, 5.0),
+)
+def test_any_picture_with_ink_is_a_mixture_inside_the_box(grey, k_max, half_width):
+    mass = mixture_fit.image_mass(grey)
+    assert mass.shape == grey.shape and np.all((mass >= 0) & (mass <= 1))
+    assume(mass.max() > 0)
+    mix = mixture_fit.mixture_from_image(mass, half_width, k_max)
+    assert mix.dim == 2 and 1 <= mix.k <= k_max
+    assert np.all(np.abs(mix.means) <= half_width + 1e-12) and is_finite(mix.stds)
+
+
+@SLOW
+@given(
+    arrays(np.float64, st.tuples(st.integers(1, 400), st.integers(1, 2)), elements=finite),
+    st.integers(1, 64),
+    seeds,
+)
+def test_any_point_cloud_is_a_mixture_inside_the_box(points, k_max, seed):
+    mix = mixture_fit.mixture_from_points(points, 3.0, k_max, seed=seed % 2**31)
+    assert mix.dim == points.shape[1] and 1 <= mix.k <= k_max
+    assert np.all(np.abs(mix.means) <= 3.0 + 1e-9)
+    assert np.all((mix.stds >= 0.05) & (mix.stds <= 3.0))
+    assert mixture_fit.neighbour_bandwidth(points) >= 0.0
+
+
+MIXTURE_FIT_INVALID = [
+    (partial(mixture_fit.image_mass, [[300.0]]), "grey"),
+    (partial(mixture_fit.image_mass, [[3.0]], [[2.0]]), "alpha"),
+    (partial(mixture_fit.image_mass, [[3.0]], [[1.0, 1.0]]), "alpha"),
+    (partial(mixture_fit.mixture_from_image, np.zeros((3, 3))), "mass"),
+    (partial(mixture_fit.mixture_from_image, [[-1.0, 2.0]]), "mass"),
+    (partial(mixture_fit.mixture_from_image, [[1.0]], 0.0), "half_width"),
+    (partial(mixture_fit.mixture_from_image, [[1.0]], 1.0, 0), "max_components"),
+    (partial(mixture_fit.mixture_from_image, [[1.0]], 1.0, 8, -1.0), "min_std"),
+    (partial(mixture_fit.mixture_from_points, np.zeros((4, 3))), "points"),
+    (partial(mixture_fit.mixture_from_points, [[NAN, 1.0]]), "points"),
+    (partial(mixture_fit.mixture_from_points, [[1.0]], max_points=0), "max_points"),
+    (partial(mixture_fit.mixture_from_points, [[1.0]], seed=-1), "seed"),
+    (partial(mixture_fit.mixture_from_points, [[1.0]], min_std=1.0, max_std=0.5), "max_std"),
+    (partial(mixture_fit.neighbour_bandwidth, [1.0, 2.0]), "centres"),
+]
+
+
+@pytest.mark.parametrize(("call", "name"), MIXTURE_FIT_INVALID, ids=case_id)
+def test_invalid_mixture_fit_arguments_name_themselves(call, name):
+    assert_invalid(call, name)
+
+
+# --------------------------------------------------------------------------------------------
+# datasets: real data shipped with the app
+# --------------------------------------------------------------------------------------------
+
+
+@FAST
+@given(st.binary(max_size=200))
+def test_any_bytes_are_digits_or_refused(tmp_path_factory, data):
+    path = tmp_path_factory.mktemp("digits") / "d.csv.gz"
+    path.write_bytes(data)
+    try:
+        digits = datasets.load_digits(path)
+    except ValueError as error:
+        assert "path" in str(error)
+    else:
+        assert digits.images.shape[1] == 64 and len(digits) >= 1

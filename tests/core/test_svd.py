@@ -16,6 +16,7 @@ from core.svd import (
     StagedSVD,
     SVDResult,
     decompose,
+    decompose_image,
     eckart_young_error,
     low_rank,
     reconstruct,
@@ -627,3 +628,29 @@ def test_staged_det_is_the_determinant(A):
     # det of a 2×2 by the cofactor formula, independent of the factorisation
     expected = A[0][0] * A[1][1] - A[0][1] * A[1][0]
     assert staged_factors(A).det == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize("shape", [(40, 30), (30, 40, 3), (17, 17, 3)])
+def test_each_channel_is_its_own_eckart_young_approximation(shape) -> None:
+    rng = np.random.default_rng(5)
+    pixels = rng.uniform(0, 255, shape)
+    result = decompose_image(pixels)
+    stack = pixels[..., None] if pixels.ndim == 2 else pixels
+    for k in (0, 1, 7, min(shape[:2])):
+        expected = np.empty_like(stack)
+        tail = 0.0
+        for c in range(stack.shape[2]):
+            U, s, Vt = np.linalg.svd(stack[:, :, c])  # one channel, independently
+            expected[:, :, c] = (U[:, :k] * s[:k]) @ Vt[:k]
+            tail += (s[k:] ** 2).sum()
+        approx = result.reconstruct(k)
+        assert np.allclose(approx, expected.reshape(pixels.shape), atol=1e-9)
+        exact = math.sqrt(tail / (pixels**2).sum())  # ‖A‖_F² = Σ σ² over every channel
+        assert result.eckart_young_error(k) == pytest.approx(exact, rel=1e-12, abs=1e-15)
+        assert relative_error(pixels, approx) == pytest.approx(exact, rel=1e-9, abs=1e-12)
+
+
+def test_a_black_image_has_no_error_to_speak_of() -> None:
+    result = decompose_image(np.zeros((4, 5, 3)))
+    assert result.eckart_young_errors().tolist() == [0.0] * 5
+    assert result.ranks == (0, 0, 0)

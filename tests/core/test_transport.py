@@ -15,6 +15,7 @@ import math
 import numpy as np
 import pytest
 from scipy import integrate, stats
+from scipy.special import logsumexp, softmax
 
 from core.densities import histogram, histogram_2d
 from core.transport import (
@@ -606,7 +607,7 @@ def test_grid_density_orientation_and_mass() -> None:
 @pytest.mark.parametrize("axis_aligned", [True, False])
 def test_grid_density_is_the_mixture_density_at_every_grid_point(axis_aligned) -> None:
     """Heat maps of mixtures with diagonal covariances (the transport tab's, isotropic) are
-    evaluated factor by factor (_separable_grid_density); any mixture's grid agrees with
+    evaluated factor by factor (_separable_density); any mixture's grid agrees with
     scipy's bivariate normal densities, summed, far into the tails."""
     rng = np.random.default_rng(5)
     k = 4
@@ -781,3 +782,60 @@ def test_histogram_distance_in_2d_uses_the_density_at_the_cell_centres():
     xy = target.sample(400_000, seed=2)
     sampled = histogram_distance(target, histogram_2d(xy, edges, edges), edges, edges)
     assert sampled == pytest.approx(floor, abs=0.005)
+
+
+# --------------------------------------------------------------------------------------------
+# many isotropic components (a target fitted to a picture): the matrix-product path
+# --------------------------------------------------------------------------------------------
+
+
+def many_components(dim: int, k: int = 256, seed: int = 3) -> GaussianMixture:
+    rng = np.random.default_rng(seed)
+    means = rng.uniform(-3.0, 3.0, (k, dim))
+    return GaussianMixture.isotropic(rng.uniform(0.01, 1.0, k), means, rng.uniform(0.05, 0.4, k))
+
+
+def direct_terms(mix: GaussianMixture, x: np.ndarray) -> np.ndarray:
+    """log w_k N(x; m_k, s_k² I), term by term, written out here (n, k)."""
+    s2 = mix.stds**2
+    squared = ((x[:, None, :] - mix.means[None, :, :]) ** 2).sum(axis=2)
+    return np.log(mix.weights) - 0.5 * squared / s2 - 0.5 * mix.dim * np.log(2 * np.pi * s2)
+
+
+@pytest.mark.parametrize("dim", [1, 2])
+def test_many_components_density_score_and_flow_match_the_formulas(dim):
+    mix = many_components(dim)
+    x = np.random.default_rng(9).uniform(-5.0, 5.0, (3000, dim))
+    terms = direct_terms(mix, x)
+    np.testing.assert_allclose(mix.log_pdf(x), logsumexp(terms, axis=1), rtol=1e-11, atol=1e-11)
+    r = softmax(terms, axis=1)
+    np.testing.assert_allclose(mix.responsibilities(x), r, rtol=1e-9, atol=1e-14)
+    score = np.einsum(
+        "nk,nkd->nd", r, (mix.means[None] - x[:, None]) / mix.stds[None, :, None] ** 2
+    )
+    np.testing.assert_allclose(mix.score(x), score, rtol=1e-8, atol=1e-8)
+    tau = 0.6  # v = Σ r_k [m_k + (τ s_k² − (1 − τ))/C_k (x − τ m_k)], C_k = τ² s_k² + (1 − τ)²
+    c = tau**2 * mix.stds**2 + (1 - tau) ** 2
+    mid = GaussianMixture.isotropic(mix.weights, tau * mix.means, np.sqrt(c))
+    r_tau = softmax(direct_terms(mid, x), axis=1)
+    gain = (tau * mix.stds**2 - (1 - tau)) / c
+    conditional = mix.means[None] + gain[None, :, None] * (x[:, None] - tau * mix.means[None])
+    expected = np.einsum("nk,nkd->nd", r_tau, conditional)
+    np.testing.assert_allclose(flow_matching_velocity(mix, tau, x), expected, rtol=1e-8, atol=1e-8)
+
+
+def test_many_components_on_a_grid_are_the_density_at_each_node():
+    mix = many_components(2)
+    xs, ys = np.linspace(-4, 4, 61), np.linspace(-3.5, 4.5, 47)
+    z = grid_density(mix, xs, ys)
+    gx, gy = np.meshgrid(xs, ys)
+    direct = np.exp(direct_terms(mix, np.column_stack([gx.ravel(), gy.ravel()])))
+    np.testing.assert_allclose(z, direct.sum(axis=1).reshape(47, 61), rtol=1e-12, atol=1e-300)
+
+
+def test_points_far_out_leave_the_matrix_product_and_stay_exact():
+    mix = many_components(2, k=20)
+    far = np.array([[400.0, -350.0], [1e4, 2e4]])  # (|x|² + |m|²)/s² beyond the limit
+    terms = direct_terms(mix, far)
+    np.testing.assert_allclose(mix.log_pdf(far), logsumexp(terms, axis=1), rtol=1e-13)
+    assert np.all(np.isfinite(mix.score(far)))

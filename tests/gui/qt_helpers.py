@@ -38,6 +38,59 @@ def window(qtbot, settings, session_path):
     QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete.value)
 
 
+@pytest.fixture
+def new_window(qtbot):
+    """Makes more main windows (``new_window(settings=…, session=…)``), deleted after the test
+    the way Qt wants windows deleted, with deleteLater: a window whose last reference went away
+    in the test was deleted at once, with its plots' scene updates still queued, and a later
+    event loop read a freed plot item (a segmentation fault)."""
+    from mlphys_gui.main_window import MainWindow
+
+    made = []
+
+    def make(**kwargs):
+        made.append(MainWindow(**kwargs))
+        qtbot.addWidget(made[-1])
+        return made[-1]
+
+    yield make
+    for window in made:
+        window.close()
+        window.deleteLater()
+    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete.value)
+
+
+def shown_tab(window, name: str):
+    """The tab ``name`` of ``window``, made current, its background work finished."""
+    window.select_tab(name)
+    tab = window.tabs[name]
+    tab.settle()
+    return tab
+
+
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch):
+    """A dialog the test did not arrange for fails it (a modal dialog would wait for a click
+    that never comes, and the suite would hang)."""
+
+    def unexpected(*args, **_kwargs):
+        texts = [arg for arg in args if isinstance(arg, str)]
+        raise AssertionError(f"an unexpected dialog opened: {texts}")
+
+    for name in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QtWidgets.QMessageBox, name, unexpected)
+    for name in ("getOpenFileName", "getSaveFileName", "getExistingDirectory"):
+        monkeypatch.setattr(QtWidgets.QFileDialog, name, unexpected)
+
+
+@pytest.fixture
+def warning_dialogs(monkeypatch):
+    """The texts of the warning dialogs shown (none is opened: it would wait for a click)."""
+    shown = []
+    monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    return shown
+
+
 def data_to_viewport(plot, view, x: float, y: float) -> QtCore.QPointF:
     """Where a data point of ``plot`` appears in ``view``'s viewport, in pixels."""
     scene_point = plot.vb.mapViewToScene(QtCore.QPointF(x, y))

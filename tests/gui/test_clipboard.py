@@ -170,5 +170,15 @@ def test_dropping_a_deck_or_its_handout_opens_the_deck(window, tmp_path):
 
 
 def test_other_files_are_not_taken(window, tmp_path):
-    (tmp_path / "notes.txt").write_text("hello")
-    assert not drop(window, tmp_path / "notes.txt")
+    (tmp_path / "notes.docx").write_text("hello")
+    assert not drop(window, tmp_path / "notes.docx")
+
+
+def test_a_data_file_dropped_on_a_tab_that_takes_none_says_which_tab_does(
+    window, tmp_path, warning_dialogs
+):
+    state = a_state(window)
+    (tmp_path / "lab.txt").write_text("x,y\n1,2\n2,3\n")
+    assert drop(window, tmp_path / "lab.txt")
+    assert warning_dialogs and "Posterior updating" in warning_dialogs[0]
+    assert window.current_tab().name == "svd" and window.tabs["svd"].state() == state

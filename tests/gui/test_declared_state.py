@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 from PyQt6 import QtCore, QtWidgets
 
-from mlphys_gui.main_window import MainWindow
 from mlphys_gui.tabs import TAB_CLASSES
 from mlphys_gui.widgets.bound import FormulaEdit, MatrixEditor
 from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
@@ -15,9 +14,12 @@ from mlphys_gui.widgets.entries import NumberEntry, ValueSlider
 CTRL = QtCore.Qt.KeyboardModifier.ControlModifier
 SHIFT = QtCore.Qt.KeyboardModifier.ShiftModifier
 # Parameters set by the plot or by buttons rather than by a control of their own (the data
-# points, where the seeded stream stands, the transport targets edited in their table).
+# points, where the seeded stream stands, the transport targets edited in their table), and by
+# File → Import data and Open image (where σᵢ comes from and the name of the data imported;
+# the user's image file or the image embedded in the scene).
 WITHOUT_CONTROL = {
-    "posterior": {"points", "stream_position"},
+    "svd": {"image_file", "image_png"},
+    "posterior": {"points", "stream_position", "sigma_source", "data_name", "x_name", "y_name"},
     "transport": {"target_1d", "target_2d"},
 }
 
@@ -109,10 +111,10 @@ def same_series(a, b) -> bool:
 
 
 @pytest.fixture
-def other_window(qtbot, tmp_path):
+def other_window(qtbot, tmp_path, new_window):
     """A second window with its own settings and no session: where scenes are reopened."""
     settings = QtCore.QSettings(str(tmp_path / "other.ini"), QtCore.QSettings.Format.IniFormat)
-    other = MainWindow(settings=settings)
+    other = new_window(settings=settings)
     other.resize(1400, 860)
     other.show()
     qtbot.waitExposed(other)

@@ -184,3 +184,23 @@ def test_scene_round_trip(window, tab, tmp_path):
     QtWidgets.QApplication.processEvents()
     assert tab.state() == state
     assert np.array_equal(tab.figure.test_curve.yData, curve)
+
+
+def test_the_digits_family_peaks_at_p_equal_n_with_no_theory(tab):
+    combo = widget(tab, "family")
+    combo.setCurrentIndex(combo.findData("digits"))
+    tab.edit({"n": 50, "sigma": 0.0, "trials": 6, "ratio": 4.0})
+    tab.settle()
+    result = tab.finished_result
+    assert result.params.features == "digits" and len(result.params.data) == 1797
+    peak = int(result.p[np.argmax(result.test_mean)])
+    assert abs(peak - 50) <= 3 and tab.readouts.value("peak").endswith(f"at p = {peak}")
+    assert tab.figure.theory_curve.xData is None or len(tab.figure.theory_curve.xData) == 0
+    assert tab.figure.error_plot.titleLabel.text.startswith("Digits, odd or even")
+    legend = [label.text for _sample, label in tab.figure.error_legend.items]
+    assert not any("theory" in text for text in legend)
+    names = [name for name, x, _y in tab.plotted_data() if len(x)]
+    assert "test_error_mean" in names and "theory" not in names
+    series = dict((name, (x, y)) for name, x, y in tab.plotted_data())
+    ratio, error = series["test_error_mean"]
+    assert np.allclose(ratio, result.p / 50) and np.allclose(error, result.test_mean)

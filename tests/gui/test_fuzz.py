@@ -1,17 +1,19 @@
 """Random use of every tab: slider moves, typed garbage in every kind of field (numbers,
 formulas, spin boxes), combo boxes, check boxes, buttons, keys (playback, undo and redo, a
-deck's PageDown/PageUp/Home/End and B), tab switches, scene save/open, exports, zoom and
-theme — 10 000 actions in 8 chunks with fixed
-seeds. No exception may reach sys.excepthook (where PyQt sends exceptions raised in slots),
-numpy's RuntimeWarnings (overflow, invalid value) are errors, and every saved scene opens."""
+deck's PageDown/PageUp/Home/End and B), tab switches, scene save/open, exports, zoom and theme,
+the user's files (the import buttons' file dialog answers with one of a few files written here,
+good and bad) — 10 000 actions in 8 chunks with fixed seeds. No exception may reach
+sys.excepthook (where PyQt sends exceptions raised in slots), numpy's RuntimeWarnings
+(overflow, invalid value) are errors, and every saved scene opens."""
 
 import random
 import sys
 import traceback
 from collections import deque
 
+import numpy as np
 import pytest
-from PyQt6 import QtCore, QtTest, QtWidgets
+from PyQt6 import QtCore, QtGui, QtTest, QtWidgets
 
 from mlphys_gui.deck import Deck, Step, write_deck_file
 from mlphys_gui.tabs import TAB_CLASSES
@@ -98,6 +100,40 @@ def type_into(field: QtWidgets.QLineEdit, text: str) -> None:
 
 
 @pytest.fixture
+def user_files(tmp_path, monkeypatch):
+    """Files the import buttons' dialogs 'choose' (in turn, from a seeded stream): lab data,
+    point clouds, pictures, and bad ones of each; warning dialogs are recorded, not shown."""
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    files = {
+        "lab.csv": "x;y;σ\n0,1;1,2;0,1\n0,5;2,1;0,2\n0,9;2,8;0,1\n1,4;4,2;0,3\n",
+        "plain.tsv": "1\t2\n2\t3.5\n3\t5\n",
+        "bad.csv": "x,y\n1,2\n3,abc\n",
+        "cloud.csv": "\n".join(f"{a:.4f},{b:.4f}" for a, b in rng.normal(size=(400, 2))),
+        "notes.png": "not a picture",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    picture = np.full((40, 60), 255, dtype=np.uint8)
+    picture[10:30, 20:40] = 0
+    image = QtGui.QImage(picture.data, 60, 40, 60, QtGui.QImage.Format.Format_Grayscale8)
+    image.save(str(folder / "square.png"))
+    paths = sorted(str(path) for path in folder.iterdir())
+    pick = random.Random(1)
+    chosen = []
+
+    def choose(*_args):
+        chosen.append(pick.choice(paths))
+        return chosen[-1], ""
+
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileName", choose)
+    monkeypatch.setattr(QtWidgets.QMessageBox, "warning", lambda *_args: None)
+    yield paths
+    assert chosen, "no import button was clicked in this chunk"
+
+
+@pytest.fixture
 def caught(monkeypatch):
     errors = []
     monkeypatch.setattr(
@@ -113,7 +149,7 @@ def label(widget: QtWidgets.QWidget) -> str:
 
 @pytest.mark.filterwarnings("error::RuntimeWarning")  # overflow or NaN on the way: a bug too
 @pytest.mark.parametrize("seed", range(CHUNKS))
-def test_random_use_of_every_tab_raises_nothing(window, caught, tmp_path, seed):
+def test_random_use_of_every_tab_raises_nothing(window, caught, user_files, tmp_path, seed):
     """The actions are fixed by the seed; the timing of playback and workers is not, so a
     failure names the seed, the action and the actions before it (the log) to replay it."""
     rng = random.Random(seed)

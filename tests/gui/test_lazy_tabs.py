@@ -14,13 +14,12 @@ from mlphys_gui.presets import presets_for
 from mlphys_gui.session import SessionStore
 from mlphys_gui.style import PROJECTOR
 from mlphys_gui.tabs import TAB_CLASSES
+from mlphys_gui.tabs.svd.state import IMAGES
 
 
-def new_window(qtbot, tmp_path, name="again") -> MainWindow:
+def window_of_its_own(new_window, tmp_path, name="again") -> MainWindow:
     settings = QtCore.QSettings(str(tmp_path / f"{name}.ini"), QtCore.QSettings.Format.IniFormat)
-    window = MainWindow(settings=settings, session=SessionStore(tmp_path / f"{name}.json"))
-    qtbot.addWidget(window)
-    return window
+    return new_window(settings=settings, session=SessionStore(tmp_path / f"{name}.json"))
 
 
 def test_a_new_window_builds_only_the_tab_it_shows(window):
@@ -39,14 +38,14 @@ def test_ctrl_number_shows_and_builds_a_tab(qtbot, window):
     assert window.undo_group.activeStack() is tab.undo_stack
 
 
-def test_a_restored_session_waits_for_its_tab_and_is_saved_whole(qtbot, window, tmp_path):
+def test_a_restored_session_waits_for_its_tab_and_is_saved_whole(window, tmp_path, new_window):
     window.tabs["posterior"].edit({"degree": 5, "prior_precision": 0.5})
     window.tabs["langevin"].edit({"sigma": 1.3, "n": 5000})
     window.tabs["langevin"].run_for(0.1)
     window.tabs["transport"].edit({"n": 500, "tau": 0.25})
     states = {name: tab.state() for name, tab in window.tabs.items()}
     window.save_session()
-    again = new_window(qtbot, tmp_path)
+    again = window_of_its_own(new_window, tmp_path)
     again.session.path.write_bytes(window.session.path.read_bytes())
     assert again.restore_session()
     assert set(again.tabs.built()) == {"svd"}  # the current tab of the session
@@ -60,12 +59,12 @@ def test_a_restored_session_waits_for_its_tab_and_is_saved_whole(qtbot, window, 
         assert tab.undo_stack.count() == 0  # a restored session is not an undo step
 
 
-def test_a_scene_for_a_tab_not_yet_built_builds_and_shows_it(qtbot, window, tmp_path):
+def test_a_scene_for_a_tab_not_yet_built_builds_and_shows_it(window, tmp_path, new_window):
     window.tabs["double-descent"].edit({"n": 55})
     window.select_tab("double-descent")
     path = tmp_path / "scene.json"
     assert window.save_scene(path)
-    other = new_window(qtbot, tmp_path, "other")
+    other = window_of_its_own(new_window, tmp_path, "other")
     assert "double-descent" not in other.tabs.built()
     assert other.open_scene(path)
     assert other.current_tab().name == "double-descent"
@@ -73,12 +72,11 @@ def test_a_scene_for_a_tab_not_yet_built_builds_and_shows_it(qtbot, window, tmp_
     assert other.tabs["double-descent"].undo_stack.undoText() == "Open scene scene.json"
 
 
-def test_a_bookmark_and_a_preset_reach_a_tab_not_yet_built(qtbot, window, tmp_path):
+def test_a_bookmark_and_a_preset_reach_a_tab_not_yet_built(window, tmp_path, new_window):
     window.select_tab("posterior")
     window.tabs["posterior"].edit({"degree": 7})
     window.save_bookmark(3)
-    other = MainWindow(settings=window.settings)
-    qtbot.addWidget(other)
+    other = new_window(settings=window.settings)
     assert other.bookmark_actions[3].text() == "&3: Posterior updating"
     assert other.recall_bookmark(3)
     assert other.current_tab().name == "posterior" and other.tabs["posterior"].model["degree"] == 7
@@ -109,7 +107,7 @@ def test_the_low_rank_view_is_built_when_shown_and_reads_the_state(qtbot, window
     assert not tab.low_rank_page_built
     tab.edit({"view": "low-rank"})
     assert tab.low_rank_page_built and tab.low_rank_page.isVisible()
-    assert tab.low_rank_page.k == 33 and tab.low_rank_page.image_name == "interference"
+    assert tab.low_rank_page.k == 33 and tab.low_rank_page.caption == IMAGES["interference"]
     assert tab.controls.widget("rank").value() == 33
     assert tab.figure_view() is tab.low_rank_page.view
 

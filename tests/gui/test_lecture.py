@@ -5,7 +5,6 @@ import pytest
 from PyQt6 import QtCore, QtWidgets
 
 from mlphys_gui.deck import UNTIL_PAUSED, Deck, Step, write_deck_file
-from mlphys_gui.main_window import MainWindow
 from mlphys_gui.session import SessionStore
 from mlphys_gui.tabs import SCHEMAS
 
@@ -336,12 +335,13 @@ def test_without_a_deck_the_deck_keys_leave_the_window_alone(qtbot, window):
     assert not window.lecture.next_action.isEnabled()
 
 
-def test_the_deck_is_kept_with_the_session(qtbot, window, lecture, settings, session_path):
+def test_the_deck_is_kept_with_the_session(
+    qtbot, window, lecture, settings, session_path, new_window
+):
     lecture.player.go(2)
     lecture.editor.note.setPlainText("edited, not saved")
     window.close()
-    again = MainWindow(settings=settings, session=SessionStore(session_path))
-    qtbot.addWidget(again)
+    again = new_window(settings=settings, session=SessionStore(session_path))
     assert again.restore_session()
     player = again.lecture.player
     assert player.deck is not None and player.index == 2 and player.modified

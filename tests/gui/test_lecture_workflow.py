@@ -8,13 +8,11 @@ import numpy as np
 import pytest
 from PyQt6 import QtCore, QtGui, QtWidgets
 
-from mlphys_gui.main_window import MainWindow
-
 CTRL_SHIFT = QtCore.Qt.KeyboardModifier.ControlModifier | QtCore.Qt.KeyboardModifier.ShiftModifier
 ALT = QtCore.Qt.KeyboardModifier.AltModifier
 
 
-def test_bookmarks_save_and_recall_with_keys_and_persist(qtbot, window, settings):
+def test_bookmarks_save_and_recall_with_keys_and_persist(qtbot, window, settings, new_window):
     tab = window.tabs["svd"]
     assert tab.edit({"matrix": [[2.0, 1.0], [0.0, 0.5]]})
     saved = tab.state()
@@ -26,8 +24,7 @@ def test_bookmarks_save_and_recall_with_keys_and_persist(qtbot, window, settings
     assert window.current_tab() is tab and tab.state() == saved
     assert window.bookmark_actions[3].text().endswith("SVD geometry")
     window.close()
-    again = MainWindow(settings=settings)
-    qtbot.addWidget(again)
+    again = new_window(settings=settings)
     assert again.recall_bookmark(3)
     assert again.tabs["svd"].state() == saved
 
@@ -55,7 +52,7 @@ def test_presenter_view_shows_the_current_figure_live(qtbot, window):
     assert not presenter.isVisible()
 
 
-def test_a_2d_typed_potential_bookmark_is_recalled(qtbot, window, settings):
+def test_a_2d_typed_potential_bookmark_is_recalled(qtbot, window, settings, new_window):
     """A V(x, y) state is checked with the 2-D parser, when kept and when recalled (the 1-D
     parser refused its 'y')."""
     tab = window.tabs["langevin"]
@@ -68,8 +65,7 @@ def test_a_2d_typed_potential_bookmark_is_recalled(qtbot, window, settings):
     tab.reset()
     assert tab.state() != saved
     window.close()
-    again = MainWindow(settings=settings)
-    qtbot.addWidget(again)
+    again = new_window(settings=settings)
     assert again.recall_bookmark(7), again.statusBar().currentMessage()
     assert again.tabs["langevin"].state() == saved
     assert again.tabs["langevin"].running_2d

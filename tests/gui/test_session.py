@@ -12,9 +12,8 @@ from mlphys_gui.session import SessionStore
 from mlphys_gui.tabs import TAB_CLASSES
 
 
-def reopen(qtbot, settings, session_path) -> MainWindow:
-    again = MainWindow(settings=settings, session=SessionStore(session_path))
-    qtbot.addWidget(again)
+def reopen(new_window, settings, session_path) -> MainWindow:
+    again = new_window(settings=settings, session=SessionStore(session_path))
     again.restore_session()
     return again
 
@@ -38,7 +37,7 @@ def test_a_change_is_saved_within_two_seconds(qtbot, window, session_path):
     assert not list(session_path.parent.glob("*.part"))  # written through a temporary file
 
 
-def test_the_next_window_opens_as_the_last_one_left(qtbot, window, settings, session_path):
+def test_the_next_window_opens_as_the_last_one_left(window, settings, session_path, new_window):
     window.tabs["svd"].edit({"matrix": [[2.0, 1.0], [0.0, 0.5]], "stage": 1.5})
     window.tabs["langevin"].edit({"potential": "expression", "dimension": "2d"})
     window.tabs["langevin"].edit({"expression": "x**4/4 - x**2/2 + y**2/2"})
@@ -46,7 +45,7 @@ def test_the_next_window_opens_as_the_last_one_left(qtbot, window, settings, ses
     window.select_tab("langevin")
     states = {name: tab.state() for name, tab in window.tabs.items()}
     window.close()  # quitting saves the session at once
-    again = reopen(qtbot, settings, session_path)
+    again = reopen(new_window, settings, session_path)
     assert again.current_tab().name == "langevin"
     for name, tab in again.tabs.items():
         tab.settle()
@@ -70,11 +69,13 @@ def test_the_next_window_opens_as_the_last_one_left(qtbot, window, settings, ses
     ],
     ids=["not-json", "binary", "foreign", "missing-fields", "unknown-tab", "deep", "empty"],
 )
-def test_a_corrupt_session_is_set_aside_and_the_defaults_open(qtbot, settings, tmp_path, content):
+def test_a_corrupt_session_is_set_aside_and_the_defaults_open(
+    settings, tmp_path, content, new_window
+):
     path = tmp_path / "app-data" / "session.json"
     path.parent.mkdir()
     path.write_bytes(content)
-    window = reopen(qtbot, settings, path)
+    window = reopen(new_window, settings, path)
     assert "Previous session not restored" in window.statusBar().currentMessage()
     assert not path.exists()
     kept = list(path.parent.glob("session.unusable-*.json"))
@@ -86,11 +87,12 @@ def test_a_corrupt_session_is_set_aside_and_the_defaults_open(qtbot, settings, t
     assert json.loads(path.read_text())["kind"] == "session"  # and a good one replaces it
 
 
-def test_an_unwritable_session_folder_says_so_and_keeps_working(qtbot, settings, tmp_path):
+def test_an_unwritable_session_folder_says_so_and_keeps_working(
+    qtbot, settings, tmp_path, new_window
+):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the folder should be")
-    window = MainWindow(settings=settings, session=SessionStore(blocker / "session.json"))
-    qtbot.addWidget(window)
+    window = new_window(settings=settings, session=SessionStore(blocker / "session.json"))
     assert not window.save_session()
     assert "Session not saved" in window.statusBar().currentMessage()
     window.tabs["svd"].edit({"stage": 2.0})  # the app goes on

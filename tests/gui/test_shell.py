@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from PyQt6 import QtCore, QtGui, QtPdf, QtSvg, QtWidgets
 
-from mlphys_gui.main_window import MainWindow
 from mlphys_gui.tabs import TAB_CLASSES
 
 
@@ -209,12 +208,11 @@ def test_zoom_keys(qtbot, window):
     assert window.current_style().font_scale == 1.0
 
 
-def test_preferences_persist(qtbot, window, settings):
+def test_preferences_persist(qtbot, window, settings, new_window):
     window.zoom(1.15)
     window.projector_action.setChecked(True)
     window.close()
-    again = MainWindow(settings=settings)
-    qtbot.addWidget(again)
+    again = new_window(settings=settings)
     assert again.current_style().theme.name == "projector"
     assert again.current_style().font_scale == pytest.approx(1.15)
     assert again.projector_action.isChecked()

@@ -174,3 +174,48 @@ def test_tables_and_matrices_round_trip_through_json():
             assert param.same(clean, again), key
             if isinstance(clean, np.ndarray):
                 assert param.to_json(clean) == clean.tolist()
+
+
+def test_a_field_added_later_takes_its_default_in_an_older_scene():
+    schema = Schema(
+        {
+            "sigma": SIGMA,
+            "source": Choice(
+                default="slider",
+                label="σᵢ from",
+                options={"slider": "s", "data": "d"},
+                added_later=True,
+            ),
+        }
+    )
+    assert schema.check({"sigma": 1.0}) == {"sigma": 1.0, "source": "slider"}
+    assert schema.check({"sigma": 1.0, "source": "data"})["source"] == "data"
+    with pytest.raises(InvalidValueError, match="missing: sigma"):
+        schema.check({"source": "data"})  # an old field is still required
+
+
+def test_a_tooltip_can_follow_other_fields():
+    param = Real(
+        default=0.5,
+        label="σ",
+        low=0.0,
+        high=3.0,
+        tooltip="σ of every point",
+        tooltip_when=lambda v: "σ of new points" if v["own"] else "σ of every point",
+        equation="eq. 4.2",
+    )
+    assert param.help() == "σ of every point\nNotes: eq. 4.2"
+    assert param.help({"own": True}) == "σ of new points\nNotes: eq. 4.2"
+
+
+def test_a_text_with_a_pattern_refuses_other_texts():
+    text = Text(
+        default="",
+        label="png",
+        max_length=20,
+        pattern="[A-Za-z0-9+/]*={0,2}",
+        pattern_help="base64 text",
+    )
+    assert text.check("iVBORw0K") == "iVBORw0K"
+    with pytest.raises(ValueError, match="expected base64 text"):
+        text.check("not base64!")

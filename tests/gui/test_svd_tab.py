@@ -184,17 +184,17 @@ def test_low_rank_view_matches_eckart_young(qtbot, tab):
     assert float(page.readouts.value("measured")) == pytest.approx(expected, abs=1e-5)
     m, n = A.shape
     assert page.readouts.value("storage").startswith(f"{20 * (m + n + 1) / (m * n):.1%}")
-    kept_x = page.kept.xData
-    assert kept_x.max() == 20 and page.dropped.xData.min() == 21
+    kept_x = page.kept[0].xData
+    assert kept_x.max() == 20 and page.dropped[0].xData.min() == 21
 
 
 def test_every_shipped_image_has_full_size(tab):
     from mlphys_gui.tabs.svd.low_rank import load_grayscale
-    from mlphys_gui.tabs.svd.state import IMAGES, MAX_RANK
+    from mlphys_gui.tabs.svd.state import IMAGES, SHIPPED_RANK
 
     for name in IMAGES:
         pixels = load_grayscale(name)
-        assert min(pixels.shape) == MAX_RANK
+        assert min(pixels.shape) == SHIPPED_RANK
         assert pixels.min() >= 0 and pixels.max() <= 255 and pixels.std() > 10
 
 

@@ -13,6 +13,7 @@ from test_cli import run
 
 from core import transport as tr
 from mlphys_gui.scene import SceneError, make_scene, parse_scene
+from mlphys_gui.widgets.components import LISTED_ROWS
 
 PROCESSES = ("reverse_sde", "probability_flow", "flow_matching")
 DISTANCE_READOUT = {process: f"distance_{process}" for process in PROCESSES}
@@ -425,16 +426,18 @@ def test_add_and_remove_components(qtbot, tab):
     editor = tab.panel.components
     left = QtCore.Qt.MouseButton.LeftButton
     count = len(tab.state()["target_1d"])
-    while editor.add_button.isEnabled():
+    while count < LISTED_ROWS:
         qtbot.mouseClick(editor.add_button, left)
         count += 1
         assert len(tab.state()["target_1d"]) == len(editor.entries) == count
-    assert count == 8
-    qtbot.mouseClick(editor.add_button, left)  # disabled: nothing happens
-    assert len(tab.state()["target_1d"]) == 8
     tab.settle()
-    assert tab.result.request.target.k == 8
-    assert len(tab.figure.panels["reverse_sde"].handles) == 8
+    assert tab.result.request.target.k == count
+    assert len(tab.figure.panels["reverse_sde"].handles) == count
+    qtbot.mouseClick(editor.add_button, left)  # one more than the table lists: a summary
+    assert len(tab.state()["target_1d"]) == count + 1 and editor.entries == []
+    assert editor.summary.isVisible() and f"{count + 1} components" in editor.summary.text()
+    tab.edit({"target_1d": tab.model["target_1d"][:count]})  # one fewer: listed again
+    assert len(editor.entries) == count and not editor.summary.isVisible()
     while len(editor.remove_buttons) > 1:
         qtbot.mouseClick(editor.remove_buttons[0], left)
         count -= 1
@@ -446,6 +449,17 @@ def test_add_and_remove_components(qtbot, tab):
     tab.settle()
     assert tab.result.request.target.k == 1
     assert len(tab.figure.panels["flow_matching"].handles) == 1
+
+
+def test_at_most_256_components(qtbot, tab):
+    rows = [[1.0, -3.0 + 6.0 * i / 254, 0.1] for i in range(255)]
+    restored(tab, target_1d=rows)
+    editor = tab.panel.components
+    assert editor.add_button.isEnabled()
+    qtbot.mouseClick(editor.add_button, QtCore.Qt.MouseButton.LeftButton)
+    assert len(tab.state()["target_1d"]) == 256 and not editor.add_button.isEnabled()
+    tab.settle()
+    assert tab.result.request.target.k == 256
 
 
 # ---------------------------------------------------------------------------------- refusals

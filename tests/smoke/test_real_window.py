@@ -10,6 +10,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,18 +32,29 @@ def _need_tools():
 
 
 def _start_xvfb(*screens: str):
+    """An Xvfb with these screens, once a client can connect to it: the display number it
+    writes (-displayfd) alone did not guarantee that in CI, where the app once could not
+    connect to the new display; its log is kept to say why if it dies."""
     _need_tools()
     read, write = os.pipe()
     layout = [arg for index, size in enumerate(screens) for arg in ("-screen", str(index), size)]
+    log = tempfile.TemporaryFile(mode="w+")
     server = subprocess.Popen(
         ["Xvfb", "-displayfd", str(write), *layout, "-nolisten", "tcp"],
         pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=log,
     )
     os.close(write)
     with os.fdopen(read) as pipe:
         display = f":{pipe.readline().strip()}"
+    deadline = time.monotonic() + 30
+    while _xdotool(display, "getdisplaygeometry", check=False).returncode != 0:
+        if server.poll() is not None or time.monotonic() > deadline:
+            server.kill()
+            log.seek(0)
+            pytest.fail(f"Xvfb on {display} accepts no client (exit {server.poll()}): {log.read()}")
+        time.sleep(0.1)
     return server, display
 
 

@@ -6,10 +6,22 @@ import pyqtgraph as pg
 
 from core import double_descent as dd
 from mlphys_gui.style import Style, set_title, style_legend, style_plot
-from mlphys_gui.widgets.plot_items import curve, decade_ticks, fixed_plot, legend_below, series_of
+from mlphys_gui.widgets.plot_items import (
+    curve,
+    decade_ticks,
+    fixed_plot,
+    legend_below,
+    legend_entries,
+    list_in_legend,
+    series_of,
+)
 
 Y_SPAN_DECADES = 4.0  # the error axis shows at most this many decades above the smallest error
 ROUND_OFF = 1e-12  # errors this far below the largest are exact zeros computed in floating point
+ERROR_TITLES = {
+    "digits": "Digits, odd or even: error against model size",
+}
+ERROR_TITLE = "Test and train error against model size"
 
 
 def _positive(values: np.ndarray) -> np.ndarray:
@@ -60,6 +72,8 @@ class DoubleDescentFigure:
             self.function_plot, "training data", pen=None, symbol="o", symbolSize=7
         )
         self._fit_title = ""
+        self._error_title = ERROR_TITLE
+        self._error_entries = legend_entries(self.error_legend)
 
     def clear_sweep(self) -> None:
         """A new sweep starts: no stale curve stays on screen."""
@@ -112,7 +126,12 @@ class DoubleDescentFigure:
 
     def show_theory(self, params: dd.SweepParams) -> None:
         """The asymptotic risk of Hastie et al. (2019, Thm 1): isotropic features, λ = 0 only."""
-        if params.features != "isotropic" or params.ridge != 0.0:
+        drawn = params.features == "isotropic" and params.ridge == 0.0
+        theory = self.theory_curve
+        shown = [(item, text) for item, text in self._error_entries if drawn or item is not theory]
+        if list_in_legend(self.error_legend, shown):
+            style_legend(self.error_legend, self._style)
+        if not drawn:  # the theorem is for isotropic features and λ = 0 only
             self.theory_curve.setData([], [])
             return
         gamma = np.linspace(0.01, params.widths[-1] / params.n, 600)
@@ -122,6 +141,13 @@ class DoubleDescentFigure:
         x = np.concatenate([gamma[under], [np.nan], gamma[~under]])
         y = np.concatenate([risk[under], [np.nan], risk[~under]])
         self.theory_curve.setData(x, y)
+
+    def show_family(self, family: str) -> None:
+        """The error plot's title says what is fitted (real data say which)."""
+        title = ERROR_TITLES.get(family, ERROR_TITLE)
+        if title != self._error_title:
+            self._error_title = title
+            set_title(self.error_plot, self._style, title)
 
     def show_fit(self, fit: dd.FunctionFit, p: int, n: int) -> None:
         """The fitted 1-D function at width p, and where p sits on the curves."""
@@ -170,7 +196,7 @@ class DoubleDescentFigure:
         self.fit_curve.setPen(style.pen(1, 2.5))
         self.fit_points.setSymbolBrush(style.brush(4))
         self.fit_points.setSymbolPen(style.pen("fg", 1.0))
-        set_title(self.error_plot, style, "Test and train error against model size")
+        set_title(self.error_plot, style, self._error_title)
         set_title(self.norm_plot, style, "Norm of the fitted weights")
         set_title(self.function_plot, style, self._fit_title)
 

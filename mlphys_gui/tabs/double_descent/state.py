@@ -7,6 +7,7 @@ FAMILIES = {
     "isotropic": "Isotropic Gaussian (theory)",
     "relu": "ReLU random features",
     "fourier": "Random Fourier features (1-D)",
+    "digits": "Handwritten digits (real data, ReLU features)",
 }
 N_RANGE = (1, 400)
 RATIO_RANGE = (1.5, 20.0)
@@ -36,7 +37,10 @@ SCHEMA = Schema(
             options=FAMILIES,
             tooltip="Isotropic: x ~ N(0, I_p), the setting of Hastie et al. 2019 (theory curve "
             "shown).\nReLU: random features of a 20-dimensional input, nested widths.\nFourier: "
-            "random Fourier features of a 1-D input (Belkin et al. 2019).",
+            "random Fourier features of a 1-D input (Belkin et al. 2019).\nDigits: the UCI "
+            "handwritten digits (1797 images of 8 × 8 pixels), random ReLU features; the target "
+            "is ±1 for an odd or even digit, the test error is measured on the images not "
+            "trained on (no theory curve).",
         ),
         "n": Integer(
             default=40,

@@ -7,11 +7,14 @@ Numerics: core.double_descent.
 """
 
 from dataclasses import replace
+from functools import cache
 
 import numpy as np
 from PyQt6 import QtCore
 
 from core import double_descent as dd
+from core.datasets import Digits, load_digits
+from mlphys_gui.paths import resource_path
 from mlphys_gui.state import Change
 from mlphys_gui.tabs.base import FigureTab
 from mlphys_gui.tabs.double_descent.controls import DoubleDescentControls
@@ -22,6 +25,12 @@ from mlphys_gui.worker import LatestJob
 SWEEP_KEYS = ("family", "n", "sigma", "ridge", "ridgeless", "trials", "seed", "ratio")
 FIT_KEYS = ("n", "sigma", "ridge", "ridgeless", "seed", "p_view")
 REVEAL_SECONDS = 0.25  # a recorded video adds one trial per this many seconds
+
+
+@cache
+def shipped_digits() -> Digits:
+    """The UCI handwritten digits shipped in resources/datasets (read once)."""
+    return load_digits(resource_path("datasets", "digits.csv.gz"))
 
 
 class DoubleDescentTab(FigureTab):
@@ -67,6 +76,7 @@ class DoubleDescentTab(FigureTab):
             ridge=self._ridge(),
             features=model["family"],
             seed=model["seed"],
+            data=shipped_digits() if model["family"] == "digits" else None,
         )
 
     def _ridge(self) -> float:
@@ -83,6 +93,7 @@ class DoubleDescentTab(FigureTab):
         self.panel.progress_bar.setValue(0)
         self.job.submit(dd.run_sweep, params)
         self.figure.show_theory(params)
+        self.figure.show_family(params.features)
         top = params.widths[-1]
         self.panel.p_slider.set_range(1, top, max(1, top - 1))
 

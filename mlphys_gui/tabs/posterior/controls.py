@@ -12,6 +12,7 @@ READOUTS = [
     ("evidence", "log p(y)", "log evidence at the current σ, λ"),
     ("best_lambda", "best λ", "λ on the grid with the largest evidence"),
     ("mle", "MLE", "maximum likelihood (eq. 4.14): defined only with enough points"),
+    ("noise", "σᵢ from", "where each point's noise σᵢ comes from: the σ slider or the data"),
 ]
 EQUATIONS = [
     ("reg_eq_4_14", "eq. 4.14: maximum likelihood = weighted least squares"),
@@ -45,9 +46,16 @@ class PosteriorControls(ControlColumn):
         self.next_button = QtWidgets.QPushButton("Next point")
         self.add10_button = QtWidgets.QPushButton("Add 10")
         self.clear_button = QtWidgets.QPushButton("Clear")
+        self.import_button = QtWidgets.QPushButton("Import data…")
+        self.import_button.setToolTip(
+            "Your measurements from a CSV or TSV file: columns x, y and optionally σ (each "
+            "point's error); a header row, semicolons and decimal commas are fine. Also: drag "
+            "a file onto the window, or copy cells in a spreadsheet and press Ctrl+V"
+        )
         hint = QtWidgets.QLabel(
             "Click the data plot to add a point; right-click removes the nearest; Backspace "
-            "removes the newest."
+            "removes the newest. Your own data: Import data…, drop a CSV file here, or paste "
+            "cells from a spreadsheet (Ctrl+V)."
         )
         hint.setWordWrap(True)
         self.group(
@@ -57,6 +65,7 @@ class PosteriorControls(ControlColumn):
             row_of("x from", controls.entry("x_low"), "to", controls.entry("x_high")),
             controls.seed_row(),
             row_of(self.next_button, self.add10_button, self.clear_button),
+            self.import_button,
             controls.speed("rate", animator),
             PlaybackBar(animator, reset, "Add the next point"),
             hint,

@@ -12,12 +12,19 @@ from mlphys_gui.widgets.plot_items import (
     follow_y,
     image_levels,
     legend_below,
+    legend_entries,
+    list_in_legend,
     series_of,
     style_symbol_key,
 )
 
 DATA_TITLE = "Data space: predictive, samples, MLE and MAP"
 WEIGHT_FRAME_ROOM = 1.25  # the weight plot's half-width over what the ellipses need
+DATA_LABELS = {  # the data's legend entry: which σᵢ the error bars show (short: 3 columns)
+    "generated": "data ± σᵢ",
+    "slider": "data ± σ (slider)",
+    "own": "data ± σᵢ (file)",
+}
 
 
 class PosteriorFigure:
@@ -66,6 +73,8 @@ class PosteriorFigure:
             static.setCacheMode(CACHED)
         self._drawn_points = None
         self._drawn_bars: tuple = (None, None)  # the points and σ of the bars drawn
+        self._data_title = DATA_TITLE
+        self._axis_names = ("x", "y")
         self.mle_note = pg.TextItem(anchor=(0, 0))
         self.data_plot.addItem(self.mle_note, ignoreBounds=True)
 
@@ -81,6 +90,8 @@ class PosteriorFigure:
         self.size_curve = curve(self.size_plot, symbol="o", symbolSize=6)
         self.size_marker = curve(self.size_plot, pen=None, symbol="o", symbolSize=12)
         self._weight_title = "Weight space"
+        self._data_entries = legend_entries(self.data_legend)
+        self._weight_entries = legend_entries(self.weight_legend)
 
     # ------------------------------------------------------------------ data space
     def show_bands(self, grid, mean, lower, upper) -> None:
@@ -144,6 +155,42 @@ class PosteriorFigure:
             self.error_bars.setData(x=x, y=y, height=height)
             self.error_bars.setVisible(shown)
             self._drawn_bars = (points, sigma if shown else None)
+
+    def show_source(self, data_name: str, own_sigma: bool) -> None:
+        """Say where the data came from (a file, the clipboard) and which σᵢ their error bars
+        show, in the title and the legend."""
+        if not data_name:
+            key = "generated"
+        else:
+            key = "own" if own_sigma else "slider"
+        label = DATA_LABELS[key] if data_name or self.error_bars.isVisible() else "data"
+        truths = (self.truth_item, self.true_beta) if data_name else ()  # none behind the data
+        changed = list_in_legend(
+            self.data_legend,
+            [
+                (item, label if item is self.data_item else text)
+                for item, text in self._data_entries
+                if item not in truths
+            ],
+        )
+        changed |= list_in_legend(
+            self.weight_legend,
+            [(item, text) for item, text in self._weight_entries if item not in truths],
+        )
+        if changed:
+            for legend in (self.data_legend, self.weight_legend):
+                style_legend(legend, self._style)
+        title = f"Data from {data_name}: predictive, MLE and MAP" if data_name else DATA_TITLE
+        if title != self._data_title:
+            self._data_title = title
+            set_title(self.data_plot, self._style, title)
+
+    def show_axis_names(self, x_name: str, y_name: str) -> None:
+        """The data space's axes: x and y, or the columns of imported data ("L (m)")."""
+        if (x_name, y_name) != self._axis_names:
+            self._axis_names = (x_name, y_name)
+            set_label(self.data_plot, "bottom", x_name)
+            set_label(self.data_plot, "left", y_name)
 
     def frame_data(self, grid, values, sigma: float) -> None:
         """Frame the data space around the truth and the points."""
@@ -262,7 +309,8 @@ class PosteriorFigure:
         self.map_item.setPen(style.pen(2, 2.0, dashed=True))
         self.data_item.setSymbolBrush(style.brush(4))
         self.data_item.setSymbolPen(style.pen("fg", 1.0))
-        self.error_bars.setData(pen=style.pen(4, 1.5))
+        self.error_bars.setData(pen=style.pen(4, 1.5))  # (pyqtgraph shows the bars again:)
+        self.error_bars.setVisible(self._drawn_bars[1] is not None)  # shown ⇔ σ drawn
         self.mle_note.setColor(style.color(1))
         self.mle_note.setFont(style.plot_font())
         self.likelihood_image.setColorMap(pg.ColorMap([0, 1], [style.color("bg"), style.color(1)]))
@@ -274,12 +322,14 @@ class PosteriorFigure:
         self.size_curve.setPen(style.pen(0, 2.0))
         self.size_curve.setSymbolBrush(style.brush(0))
         self.size_marker.setSymbolBrush(style.brush(1))
-        set_title(self.data_plot, style, DATA_TITLE)
+        set_title(self.data_plot, style, self._data_title)
         set_title(self.weight_plot, style, self._weight_title)
         set_title(self.lambda_plot, style, "Evidence against λ")
         set_title(self.size_plot, style, "Evidence against model size")
 
     def plotted_data(self):
+        x, y = self.error_bars.opts["x"], self.error_bars.opts["height"]
+        noise = [("data_sigma_i", x, 0.5 * y)] if self.error_bars.isVisible() else []
         items = [
             ("data", self.data_item),
             ("true_function", self.truth_item),
@@ -296,4 +346,5 @@ class PosteriorFigure:
             ("log_evidence_vs_lambda", self.lambda_curve),
             ("log_evidence_vs_size", self.size_curve),
         ]
-        return [series_of(item, name) for name, item in items if item.isVisible()]
+        shown = [series_of(item, name) for name, item in items if item.isVisible()]
+        return shown[:1] + noise + shown[1:]

@@ -3,7 +3,8 @@
 Four panels: the data with the predictive mean and bands, posterior function samples, the MLE
 (eq. 4.14) and MAP/ridge (eq. 3.13) fits; weight space (prior, newest point's likelihood,
 posterior — Bishop, PRML fig. 3.7); and the log evidence against λ and against model size.
-Data come from clicks or from a seeded generator, one point at a time. Numerics: core.regression.
+Data come from clicks, from a seeded generator one point at a time, or from the user's file or
+clipboard (x, y and an optional σ column; parsed by core.datafiles). Numerics: core.regression.
 """
 
 from dataclasses import dataclass
@@ -11,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 from PyQt6 import QtCore
 
-from core import regression
-from mlphys_gui.state import Change
+from core import datafiles, regression
+from mlphys_gui.state import Change, InvalidValueError
 from mlphys_gui.tabs.base import FigureTab
 from mlphys_gui.tabs.posterior.controls import PosteriorControls
 from mlphys_gui.tabs.posterior.figure import PosteriorFigure
@@ -20,16 +21,25 @@ from mlphys_gui.tabs.posterior.fits import Basis, DataFits
 from mlphys_gui.tabs.posterior.state import (
     MAX_POINTS,
     SCHEMA,
+    SIGMA_COLUMN_RANGE,
+    SIGMA_RANGE,
     SIZE_KEY,
+    X_LIMIT,
+    Y_LIMIT,
     highest_weight_index,
+    imported,
     model_size,
+    noise_scale,
 )
+from mlphys_gui.user_files import UserFileError, read_bytes
 from mlphys_gui.widgets.playback import Animator
 
 LAMBDA_GRID = np.logspace(-4, 4, 81)
 SIZE_RANGE = {"polynomial": (0, 12), "gaussian": (1, 20)}
 ELLIPSE_LEVELS = (1.0, 2.0)
-REFRAMING_KEYS = ("truth", "x_low", "x_high", "stream_position")  # new data from the generator
+REFRAMING_KEYS = ("truth", "x_low", "x_high", "stream_position", "data_name")  # new data
+X_PAD = 0.05  # imported data: the x-range shown reaches this fraction beyond them
+FROM_GENERATOR = {"data_name": "", "x_name": "", "y_name": ""}  # no file's names
 VISIBILITY_KEYS = frozenset({"show_truth", "show_bands", "show_mle", "show_map"})
 WEIGHT_KEYS = frozenset({"weight_i", "weight_j"})
 
@@ -54,6 +64,7 @@ class PosteriorTab(FigureTab):
     name = "posterior"
     title = "Posterior updating"
     SCHEMA = SCHEMA
+    accepts = {"data": "lab data: columns x, y and optionally σ"}
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -67,6 +78,7 @@ class PosteriorTab(FigureTab):
         self.panel.next_button.clicked.connect(lambda: self.add_generated(1))
         self.panel.add10_button.clicked.connect(lambda: self.add_generated(10))
         self.panel.clear_button.clicked.connect(self.clear_points)
+        self.panel.import_button.clicked.connect(lambda: self.importRequested.emit("data"))
         self.lay_out(self.panel, PosteriorFigure())
         self.figure.view.scene().sigMouseClicked.connect(self._plot_clicked)
         self._show_weight_range()
@@ -132,7 +144,7 @@ class PosteriorTab(FigureTab):
         params = self.generator()
         start = self.model["stream_position"]
         x, y, sigma_i = regression.generate(params, start + count)
-        new = np.column_stack([x[start:], y[start:], sigma_i[start:] / params.sigma])
+        new = np.column_stack([x[start:], y[start:], self._noise_column(sigma_i[start:])])
         self.edit(
             {"points": np.vstack([points, new]), "stream_position": start + count},
             label=f"Add {count} point{'s' if count > 1 else ''}",
@@ -144,11 +156,16 @@ class PosteriorTab(FigureTab):
         if len(points) >= MAX_POINTS:
             self.message.emit(f"At most {MAX_POINTS} points: clear some first")
             return
-        params = self.generator()
-        factor = float(regression.noise_sigma(params, np.array([x]))[0]) / params.sigma
+        sigma_i = regression.noise_sigma(self.generator(), np.array([x]))
         self.edit(
-            {"points": np.vstack([points, [x, y, factor]])}, label=f"Add point ({x:.3g}, {y:.3g})"
+            {"points": np.vstack([points, [x, y, self._noise_column(sigma_i)[0]]])},
+            label=f"Add point ({x:.3g}, {y:.3g})",
         )
+
+    def _noise_column(self, sigma_i: np.ndarray) -> np.ndarray:
+        """The table's noise column for new points of noise σᵢ: σᵢ itself when the data bring
+        their own, else σᵢ/σ."""
+        return sigma_i if self.model["sigma_source"] == "data" else sigma_i / self.model["sigma"]
 
     def remove_nearest(self, x: float, y: float) -> None:
         points = self.model["points"]
@@ -168,7 +185,64 @@ class PosteriorTab(FigureTab):
 
     def clear_points(self) -> None:
         self.animator.pause()
-        self.edit({"points": [], "stream_position": 0}, label="Clear data")
+        self.edit(
+            {"points": [], "stream_position": 0, "sigma_source": "slider", **FROM_GENERATOR},
+            label="Clear data",
+        )
+
+    # ------------------------------------------------------------------ the user's data
+    def import_file(self, kind: str, path) -> str:
+        if kind != "data":
+            return super().import_file(kind, path)
+        return self.import_data(read_bytes(path), getattr(path, "name", str(path)))
+
+    def import_text(self, text: str, name: str) -> str:
+        return self.import_data(text, name)
+
+    def import_data(self, source: str | bytes, name: str) -> str:
+        """Replace the points by the measurements in ``source`` (x, y and an optional σ column,
+        core.datafiles): one undo step. The x-range shown becomes the data's; with a σ column
+        the MLE and posterior weight each point by its own σᵢ, without one the σ slider
+        applies. Returns what was done; UserFileError says why not (nothing changed)."""
+        try:
+            data = datafiles.read_measurements(
+                source,
+                name,
+                max_rows=MAX_POINTS,
+                bounds={
+                    "x": (-X_LIMIT, X_LIMIT),
+                    "y": (-Y_LIMIT, Y_LIMIT),
+                    "σ": SIGMA_COLUMN_RANGE,
+                },
+            )
+        except datafiles.DataFileError as error:
+            raise UserFileError(str(error)) from None
+        low, high = float(data.x.min()), float(data.x.max())
+        pad = max(X_PAD * (high - low), 0.5 if high == low else 0.0)
+        own_sigma = data.sigma is not None
+        self.animator.pause()
+        changes = {
+            "points": np.column_stack(
+                [data.x, data.y, data.sigma if own_sigma else np.ones(len(data))]
+            ),
+            "stream_position": 0,
+            "sigma_source": "data" if own_sigma else "slider",
+            "data_name": name,
+            "x_name": data.columns[0] if data.table.header else "",
+            "y_name": data.columns[1] if data.table.header else "",
+            "x_low": max(low - pad, -X_LIMIT),
+            "x_high": min(high + pad, X_LIMIT),
+        }
+        if own_sigma:  # new points and the predictive bands at the data's typical noise
+            low_sigma, high_sigma = SIGMA_RANGE
+            rms = float(np.sqrt(np.mean(data.sigma**2)))
+            changes["sigma"] = float(np.clip(rms, low_sigma, high_sigma))
+        try:
+            self.apply_edit(changes, label=f"Import {name}")
+        except InvalidValueError as error:
+            raise UserFileError(f"{name} not imported: {error}") from None
+        sigma = "each point's own σᵢ (σ column)" if own_sigma else "σ from the slider (no σ column)"
+        return f"Imported {name}: {data.table.describe()}; {sigma}"
 
     def advance(self, points: float) -> bool:
         """Play: points arrive at the chosen rate (``points`` of simulated time)."""
@@ -208,9 +282,10 @@ class PosteriorTab(FigureTab):
     def refresh(self, rescale: bool = False) -> None:
         """Compute what the state shows (from the kept designs and spectra) and draw it."""
         model, figure = self.model, self.figure
-        sigma, lam, size = model["sigma"], model["prior_precision"], model_size(model)
+        lam, size = model["prior_precision"], model_size(model)
+        scale = noise_scale(model)  # σᵢ = scale · the points' third column
         fits = self.data_fits()
-        spectrum = fits.spectrum(size, sigma)  # posterior(Φ, y, σᵢ, λ) for any λ
+        spectrum = fits.spectrum(size, scale)  # posterior(Φ, y, σᵢ, λ) for any λ
         post = spectrum.posterior(lam)
         grid, Phi_grid = fits.grid, fits.grid_design(size)
         params = self.generator()
@@ -220,8 +295,10 @@ class PosteriorTab(FigureTab):
         figure.show_line(figure.map_item, grid, Phi_grid @ post.mean)  # MAP = posterior mean
         mle_curve, mle_error = fits.mle_curve(size)
         figure.show_line(figure.mle_item, grid, mle_curve)
-        figure.show_points(model["points"], sigma, model["heteroscedastic"])
-        sigma_i = sigma * fits.factors
+        figure.show_points(model["points"], scale, model["heteroscedastic"] or imported(model))
+        figure.show_source(model["data_name"], model["sigma_source"] == "data")
+        figure.show_axis_names(model["x_name"] or "x", model["y_name"] or "y")
+        sigma_i = scale * fits.factors
         self._shown = Shown(
             grid, Phi_grid, post, fits.design(size), fits.y, sigma_i, lam, mle_error
         )
@@ -237,9 +314,13 @@ class PosteriorTab(FigureTab):
                 if len(fits.y)
                 else "—",
                 "mle": "undefined" if mle_curve is None else "defined",
+                "noise": "the data (σ column)" if model["sigma_source"] == "data" else "σ slider",
             }
         )
-        if rescale:
+        if rescale and imported(model) and len(fits.y):
+            spread = float(np.median(sigma_i))
+            figure.frame_data(grid, np.concatenate([fits.y - sigma_i, fits.y + sigma_i]), spread)
+        elif rescale:
             truth = self._truth_curve(params.truth, grid)
             figure.frame_data(grid, np.concatenate([truth, fits.y]), params.sigma)
         self._show_visibility()
@@ -254,7 +335,10 @@ class PosteriorTab(FigureTab):
         """What the flags show and hide; the note says why the MLE is missing."""
         model = self.model
         self.figure.show_visibility(
-            model["show_bands"], model["show_truth"], model["show_map"], model["show_mle"]
+            model["show_bands"],
+            model["show_truth"] and not imported(model),  # no true function behind lab data
+            model["show_map"],
+            model["show_mle"],
         )
         self.figure.show_note(self._shown.mle_error if model["show_mle"] else "")
 
@@ -286,13 +370,13 @@ class PosteriorTab(FigureTab):
                 post, Phi[-1], y[-1], sigma_i[-1], i, j, b0, b1
             )
         weights = regression.true_weights(model["truth"], model["basis"], model_size(model))
-        truth = None if weights is None else (weights[i], weights[j])
+        truth = None if weights is None or imported(model) else (weights[i], weights[j])
         self.figure.show_weight_space(i, j, m, ellipses, likelihood, truth)
 
     def _draw_evidence(self, fits: DataFits, spectrum: regression.Spectrum) -> float:
         """The evidence against λ and against model size; the log evidence now."""
         model = self.model
-        sigma, lam = model["sigma"], model["prior_precision"]
+        lam = model["prior_precision"]
         current = spectrum.log_evidence([lam])[0]
         low, high = SIZE_RANGE[model["basis"]]
         sizes = np.arange(low, high + 1)
@@ -302,7 +386,7 @@ class PosteriorTab(FigureTab):
             lam,
             current,
             sizes,
-            fits.evidence_by_size(sizes, sigma, lam),
+            fits.evidence_by_size(sizes, noise_scale(model), lam),
             model_size(model),
             SIZE_KEY[model["basis"]],
         )

@@ -2,8 +2,11 @@
 
 Two views. *Geometry*: a 2×2 matrix A, typed or dragged by the images Ae₁, Ae₂; a stage slider
 t ∈ [0, 3] applies Vᵀ (rotate), then Σ (stretch), then U (rotate). *Low-rank image*: the best
-rank-k approximation of a picture (Eckart–Young), its error and storage. Numerics: core.svd.
+rank-k approximation of a picture (Eckart–Young), its error and storage: a shipped one, or the
+user's PNG or JPEG (Open image…, drag and drop, --image). Numerics: core.svd.
 """
+
+from pathlib import Path
 
 from PyQt6 import QtWidgets
 
@@ -16,6 +19,7 @@ from mlphys_gui.tabs.svd.state import SCHEMA, VIEWS
 from mlphys_gui.widgets.panels import OnDemand
 
 GEOMETRY_KEYS = ("matrix", "stage", "show_grid", "show_basis", "show_singular_vectors")
+IMAGE_KEYS = ("image", "image_file", "image_png")
 
 
 class SvdTab(TabBase):
@@ -24,6 +28,7 @@ class SvdTab(TabBase):
     name = "svd"
     title = "SVD geometry"
     SCHEMA = SCHEMA
+    accepts = {"image": "a picture for the low-rank view (grey or colour)"}
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -81,7 +86,7 @@ class SvdTab(TabBase):
             self.geometry_page.redraw(rescale="matrix" in change.keys and not self.dragging)
         if not self.low_rank_page_built:
             return  # it shows the state when it is built
-        if "image" in change.keys:
+        if change.touches(IMAGE_KEYS):
             self.low_rank_page.show_image()
         elif "rank" in change.keys:
             self.low_rank_page.show_rank()
@@ -96,6 +101,14 @@ class SvdTab(TabBase):
         state = self.default_state()
         state["view"] = self.model["view"]
         self.restore(state, label="Reset")
+
+    def import_file(self, kind: str, path: Path) -> str:
+        if kind != "image":
+            return super().import_file(kind, path)
+        return self.low_rank_page.open_file(path)
+
+    def settle(self) -> None:
+        self.low_rank_page.settle()
 
     def figure_view(self) -> QtWidgets.QGraphicsView:
         return self.current_page().view

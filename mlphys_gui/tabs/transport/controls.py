@@ -5,7 +5,7 @@ from PyQt6 import QtWidgets
 
 from mlphys_gui.tabs.transport.state import MAX_COMPONENTS, MEAN_LIMIT
 from mlphys_gui.widgets.components import ComponentEditor
-from mlphys_gui.widgets.panels import ControlColumn
+from mlphys_gui.widgets.panels import ControlColumn, row_of
 from mlphys_gui.widgets.playback import PlaybackBar
 
 READOUTS = [
@@ -60,9 +60,31 @@ class TransportControls(ControlColumn):
             controls.slider("beta_max"),
         )
         self.components = ComponentEditor(MEAN_LIMIT, MAX_COMPONENTS)
-        hint = QtWidgets.QLabel("Drag the ◯ markers to move a component.")
+        hint = QtWidgets.QLabel(
+            "Drag the ◯ markers to move a component; click a density plot to add one there, "
+            "right-click to remove the nearest. Or make the target from your own picture or "
+            "point cloud (or drop the file on the window)."
+        )
         hint.setWordWrap(True)
         self.default_target_button = QtWidgets.QPushButton("Default target")
-        self.group("Target: a Gaussian mixture", self.components, hint, self.default_target_button)
+        self.load_buttons = {
+            "image": QtWidgets.QPushButton("From picture…"),
+            "data": QtWidgets.QPushButton("From points…"),
+        }
+        self.load_buttons["image"].setToolTip(
+            "A PNG or JPEG: its ink (dark on light, or light on dark) becomes up to "
+            f"{MAX_COMPONENTS} components, one per occupied cell; a 2-D target"
+        )
+        self.load_buttons["data"].setToolTip(
+            "A CSV of points, x (1-D) or x, y (2-D): k-means into up to "
+            f"{MAX_COMPONENTS} clusters, each a component"
+        )
+        self.group(
+            "Target: a Gaussian mixture",
+            self.components,
+            hint,
+            row_of(self.load_buttons["image"], self.load_buttons["data"]),
+            self.default_target_button,
+        )
         self.add(controls.show_group(("show_exact", "show_particles", "show_field", "show_paths")))
         self.finish(READOUTS, "Equations (notes §9.2–9.5)", EQUATIONS)

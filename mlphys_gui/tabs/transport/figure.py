@@ -16,6 +16,7 @@ TITLES = {  # short: three titles side by side must fit a projector at large fon
     "flow_matching": "Flow matching",
 }
 BOX = 4.0  # x (and y) shown in [−4, 4]
+HANDLE_LIMIT = 16  # larger targets are marked by one scatter of rings, not draggable handles
 PATHS_SHOWN = 40  # trajectories drawn
 TAIL = 0.2  # 2-D: the trajectories' last stretch of τ, drawn behind each particle
 HEAT_RECT = QtCore.QRectF(0.0, -BOX, 1.0, 2 * BOX)  # (τ, x) plane
@@ -102,6 +103,11 @@ class ProcessPanel:
         self.plot_2d.setLabel("bottom", "x")
         self.plot_2d.setLabel("left", "y")
         self.handles: list[pg.TargetItem] = []
+        self.marks = {1: pg.ScatterPlotItem(), 2: pg.ScatterPlotItem()}  # a large target's means
+        self.density_plot.addItem(self.marks[1])
+        self.plot_2d.addItem(self.marks[2])
+        for marks in self.marks.values():
+            marks.setZValue(30)
 
     def plots(self) -> tuple[pg.PlotItem, ...]:
         return (self.paths_plot, self.density_plot, self.plot_2d)
@@ -171,6 +177,12 @@ class ProcessPanel:
         for handle in self.handles:
             handle.setPen(style.pen(2, 2.0))
             handle.setBrush(style.brush("bg", 160))
+        ring = style.color(2)
+        ring.setAlpha(150)
+        for marks in self.marks.values():
+            marks.setPen(pg.mkPen(ring, width=style.line_scale))
+            marks.setBrush(style.brush("bg", 0))
+            marks.setSize(5 * style.line_scale)
 
 
 class TransportFigure:
@@ -257,13 +269,21 @@ class TransportFigure:
 
     def place_handles(self, processes, rows, dim: int, moved) -> None:
         """A draggable marker at each component's mean, in every shown plot of the target;
-        ``moved(i, handle)`` when one is dropped."""
+        ``moved(i, handle)`` when one is dropped. A target of more than HANDLE_LIMIT components
+        (made from a picture) gets one scatter of small rings instead."""
         for panel in self.panels.values():
             for handle in panel.handles:
                 for plot in (panel.plot_2d, panel.density_plot):
                     if handle in plot.items:
                         plot.removeItem(handle)
             panel.handles = []
+            for marks in panel.marks.values():
+                marks.setData([], [])
+        if len(rows) > HANDLE_LIMIT:
+            x, y = rows[:, 1], (rows[:, 2] if dim == 2 else np.zeros(len(rows)))
+            for panel in (self.panels[p] for p in processes):
+                panel.marks[dim].setData(x, y)
+            return
         for panel in (self.panels[p] for p in processes):
             plot = panel.plot_2d if dim == 2 else panel.density_plot
             for i, row in enumerate(rows):

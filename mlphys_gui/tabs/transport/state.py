@@ -2,6 +2,7 @@
 the targets (a Gaussian mixture per dimension), the generation time τ and what is shown."""
 
 from core import transport as tr
+from core.mixture_fit import MAX_COMPONENTS
 from mlphys_gui.state import Choice, Column, Flag, Integer, Real, Rule, Schema, Seed, Table
 from mlphys_gui.widgets.components import STD_RANGE, WEIGHT_RANGE
 
@@ -21,7 +22,6 @@ DIMENSIONS = {
     "2d": "2-D: particles over the heat map of p_τ",
 }
 MEAN_LIMIT = 3.5
-MAX_COMPONENTS = 8
 
 
 def default_rows(dim: int) -> list[list[float]]:
@@ -43,7 +43,8 @@ def _target(dim: int, example) -> Table:
         max_rows=MAX_COMPONENTS,
         example=example,
         noun="component",
-        tooltip="A Gaussian mixture: weight, mean and standard deviation of each component",
+        tooltip="A Gaussian mixture: weight, mean and standard deviation of each component (up "
+        f"to {MAX_COMPONENTS}: placed by clicking, or made from a picture or a point cloud)",
     )
 
 

@@ -5,8 +5,11 @@ processes whose fields are exact (core.transport): the reverse-time SDE of the v
 diffusion, its probability-flow ODE (same marginals, no noise) and the flow-matching ODE of the
 linear interpolant. Sampling runs in a worker (the newest request wins); the time slider and
 play only pick the stored particles at generation time τ. The exact p_τ is drawn beside them, as
-a curve and a (τ, x) map in 1-D, as a heat map in 2-D, with the vector field as arrows.
+a curve and a (τ, x) map in 1-D, as a heat map in 2-D, with the vector field as arrows. The
+target is edited by hand or made from the user's picture or point cloud (target.py).
 """
+
+from pathlib import Path
 
 import numpy as np
 from PyQt6 import QtCore, QtGui
@@ -25,7 +28,8 @@ from mlphys_gui.tabs.transport.figure import (
     arrows_2d,
     nan_joined,
 )
-from mlphys_gui.tabs.transport.state import MEAN_LIMIT, PROCESS_NAMES, SCHEMA, default_rows
+from mlphys_gui.tabs.transport.state import PROCESS_NAMES, SCHEMA
+from mlphys_gui.tabs.transport.target import TargetEditing
 from mlphys_gui.widgets.playback import Animator
 from mlphys_gui.worker import LatestJob
 
@@ -49,6 +53,10 @@ class TransportTab(FigureTab):
     name = "transport"
     title = "Diffusion / flow matching"
     SCHEMA = SCHEMA
+    accepts = {
+        "image": "a picture whose shape the samplers generate (a 2-D target)",
+        "data": "a point cloud, columns x (1-D) or x, y (2-D), as the target",
+    }
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -69,13 +77,13 @@ class TransportTab(FigureTab):
             self.controls, self.animator, self.reset, f"Advance τ by {STEP_TAU}"
         )
         self.components = self.panel.components
-        self.components.changed.connect(self._components_edited)
-        self.components.rejected.connect(self.message)
-        self.panel.default_target_button.clicked.connect(
-            lambda: self.edit({self._target_key: default_rows(self.dim)}, label="Default target")
-        )
         figure = TransportFigure()
         self.lay_out(self.panel, figure, figure.pages)
+        self.target_editing = TargetEditing(self)
+        for kind in ("image", "data"):
+            self.panel.load_buttons[kind].clicked.connect(
+                lambda _checked=False, k=kind: self.importRequested.emit(k)
+            )
         for panel in figure.panels.values():
             panel.tau_line.sigPositionChanged.connect(self._tau_line_dragged)
             panel.tau_line.sigPositionChangeFinished.connect(lambda _line: self.drag_done())
@@ -88,28 +96,24 @@ class TransportTab(FigureTab):
         return 2 if self.model["dimension"] == "2d" else 1
 
     @property
-    def _target_key(self) -> str:
-        return f"target_{self.model['dimension']}"
-
-    @property
     def processes(self) -> tuple[str, ...]:
         chosen = self.model["process"]
         return tuple(PROCESS_NAMES) if chosen == "all" else (chosen,)
 
     def target(self) -> tr.GaussianMixture:
-        return tr.GaussianMixture.from_rows(self.model[self._target_key])
+        return tr.GaussianMixture.from_rows(self.model[self.target_editing.key])
 
     def schedule(self) -> tr.NoiseSchedule:
         model = self.model
         return tr.NoiseSchedule(model["schedule"], model["beta_min"], model["beta_max"])
 
     def state_changed(self, change: Change) -> None:
-        target_changed = self._target_key in change.keys
+        target_changed = self.target_editing.key in change.keys
         if change.touches(LAYOUT_KEYS):
             self.animator.pause()
             self._show_layout()
         elif target_changed:
-            self._show_target()
+            self.target_editing.show()
         if change.touches(LAYOUT_KEYS + SAMPLING_KEYS) or target_changed:
             self.resample()
         elif change.touches(("tau",) + SHOW_KEYS):
@@ -118,24 +122,10 @@ class TransportTab(FigureTab):
     def _show_layout(self) -> None:
         """Show the chosen dimension and processes, with this dimension's target."""
         self.figure.show_layout(self.processes, self.dim)
-        self._show_target()
+        self.target_editing.show()
 
-    def _show_target(self) -> None:
-        rows = self.model[self._target_key]
-        self.components.set_rows(rows.tolist(), self.dim)
-        self.figure.place_handles(self.processes, rows, self.dim, self._handle_dragged)
-
-    def _components_edited(self, rows: list[list[float]]) -> None:
-        if not self.edit({self._target_key: rows}, label="Edit target"):
-            self._show_target()  # the editor shows the state again
-
-    def _handle_dragged(self, i: int, handle) -> None:
-        position = handle.pos()
-        rows = np.array(self.model[self._target_key])
-        rows[i, 1] = float(np.clip(position.x(), -MEAN_LIMIT, MEAN_LIMIT))
-        if self.dim == 2:
-            rows[i, 2] = float(np.clip(position.y(), -MEAN_LIMIT, MEAN_LIMIT))
-        self.edit({self._target_key: rows}, label=f"Move component {i + 1}")
+    def import_file(self, kind: str, path: Path) -> str:
+        return self.target_editing.import_file(kind, path)
 
     def _tau_line_dragged(self, line) -> None:
         self.drag_moved()
