@@ -1,5 +1,6 @@
 """One tab per topic of the notes; ``TAB_CLASSES`` maps command-line names to tab classes."""
 
+from mlphys_gui.tabs.complexity import ComplexityTab
 from mlphys_gui.tabs.double_descent import DoubleDescentTab
 from mlphys_gui.tabs.langevin import LangevinTab
 from mlphys_gui.tabs.posterior import PosteriorTab
@@ -7,5 +8,6 @@ from mlphys_gui.tabs.svd import SvdTab
 from mlphys_gui.tabs.transport import TransportTab
 
 TAB_CLASSES = {
-    tab.name: tab for tab in (SvdTab, PosteriorTab, DoubleDescentTab, LangevinTab, TransportTab)
+    tab.name: tab
+    for tab in (SvdTab, PosteriorTab, DoubleDescentTab, LangevinTab, TransportTab, ComplexityTab)
 }
