@@ -314,9 +314,9 @@ def available_memory() -> int | None:
 def memory_limit(
     operations: Sequence[str], sizes: Sequence[int], dtype: str, available: float | None
 ) -> int:
-    """The largest of ``sizes`` up to which every one of ``operations`` fits in MEMORY_FRACTION
-    of ``available`` bytes (None: FALLBACK_MEMORY); 0 when not even the smallest fits. (The
-    pure-Python loop stops at its ``max_n`` anyway.)
+    """The largest of ``sizes`` up to which every one of ``operations`` timed there (up to its
+    ``max_n``) fits in MEMORY_FRACTION of ``available`` bytes (None: FALLBACK_MEMORY); 0 when
+    not even the smallest fits.
 
     Parameters
     ----------
@@ -336,7 +336,8 @@ def memory_limit(
     )
     largest = 0
     for n in grid:
-        if any(working_bytes(key, n, dtype) > budget for key in keys):
+        timed = [key for key in keys if n <= OPERATIONS[key].max_n]
+        if any(working_bytes(key, n, dtype) > budget for key in timed):
             break
         largest = n
     return largest

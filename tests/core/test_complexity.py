@@ -235,6 +235,9 @@ def test_working_memory_and_the_largest_size_that_fits():
     assert cx.memory_limit(["svd_wide"], sizes, "float64", 10.0) == 0
     # 3 n² Python floats of 32 bytes in half of 1 MB: n ≤ 72
     assert cx.memory_limit(["python"], sizes, "float64", 10**6) == 64
+    # the loop stops at n = 128: its lists beyond (2.5 MB at 161) do not cap det (16 n² bytes)
+    python_at_cap = cx.working_bytes("python", cx.PYTHON_MAX_N)  # 1.57 MB
+    assert cx.memory_limit(["python", "det"], sizes, "float64", 2 * python_at_cap) == 256
     assert cx.available_memory() is None or cx.available_memory() > 0
 
 

@@ -54,9 +54,12 @@ def planned_points(values: Mapping[str, Any], sizes: tuple[int, ...]) -> int:
     return sum(n <= cx.OPERATIONS[key].max_n for key in selected(values) for n in sizes)
 
 
-def needed_bytes(values: Mapping[str, Any], n: int) -> tuple[float, str]:
-    """The largest working memory of the selected operations at n, and which needs it."""
-    return max((cx.working_bytes(key, n, values["dtype"]), key) for key in selected(values))
+def needed_bytes(values: Mapping[str, Any], n: int) -> float:
+    """The largest working memory of the selected operations up to n (each up to its max_n)."""
+    return max(
+        cx.working_bytes(key, min(n, cx.OPERATIONS[key].max_n), values["dtype"])
+        for key in selected(values)
+    )
 
 
 def status(run: Run, values: Mapping[str, Any]) -> str:
@@ -116,7 +119,7 @@ def memory(run: Run, values: Mapping[str, Any]) -> str:
     n_max = values["n_max"]
     if not selected(values):
         return "—"
-    need, _key = needed_bytes(values, n_max)
+    need = needed_bytes(values, n_max)
     if run.memory_cap and run.memory_cap < n_max:
         return f"n ≤ {run.memory_cap}: n = {n_max} needs ≈ {bytes_text(need)}"
     return f"≈ {bytes_text(need)} at n = {n_max}"
