@@ -49,7 +49,7 @@ READOUTS = [
     ),
     (
         "peak",
-        "peak",
+        "peak (estimate)",
         "An estimate of the machine's peak: the best of three "
         f"{cx.PEAK_N}×{cx.PEAK_N} products on all cores, measured once per precision. Measured "
         "while other programs ran, it is low, and a product can beat it.",

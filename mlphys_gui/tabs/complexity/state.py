@@ -21,7 +21,8 @@ MAX_ROWS = len(OPERATION_KEYS) * len(cx.size_grid(N_MAX_RANGE[1]))
 
 def _operation(key: str, tooltip: str, default: bool = True) -> Flag:
     op = cx.OPERATIONS[key]
-    return Flag(default=default, label=op.label, tooltip=tooltip, equation=f"§1.3: {op.notes}")
+    label = op.label if op.max_n == cx.MAX_N else f"{op.label} (n ≤ {op.max_n})"
+    return Flag(default=default, label=label, tooltip=tooltip, equation=f"§1.3: {op.notes}")
 
 
 SCHEMA = Schema(

@@ -157,7 +157,7 @@ def rates(run: Run) -> dict[str, str]:
             texts["python_rate"] += f", {loop_t[-1] / same[0]:.0f}× slower"
     if run.peak_gflops:
         threads = f"{run.peak_threads} thread{'s' if run.peak_threads != 1 else ''}"
-        texts["peak"] = f"≈ {run.peak_gflops:.3g} GFLOP/s ({threads})"
+        texts["peak"] = f"≈ {run.peak_gflops:.3g} GFLOP/s: {cx.PEAK_N}² AB, {threads}"
     return texts
 
 
