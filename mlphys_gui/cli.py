@@ -20,7 +20,14 @@ from pathlib import Path
 
 from mlphys_gui import APP_NAME, __version__
 
-TAB_NAMES = ("svd", "posterior", "double-descent", "langevin", "transport")  # as in the help
+TAB_NAMES = (  # as in the help
+    "svd",
+    "posterior",
+    "double-descent",
+    "langevin",
+    "transport",
+    "complexity",
+)
 EXPORT_WINDOW_SIZE = (1400, 860)
 
 # Libraries Qt's xcb platform plugin loads, and the Debian packages that provide them.

@@ -320,11 +320,13 @@ class Matrix(Param):
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a :class:`Table`: its name (shown in messages) and allowed range."""
+    """One column of a :class:`Table`: its name (shown in messages), allowed range, and
+    whether it holds whole numbers only (a size, an index)."""
 
     name: str
     low: float = -math.inf
     high: float = math.inf
+    integer: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -378,6 +380,15 @@ class Table(Param):
                 raise ValueError(
                     f"{self.noun} {i + 1}, {column.name}: {table[i, j]:g} is outside "
                     f"[{column.low:g}, {column.high:g}]"
+                )
+            fractional = (
+                np.flatnonzero(table[:, j] != np.round(table[:, j])) if column.integer else []
+            )
+            if len(fractional):
+                i = int(fractional[0])
+                raise ValueError(
+                    f"{self.noun} {i + 1}, {column.name}: expected a whole number, "
+                    f"got {table[i, j]:g}"
                 )
 
     def to_json(self, value: np.ndarray) -> list[list[float]]:

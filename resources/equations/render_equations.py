@@ -116,6 +116,14 @@ EQUATIONS: dict[str, str] = {
     ),
     # eq. 9.8 for either ODE
     "tr_continuity": r"$\partial_\tau p_\tau = -\nabla\cdot\left(v\,p_\tau\right)$",
+    # §1.3: a cost O(n^p) is a straight line of slope p on log-log axes, at large n
+    "cx_power_law": r"$t(n) \approx c\,n^{p}\quad\Leftrightarrow\quad \log t = \log c + p\,\log n$",
+    # §1.3's O(n^2.8): Strassen's recursion, seven half-size products instead of eight
+    "cx_strassen": r"$T(n) = 7\,T(n/2) + O(n^2)\;\Rightarrow\; T = O(n^{\log_2 7}) = O(n^{2.81})$",
+    # the classical product, as BLAS and the triple loop compute it
+    "cx_classical": r"$C_{ij} = \sum_{k=1}^{n} A_{ik}B_{kj}:\quad 2n^3\ \mathrm{flops}$",
+    # the SVD of an n x m matrix, n <= m (§1.3)
+    "cx_svd": r"$\mathrm{SVD}\ \mathrm{of}\ n\times m,\ n\leq m:\quad O(mn^2)$",
 }
 
 # equation numbers as in the notes, set at the right of the equation

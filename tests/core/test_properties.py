@@ -60,6 +60,10 @@ datasets
 datafiles
     decode_text, parse_table, NumberTable (.column_name .describe), read_measurements,
     Measurements, read_points, DataFileError (the user's tables: only parsed or refused)
+complexity
+    size_grid, working_bytes, available_memory, memory_limit, Operation, TimingRequest, Timing,
+    TimingResult (.series .fit), ExponentFit (.predict), fit_exponent, measure, product_rate,
+    gemm_rate, python_product
 transport
     GaussianMixture (.isotropic .log_pdf .pdf .score .responsibilities .cdf .mean .cov .sample
     .affine .with_component .without_component .with_mean .with_weight .with_std .from_rows
@@ -73,7 +77,9 @@ transport
 Exempt (``EXEMPT``): the Protocols ``langevin.Potential`` and ``langevin.Potential2D``, pure
 interfaces without behaviour of their own.
 
-Valid input only, on purpose: the result containers ``SVDResult``, ``TrialDraw``,
+Valid input only, on purpose: the record ``complexity.Operation`` (callables and numbers that
+this module or a test puts together, checked where they are used), the result containers
+``SVDResult``, ``TrialDraw``,
 ``EnsembleSummary`` and ``FPSummary`` (built by core functions, no validation of their own),
 the potential kernels ``.V .dV .d2V .dV_into .drift_into`` of the 1-D potentials (numpy
 semantics on the integrators' hot path; the 2-D ones do check the shape of ``xy``) and the
@@ -117,6 +123,7 @@ from core import (
     regression,
     svd,
 )
+from core import complexity as cx
 from core import double_descent as dd
 from core import transport as tr
 from core.fokker_planck import FokkerPlanck1D
@@ -217,6 +224,11 @@ TESTED = {
     "datafiles": """
         decode_text parse_table NumberTable:column_name,describe read_measurements Measurements
         read_points DataFileError
+    """,
+    "complexity": """
+        Operation size_grid working_bytes available_memory memory_limit TimingRequest Timing
+        TimingResult:series,fit ExponentFit:predict fit_exponent measure product_rate gemm_rate
+        python_product
     """,
     "transport": """
         GaussianMixture:isotropic,log_pdf,pdf,score,responsibilities,cdf,mean,cov,sample,affine
@@ -3035,6 +3047,173 @@ def test_grid_parameters_name_themselves():
         assert_invalid(
             partial(tr.vector_field, TWO, "reverse_sde", 0.5, [0.0], [0.0], s), "schedule"
         )
+
+
+# --------------------------------------------------------------------------------------------
+# complexity: the cost of linear algebra, measured (notes §1.3)
+# --------------------------------------------------------------------------------------------
+
+OPERATION_KEYS = list(cx.OPERATIONS)
+
+
+@FAST
+@given(st.integers(cx.SIZE_MIN, cx.MAX_N), st.integers(1, 8))
+def test_size_grids_run_geometrically_from_n_min_to_n_max(n_max, per_octave):
+    sizes = cx.size_grid(n_max, per_octave=per_octave)
+    assert sizes[0] == cx.SIZE_MIN and sizes[-1] == n_max
+    gaps = np.diff(np.log2(sizes))
+    assert np.all(gaps > 0) and np.all(gaps <= 1.5 / per_octave + 0.05)
+
+
+@FAST
+@given(
+    st.lists(st.sampled_from(OPERATION_KEYS), min_size=1, max_size=6, unique=True),
+    st.integers(cx.SIZE_MIN, cx.MAX_N),
+    st.sampled_from(cx.DTYPES),
+    st.floats(1.0, 1e12),
+)
+def test_memory_limit_keeps_every_operation_within_half_the_memory(keys, n_max, dtype, available):
+    sizes = cx.size_grid(n_max)
+    limit = cx.memory_limit(keys, sizes, dtype, available)
+    assert limit == 0 or limit in sizes
+
+    def timed(n):  # the operations timed at size n
+        return [k for k in keys if n <= cx.OPERATIONS[k].max_n]
+
+    fits = [n for n in sizes if n <= limit]
+    assert all(cx.working_bytes(k, n, dtype) <= available / 2 for n in fits for k in timed(n))
+    beyond = [n for n in sizes if n > limit]
+    if beyond:
+        assert any(cx.working_bytes(k, beyond[0], dtype) > available / 2 for k in timed(beyond[0]))
+
+
+def test_available_memory_is_a_positive_number_of_bytes_or_unknown():
+    memory = cx.available_memory()
+    assert memory is None or (isinstance(memory, int) and memory > 0)
+
+
+@FAST
+@given(
+    st.lists(st.integers(1, cx.MAX_N), min_size=1, max_size=12, unique=True),
+    st.floats(0.0, 4.0),
+    st.floats(1e-9, 1e3),
+)
+def test_fit_exponent_recovers_the_power_of_a_power_law(sizes, p, c):
+    n = np.sort(np.array(sizes, dtype=float))
+    fit = cx.fit_exponent(n, c * n**p)
+    if n.size < 2:
+        assert fit is None
+        return
+    assert fit.slope == pytest.approx(p, abs=1e-6)
+    assert fit.points == max(2, (n.size + 1) // 2) and fit.n_high == n[-1]
+    assert fit.predict(n[-1]) == pytest.approx(c * n[-1] ** p, rel=1e-6)
+    assert is_finite(fit.predict(n))
+
+
+@FAST
+@given(
+    st.integers(1, cx.MAX_N), arrays(np.float64, st.integers(1, 9), elements=st.floats(1e-9, 1e3))
+)
+def test_a_timing_is_the_median_and_range_of_its_repeats(n, seconds):
+    timing = cx.Timing("product", n, tuple(seconds))
+    assert timing.low <= timing.median <= timing.high
+    assert timing.median == np.median(seconds) and timing.low == seconds.min()
+
+
+@settings(FAST, max_examples=8)
+@given(
+    st.lists(st.sampled_from(OPERATION_KEYS), min_size=1, max_size=6, unique=True),
+    st.integers(cx.SIZE_MIN, 40),
+    st.integers(1, 3),
+    seeds,
+    st.sampled_from(cx.DTYPES),
+)
+def test_measure_times_every_operation_at_every_size(keys, n_max, repeats, seed, dtype):
+    request = cx.TimingRequest(tuple(keys), cx.size_grid(n_max), dtype, repeats, seed, 60.0)
+    reports = []
+    result = cx.measure(request, progress=reports.append)
+    assert result.outcome == "complete" and len(reports) == len(result.points)
+    for key in keys:
+        n, median, low, high = result.series(key)
+        assert n.tolist() == list(request.sizes)
+        assert is_finite(median) and np.all((0 < low) & (low <= median) & (median <= high))
+        fit = result.fit(key)
+        assert fit is None if n.size < 2 else math.isfinite(fit.slope)
+    assert result.elapsed > 0
+
+
+@FAST
+@given(matrices(1, 5), st.data())
+def test_the_triple_loop_is_the_matrix_product(A, data):
+    B = data.draw(arrays(np.float64, (A.shape[1], data.draw(st.integers(1, 5))), elements=finite))
+    C = np.array(cx.python_product(A, B))
+    assert C.shape == (A.shape[0], B.shape[1])
+    assert np.allclose(C, A @ B, rtol=1e-12, atol=1e-9)
+
+
+@FAST
+@given(st.floats(1, 1e5), st.floats(1e-9, 1e3))
+def test_product_rates_are_2n3_over_the_time(n, seconds):
+    assert cx.product_rate(n, seconds) == pytest.approx(2 * n**3 / seconds)
+
+
+@settings(FAST, max_examples=10)
+@given(st.integers(1, 64), st.sampled_from(cx.DTYPES), st.integers(1, 3))
+def test_gemm_rate_is_a_positive_finite_rate(n, dtype, repeats):
+    rate = cx.gemm_rate(n, dtype, repeats)
+    assert math.isfinite(rate) and rate > 0
+
+
+REQUEST = cx.TimingRequest(("product",), (16, 20))
+COMPLEXITY_INVALID = [
+    *[(partial(cx.size_grid, n), "n_max") for n in (8, 1.5, cx.MAX_N + 1, True, "64")],
+    (partial(cx.size_grid, 64, 0), "n_min"),
+    *[(partial(cx.size_grid, 64, per_octave=k), "per_octave") for k in (0, 25, 2.0)],
+    *[(partial(cx.working_bytes, op, 16), "operation") for op in ("gemm", None, 3)],
+    *[(partial(cx.working_bytes, "det", n), "n") for n in (0, 2.5, cx.MAX_N + 1)],
+    (partial(cx.working_bytes, "det", 16, "float16"), "dtype"),
+    (partial(cx.memory_limit, [], (16,), "float64", 1e9), "operations"),
+    (partial(cx.memory_limit, ["lu"], (16,), "float64", 1e9), "operations"),
+    (partial(cx.memory_limit, ["det"], (16, 16), "float64", 1e9), "sizes"),
+    (partial(cx.memory_limit, ["det"], (), "float64", 1e9), "sizes"),
+    *[(partial(cx.memory_limit, ["det"], (16,), "float64", a), "available") for a in (0, NAN)],
+    *[(partial(cx.TimingRequest, ops, (16,)), "operations") for ops in ((), "det", (1,))],
+    (partial(cx.TimingRequest, ("det", "det"), (16,)), "operations"),
+    *[(partial(cx.TimingRequest, ("det",), s), "sizes") for s in ((), (20, 16), (0,), "16")],
+    (partial(cx.TimingRequest, ("det",), (16,), "int8"), "dtype"),
+    *[(partial(cx.TimingRequest, ("det",), (16,), repeats=r), "repeats") for r in (0, 1.5)],
+    (partial(cx.TimingRequest, ("det",), (16,), seed=-1), "seed"),
+    *[(partial(cx.TimingRequest, ("det",), (16,), budget=b), "budget") for b in (0, INF, NAN)],
+    *[(partial(cx.Timing, "det", 16, s), "seconds") for s in ((), (0.0,), (NAN,), "1")],
+    (partial(cx.Timing, "det", 0, (1.0,)), "n"),
+    (partial(cx.Timing, "det", 16, (1.0,), 0), "calls"),
+    (partial(cx.TimingResult, "request", (), "complete", 0.0), "request"),
+    (partial(cx.TimingResult, REQUEST, (), "done", 0.0), "outcome"),
+    (partial(cx.TimingResult, REQUEST, ("point",), "complete", 0.0), "points"),
+    (partial(cx.TimingResult, REQUEST, (), "complete", -1.0), "elapsed"),
+    (partial(cx.TimingResult, REQUEST, (), "complete", 0.0, NAN), "skipped_seconds"),
+    *[(partial(cx.fit_exponent, n, [1.0, 2.0]), "n") for n in ([2, 1], [0, 1], [[1, 2]])],
+    *[(partial(cx.fit_exponent, [1, 2], t), "seconds") for t in ([1.0], [1.0, 0.0], [NAN, 1])],
+    *[(on(lambda: cx.fit_exponent([1, 2], [1, 2]), "predict", n), "n") for n in (0, -1, "a")],
+    (partial(cx.measure, "request"), "request"),
+    (partial(cx.measure, REQUEST, clock=3), "clock"),
+    (partial(cx.measure, REQUEST, operations={}), "operations"),
+    (partial(cx.measure, REQUEST, progress=3), "progress"),
+    (partial(cx.measure, REQUEST, cancel="yes"), "cancel"),
+    *[(partial(cx.python_product, a, [[1.0]]), "A") for a in ([], [[NAN]], "ab", [1.0])],
+    (partial(cx.python_product, [[1.0, 2.0]], [[1.0]]), "B"),
+    *[(partial(cx.product_rate, n, 1.0), "n") for n in (0, -2, NAN)],
+    *[(partial(cx.product_rate, 16, t), "seconds") for t in (0, INF, "1")],
+    *[(partial(cx.gemm_rate, n), "n") for n in (0, 20_000, 1.5)],
+    (partial(cx.gemm_rate, 8, "float16"), "dtype"),
+    (partial(cx.gemm_rate, 8, repeats=0), "repeats"),
+    (partial(cx.gemm_rate, 8, clock=None), "clock"),
+]
+
+
+@pytest.mark.parametrize(("call", "name"), COMPLEXITY_INVALID, ids=case_id)
+def test_invalid_complexity_parameters_name_themselves(call, name):
+    assert_invalid(call, name)
 
 
 # --------------------------------------------------------------------------------------------

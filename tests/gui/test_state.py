@@ -85,6 +85,14 @@ def test_matrix_and_table_name_the_bad_entry():
         table.check([[0.5, float("nan")]])
     clean = table.check([[0.5, 1.0]])
     assert not clean.flags.writeable  # the state's tables cannot be changed behind its back
+    sizes = Table(
+        default=(), label="timings", columns=(Column("n", 1, 100, integer=True),), max_rows=3
+    )
+    assert sizes.check([[16.0], [20]]).tolist() == [[16.0], [20.0]]
+    with pytest.raises(ValueError, match="row 2, n: expected a whole number, got 20.5"):
+        sizes.check([[16], [20.5]])
+    with pytest.raises(ValueError, match="row 1, n: expected a whole number"):
+        sizes.check(np.array([[2.25]]))
 
 
 def ordered(values):
