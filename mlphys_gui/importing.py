@@ -32,7 +32,7 @@ class UserFiles(QtCore.QObject):
             file_menu, "&Import data…", lambda: self.choose("data"), "Ctrl+I"
         )
         self.actions["image"] = add_action(
-            file_menu, "Open &image…", lambda: self.choose("image"), "Ctrl+Shift+O"
+            file_menu, "Open &image…", lambda: self.choose("image"), "Ctrl+Shift+I"
         )
 
     def add_paste_action(self, add_action, edit_menu) -> None:

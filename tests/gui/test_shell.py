@@ -274,3 +274,15 @@ def test_a_figure_without_a_scene_is_refused(window, tmp_path):
     assert not window.open_scene(tmp_path / "plain.png")
     assert "carries no mlphys-gui scene" in window.statusBar().currentMessage()
     assert window.current_tab().state() == state
+
+
+def test_no_two_commands_share_a_key(window):
+    """An ambiguous shortcut fires neither command (Open deck and Open image both had
+    Ctrl+Shift+O)."""
+    keys = [
+        sequence.toString()
+        for action in window.findChildren(QtGui.QAction)
+        for sequence in action.shortcuts()
+    ] + [shortcut.key().toString() for shortcut in window.findChildren(QtGui.QShortcut)]
+    shared = sorted({key for key in keys if key and keys.count(key) > 1})
+    assert not shared, f"keys bound twice: {shared}"
