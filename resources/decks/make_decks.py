@@ -518,12 +518,88 @@ TRANSPORT = (
     ],
 )
 
+COMPLEXITY = (
+    "The cost of linear algebra, measured (notes §1.3)",
+    [
+        step(
+            "complexity",
+            "Time against n, on a log-log plot",
+            "Every operation of §1.3 timed on this machine for n up to 512, points appearing as "
+            "they are measured. Each point is the median of 5 repeats, its bar from the fastest "
+            "to the slowest. A power law n^k is a straight line of slope k: the legend gives "
+            "each fitted slope beside the notes' exponent.",
+        ),
+        step(
+            "complexity",
+            "Exponents: the slope at large n",
+            "The product, solve and det up to n = 2048, one BLAS thread. The slopes are fitted "
+            "over the upper half of n; compare them with the guides n², n^2.81 and n³. BLAS "
+            "multiplies the classical way (2n³ flops), not with Strassen's n^2.81; at small n, "
+            "call overheads flatten every curve.",
+            solve=True,
+            svd=False,
+            svd_wide=False,
+            python=False,
+            n_max=2048,
+            budget=60.0,
+        ),
+        step(
+            "complexity",
+            "Constants matter: same exponent, 1000× apart",
+            "The pure-Python triple loop does the product's 2n³ flops, like BLAS, and the tall "
+            "n × 4n SVD costs tens of products: three lines of about the same slope, orders of "
+            "magnitude apart. 'The time complexity doesn't translate to the actual run time' "
+            "(§1.3): O(·) hides the constant. The readouts say how many times slower.",
+            solve=False,
+            svd=False,
+            det=False,
+        ),
+        step(
+            "complexity",
+            "The SVD: O(mn²)",
+            "The square SVD and the tall n × 4n one (m = 4n): both grow like n³ at large n, "
+            "the tall one a few times slower. The product beside them is the yardstick.",
+            solve=False,
+            det=False,
+            python=False,
+        ),
+        step(
+            "complexity",
+            "Threads: every core on the product",
+            "BLAS on all cores (threads 0 = all): compare the product's GFLOP/s with the "
+            "estimated peak in the lower plot, then set one thread — small n gain nothing from "
+            "threads, large n gain up to the number of cores, a busy machine less.",
+            solve=False,
+            svd=False,
+            svd_wide=False,
+            det=False,
+            python=False,
+            n_max=2048,
+            threads=0,
+        ),
+        step(
+            "complexity",
+            "Single precision: twice the rate",
+            "float32: half the bytes, twice the numbers per vector instruction. The product "
+            "runs at up to about twice the GFLOP/s of float64 (compare the rate with step 2's, "
+            "float64 on one thread too), with the same exponent.",
+            solve=False,
+            svd=False,
+            svd_wide=False,
+            python=False,
+            n_max=2048,
+            dtype="float32",
+        ),
+    ],
+)
+
 LECTURES = {
     "01-svd": SVD,
     "02-posterior": POSTERIOR,
     "03-double-descent": DOUBLE_DESCENT,
     "04-langevin": LANGEVIN,
     "05-transport": TRANSPORT,
+    "06-complexity": COMPLEXITY,
 }
 
 

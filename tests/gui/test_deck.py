@@ -167,7 +167,7 @@ def test_a_refused_deck_keeps_the_current_one(window, tmp_path):
 # ---------------------------------------------------------------------------- shipped lectures
 SHIPPED = {path.stem: path for _title, path in shipped_decks()}
 TOPICS = {"01-svd": "svd", "02-posterior": "posterior", "03-double-descent": "double-descent"}
-TOPICS |= {"04-langevin": "langevin", "05-transport": "transport"}
+TOPICS |= {"04-langevin": "langevin", "05-transport": "transport", "06-complexity": "complexity"}
 
 
 def test_every_tab_has_a_lecture_of_six_to_twelve_steps():
