@@ -25,7 +25,7 @@ from mlphys_gui.tabs import TAB_CLASSES
 from mlphys_gui.widgets.entries import ValueSlider
 
 MOVES = 12
-WORKER_MOVES = 4  # where a worker computes the result (a sweep, sampling: seconds each)
+WORKER_MOVES = 2  # where a worker computes the result (a sweep, sampling: seconds each)
 PAINT_TIMEOUT = 2.0  # s: a move that changes nothing drawn is reported as such
 
 
@@ -74,6 +74,8 @@ SETTINGS = [
     ("langevin", "2-D, N = 10⁶", {"n": 1_000_000, "dimension": "2d", "initial": "uniform"}),
     ("transport", "1-D, N = 20 000", {"n": 20_000, "tau": 0.5}),
     ("transport", "2-D, N = 20 000", {"n": 20_000, "tau": 0.5, "dimension": "2d"}),
+    # a move starts a new measurement in a worker: timed to the paint that clears the old one
+    ("complexity", "n ≤ 512, every operation", {}),
 ]
 
 
