@@ -3,7 +3,7 @@
 from dataclasses import dataclass, replace
 
 import pyqtgraph as pg
-from PyQt6 import QtCore, QtGui, QtWidgets
+from PyQt6 import QtCore, QtGui, QtWidgets, sip
 from pyqtgraph.graphicsItems.LegendItem import ItemSample
 
 from mlphys_gui.paths import resource_path
@@ -149,7 +149,9 @@ def scenes_shown_twice() -> bool:
     """Whether the figures' scenes are drawn by a second view: the presenter view is open."""
     app = QtWidgets.QApplication.instance()
     return app is not None and any(
-        widget.objectName() == PRESENTER_VIEW and widget.isVisible()
+        not sip.isdeleted(widget)  # (a window being destroyed is listed until its C++ half goes)
+        and widget.objectName() == PRESENTER_VIEW
+        and widget.isVisible()
         for widget in app.topLevelWidgets()
     )
 
