@@ -2,8 +2,9 @@
 # The test command (README): sets itself up on a fresh Debian/Ubuntu machine, then runs pytest.
 #   1. Debian packages for the Xvfb smoke test (installed when run as root or with sudo);
 #   2. a virtual environment .venv with a non-editable install of the app and its test extra;
-#   3. the whole suite: tests/core, tests/gui (offscreen), tests/smoke (real X window), and the
-#      benchmarks in tests/bench, which print their figures (pytest -s shows them).
+#   3. the whole suite: the benchmarks in tests/bench, which print their figures (pytest -s shows
+#      them), and tests/smoke (a real X window), one test at a time; then tests/core and
+#      tests/gui (offscreen) on every core.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,5 +30,11 @@ fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q ".[test]"
 
-# pytest (not python -m pytest) so that the tests import the installed package, not the checkout
-exec .venv/bin/pytest -q -p no:cacheprovider "$@"
+# pytest (not python -m pytest) so that the tests import the installed package, not the checkout.
+# The benchmarks and the real-window smoke tests run alone (their figures are timings); the core
+# and GUI tests then run on every core (pytest-xdist: a process per core, each with its own
+# QApplication and temporary files), which halves the suite's time on two cores.
+status=0
+.venv/bin/pytest -q -p no:cacheprovider tests/bench tests/smoke tests/test_packaging.py "$@" || status=$?
+.venv/bin/pytest -q -p no:cacheprovider -n auto tests/core tests/gui "$@" || status=$?
+exit "$status"

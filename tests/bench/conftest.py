@@ -6,7 +6,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "gui"))
 
 from bench_report import FIGURES  # noqa: E402
-from qt_helpers import session_path, settings, window  # noqa: E402, F401
+from qt_helpers import no_modal_dialogs, session_path, settings, window  # noqa: E402, F401
 
 
 def pytest_terminal_summary(terminalreporter):
