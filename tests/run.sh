@@ -36,5 +36,8 @@ fi
 # QApplication and temporary files), which halves the suite's time on two cores.
 status=0
 .venv/bin/pytest -q -p no:cacheprovider tests/bench tests/smoke tests/test_packaging.py "$@" || status=$?
-.venv/bin/pytest -q -p no:cacheprovider -n auto tests/core tests/gui "$@" || status=$?
+# one process per core this process may use (a container may show more cores than it has), at
+# most four: each holds its own QApplication and ~300 MB
+workers=$(.venv/bin/python -c "import os; print(max(1, min(4, len(os.sched_getaffinity(0)))))")
+.venv/bin/pytest -q -p no:cacheprovider -n "$workers" tests/core tests/gui "$@" || status=$?
 exit "$status"
