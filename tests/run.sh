@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debs=(xvfb xauth xdotool x11-utils libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
+debs=(xvfb xauth xdotool x11-utils imagemagick libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
       libxkbcommon-x11-0 libxcb-shape0 libxcb-xinerama0 libegl1 libgl1 libfontconfig1
       libdbus-1-3 fonts-dejavu-core)
 python=${PYTHON:-python3}

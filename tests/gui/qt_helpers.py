@@ -33,8 +33,14 @@ def window(qtbot, settings, session_path):
     qtbot.waitExposed(main)
     yield main
     # delete now: leaked windows would make every later setStyleSheet re-polish them all
-    main.close()
-    main.deleteLater()
+    delete_windows([main])
+
+
+def delete_windows(windows) -> None:
+    """Close the windows and delete them as Qt wants, with deleteLater, at once."""
+    for window in windows:
+        window.close()
+        window.deleteLater()
     QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete.value)
 
 
@@ -54,10 +60,7 @@ def new_window(qtbot):
         return made[-1]
 
     yield make
-    for window in made:
-        window.close()
-        window.deleteLater()
-    QtCore.QCoreApplication.sendPostedEvents(None, QtCore.QEvent.Type.DeferredDelete.value)
+    delete_windows(made)
 
 
 def shown_tab(window, name: str):
